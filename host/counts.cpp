@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+//! \file host/counts.cpp
+#include "counts.hpp"
+
+#include <algorithm>
+
+namespace memlif {
+
+ConditionCounts counts_from_trials(const std::vector<std::vector<std::uint64_t>>& words_per_stimulus,
+                                   std::uint32_t n_bins) {
+    ConditionCounts c;
+    c.n_bins = n_bins;
+    c.offsets.reserve(words_per_stimulus.size() + 1);
+    c.offsets.push_back(0);
+    std::vector<std::uint64_t> w;
+    for (const auto& trials : words_per_stimulus) {
+        w.assign(trials.begin(), trials.end());
+        std::sort(w.begin(), w.end());
+        for (std::size_t i = 0; i < w.size();) {
+            std::size_t j = i;
+            while (j < w.size() && w[j] == w[i]) ++j;
+            c.words.push_back(w[i]);
+            c.counts.push_back(j - i);
+            i = j;
+        }
+        c.offsets.push_back(c.words.size());
+    }
+    return c;
+}
+
+} // namespace memlif
