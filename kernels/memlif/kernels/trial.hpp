@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+//! \file kernels/memlif/kernels/trial.hpp
+//! One trial: a 16-bit stimulus pattern drives the 4 synapses for 4 input bins, the LIF neuron
+//! integrates with a fixed step, and the output spike onsets are binned into a binary response word
+//! (Benatti et al. 2023, Sec. 3: 4 inputs x 4 bins of 50 ms, 10 ms spikes jittered inside each bin,
+//! 10 ms output bins). The CPU backend and the CUDA kernel both call run_trial.
+#pragma once
+
+#include "backspike.hpp"
+#include "jitter.hpp"
+#include "lif.hpp"
+#include "macros.hpp"
+#include "params.hpp"
+#include "rng.hpp"
+
+#include <cstdint>
+
+namespace memlif {
+
+struct TrialResult {
+    std::uint64_t word = 0;     //!< bit b = an output spike onset fell in output bin b (lsb_first)
+    std::uint32_t n_spikes = 0; //!< output spikes inside the window (several may share one bin)
+};
+
+//! Whether input `i` carries a spike in input bin `b` of stimulus `code` (bit 4 i + b).
+MEMLIF_HD_INLINE bool stimulus_bit(std::uint32_t code, int input, int bin) {
+    return ((code >> (4 * input + bin)) & 1u) != 0;
+}
+
+namespace detail {
+
+//! Start step and end step (exclusive) of input i's spike in bin b; empty when the bit is clear.
+MEMLIF_HD_INLINE void spike_window(const SimParams& p, std::uint32_t code, int input, int bin,
+                                   std::uint32_t r, std::uint32_t& on, std::uint32_t& off) {
+    if (stimulus_bit(code, input, bin)) {
+        on = static_cast<std::uint32_t>(bin) * p.steps_per_input_bin + jitter_onset_steps(p.jitter, r);
+        off = on + p.spike_steps;
+    } else {
+        on = 0;
+        off = 0;
+    }
+}
+
+//! The step loop, specialised on whether back-spikes are simulated so the default path carries no
+//! per-step back-spike test.
+template <bool Backspikes>
+MEMLIF_HD_INLINE TrialResult run_trial_impl(const SimParams& p, const SynapseDrive& d,
+                                            std::uint32_t code, std::uint64_t trial_id) {
+    TrialResult res;
+    LifState s;
+    BackspikeState bs = backspike_start(p.backspike, p.seed, trial_id);
+    std::uint32_t k = 0;
+    // Bins outside, steps inside: within input bin b only the spike of bin b can be on, because the
+    // jitter keeps every spike inside its own bin (validated on the host).
+    for (int b = 0; b <= k_input_bins; ++b) {
+        std::uint32_t on0 = 0, off0 = 0, on1 = 0, off1 = 0, on2 = 0, off2 = 0, on3 = 0, off3 = 0;
+        std::uint32_t end = p.n_steps;
+        if (b < k_input_bins) {
+            const Philox4x32 r = trial_draw(p.seed, trial_id, static_cast<std::uint32_t>(b), RngStream::jitter);
+            spike_window(p, code, 0, b, r.x, on0, off0);
+            spike_window(p, code, 1, b, r.y, on1, off1);
+            spike_window(p, code, 2, b, r.z, on2, off2);
+            spike_window(p, code, 3, b, r.w, on3, off3);
+            const std::uint32_t bin_end = static_cast<std::uint32_t>(b + 1) * p.steps_per_input_bin;
+            end = bin_end < p.n_steps ? bin_end : p.n_steps;
+        }
+        for (; k < end; ++k) {
+            float drive = ((k >= on0 && k < off0) ? d.a0 : 0.0f) + ((k >= on1 && k < off1) ? d.a1 : 0.0f) +
+                          ((k >= on2 && k < off2) ? d.a2 : 0.0f) + ((k >= on3 && k < off3) ? d.a3 : 0.0f);
+            if (Backspikes && backspike_blocks(bs, p.backspike, p.seed, trial_id, k)) drive = 0.0f;
+            if (lif_step(s, drive, p.decay, k + 1, p.delay_steps)) {
+                const std::uint32_t bin = (k + 1) / p.steps_per_output_bin;
+                if (bin < p.n_output_bins) {
+                    res.word |= 1ull << bin;
+                    ++res.n_spikes;
+                }
+            }
+        }
+    }
+    return res;
+}
+
+} // namespace detail
+
+//! Simulates the trial `trial_id` (see make_trial_id) of stimulus `code` under drive `d`.
+//! The result depends only on (p, d, code, trial_id): the same on every backend and batch layout.
+MEMLIF_HD_INLINE TrialResult run_trial(const SimParams& p, const SynapseDrive& d, std::uint32_t code,
+                                       std::uint64_t trial_id) {
+    if (p.backspike.enabled) return detail::run_trial_impl<true>(p, d, code, trial_id);
+    return detail::run_trial_impl<false>(p, d, code, trial_id);
+}
+
+} // namespace memlif
