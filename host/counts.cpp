@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file host/counts.cpp
 #include "counts.hpp"
+#include "sweep.hpp"
 
 #include <algorithm>
 
@@ -18,6 +19,28 @@ ConditionCounts counts_from_trials(const std::vector<std::vector<std::uint64_t>>
         std::sort(w.begin(), w.end());
         for (std::size_t i = 0; i < w.size();) {
             std::size_t j = i;
+            while (j < w.size() && w[j] == w[i]) ++j;
+            c.words.push_back(w[i]);
+            c.counts.push_back(j - i);
+            i = j;
+        }
+        c.offsets.push_back(c.words.size());
+    }
+    return c;
+}
+
+ConditionCounts counts_from_words(const std::vector<std::uint64_t>& words, std::size_t n_stimuli,
+                                  std::uint32_t n_repeats, std::uint32_t n_bins) {
+    ConditionCounts c;
+    c.n_bins = n_bins;
+    c.offsets.assign(1, 0);
+    c.offsets.reserve(n_stimuli + 1);
+    std::vector<std::uint64_t> w(n_repeats);
+    for (std::size_t s = 0; s < n_stimuli; ++s) {
+        std::copy(words.begin() + s * n_repeats, words.begin() + (s + 1) * n_repeats, w.begin());
+        std::sort(w.begin(), w.end());
+        for (std::size_t i = 0; i < w.size();) {
+            std::size_t j = i + 1;
             while (j < w.size() && w[j] == w[i]) ++j;
             c.words.push_back(w[i]);
             c.counts.push_back(j - i);

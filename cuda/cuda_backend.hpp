@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+//! \file cuda/cuda_backend.hpp
+//! The CUDA backend as seen from host/: plain C++, no CUDA types. When the build has no CUDA, the
+//! stub reports zero devices and run_sweep_cuda throws "not configured".
+#pragma once
+
+#include "host/sweep.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace memlif {
+
+//! A CUDA API call or kernel failed; the message names the call. Internal error (exit code 1).
+class CudaError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+//! Number of usable CUDA devices: 0 without a driver, without a device, in a CPU-only build, or
+//! when MEMLIF_DISABLE_DEVICE=1 is set. Never allocates device memory.
+int device_count();
+
+//! "NVIDIA H100 80GB HBM3" etc.; empty if there is no device.
+std::string device_name(int device = 0);
+
+struct CudaOptions {
+    int device = 0;
+    std::size_t max_chunk_trials = 0; //!< 0 = derive from free device memory
+};
+
+//! Runs the sweep on the GPU, streaming each finished condition to the sink in condition order.
+void run_sweep_cuda(const SweepSpec& spec, ConditionSink& sink, const CudaOptions& opts);
+
+//! Simulates the given trials on the GPU and returns their results (tests, parity checks):
+//! trial t is stimulus codes[t / n_repeats], repeat t % n_repeats, of condition `condition`.
+std::vector<std::uint64_t> simulate_words_cuda(const SimParams& p, const SynapseDrive& d,
+                                               std::uint32_t condition,
+                                               const std::vector<std::uint16_t>& codes,
+                                               std::uint32_t n_repeats);
+
+} // namespace memlif

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+//! \file cuda/cuda_stub.cpp
+//! CPU-only builds: no device, and a clear error if the CUDA backend is asked for.
+#include "cuda_backend.hpp"
+
+namespace memlif {
+
+int device_count() { return 0; }
+
+std::string device_name(int) { return {}; }
+
+void run_sweep_cuda(const SweepSpec&, ConditionSink&, const CudaOptions&) {
+    throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
+}
+
+std::vector<std::uint64_t> simulate_words_cuda(const SimParams&, const SynapseDrive&, std::uint32_t,
+                                               const std::vector<std::uint16_t>&, std::uint32_t) {
+    throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
+}
+
+} // namespace memlif

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+//! \file host/sweep.hpp
+//! The contract between the run orchestration and a simulation backend (CPU or CUDA). Plain C++:
+//! included by cuda/ as well, so it must stay free of CLI11, HDF5 and JSON.
+#pragma once
+
+#include "counts.hpp"
+#include "information/plugin.hpp"
+#include "memlif/kernels/params.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace memlif {
+
+//! A sweep: every stimulus x repeat at every condition (conductance point).
+struct SweepSpec {
+    SimParams params;                            //!< shared run constants (seed, steps, jitter, ...)
+    std::vector<SynapseDrive> drives;            //!< one per condition; the index is the condition id
+    std::vector<std::uint16_t> stimulus_codes;   //!< the stimulus set (16-bit patterns)
+    std::vector<double> p_s;                     //!< stimulus probabilities (for device-side measures)
+    std::vector<std::uint32_t> n_input_spikes;   //!< popcount of each code (SpS denominator)
+    std::uint32_t n_repeats = 0;                 //!< repeats 0..n_repeats-1 of every stimulus
+    bool keep_trial_words = false;               //!< also return every trial's word
+};
+
+//! Everything a backend returns for one finished condition.
+struct ConditionOutput {
+    std::uint32_t condition = 0;
+    ConditionCounts counts;                      //!< n(r|s), the primary product
+    double mean_output_spikes = 0;               //!< mean output spikes per trial
+    std::vector<std::uint64_t> trial_words;      //!< stimulus-major, repeat-minor (if requested)
+    bool has_device_plugin = false;              //!< device_plugin was computed by the backend
+    PluginResult device_plugin;                  //!< plug-in measures reduced on the device
+    double kernel_s = 0;                         //!< time spent simulating this condition
+};
+
+//! Receives finished conditions in condition order; called from the backend's calling thread.
+class ConditionSink {
+  public:
+    virtual ~ConditionSink() = default;
+    virtual void consume(ConditionOutput&& out) = 0;
+    //! Trials simulated so far in the whole sweep (for the progress line).
+    virtual void on_progress(std::uint64_t trials_done) { (void)trials_done; }
+    //! Polled between batches; a true answer ends the sweep after the current condition is dropped.
+    virtual bool stop_requested() const { return false; }
+};
+
+//! Builds the CSR counts of one condition from its trial words, laid out stimulus-major with
+//! `n_repeats` consecutive words per stimulus. Shared by both backends' host-side paths and tests.
+ConditionCounts counts_from_words(const std::vector<std::uint64_t>& words, std::size_t n_stimuli,
+                                  std::uint32_t n_repeats, std::uint32_t n_bins);
+
+} // namespace memlif
