@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+//! \file host/information/bayes_count.hpp
+//! Bayesian estimate of the number of relevant response bins (Panzeri & Treves 1996; Pola,
+//! Schultz, Petersen & Panzeri 2003), the R~ of the PT bias correction, and the R_tot conventions.
+#pragma once
+
+#include "../counts.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace memlif {
+
+//! Which response-space size R_tot the PT correction assumes (information.md §4.3, `pt.rtot`).
+enum class RtotMode {
+    full,  //!< 2^L (pyentropy's declared space), held as a double so L = 64 works
+    ibtb,  //!< ibTB's data-derived size: 2^(number of bins that ever hold a spike)
+    user,  //!< a user-given value, which must be >= the observed number of distinct words
+};
+
+//! R_tot convention plus the user value when mode == user.
+struct RtotSpec {
+    RtotMode mode = RtotMode::full;
+    double user_value = 0;   //!< R_tot for RtotMode::user
+};
+
+//! Parses "full", "ibtb" or a positive integer; throws std::invalid_argument naming the value.
+RtotSpec parse_rtot(const std::string& text);
+
+//! R_tot for these counts. ibtb: each of the L bins contributes a factor (max value + 1) = 2 if
+//! it ever holds a spike, else 1. Throws std::invalid_argument if a user R_tot is below the
+//! observed number of distinct words overall ("R_tot < observed m^: error", information.md §6).
+double response_space_size(const ConditionCounts& counts, const RtotSpec& spec);
+
+//! BayesCount (information.md §4.3): the R >= m^ whose expected number of occupied bins under an
+//! add-one posterior with R - m^ unseen bins sharing mass gamma best matches the observed m^.
+//! Returns R_tot without iterating when m^ >= R_tot. Zero counts are ignored.
+//! \param counts non-zero bin counts c_k of one count vector (sample size n = sum c_k)
+//! \param r_tot declared size of the response space
+double bayes_count(const std::uint64_t* counts, std::size_t n_counts, double r_tot);
+
+inline double bayes_count(const std::vector<std::uint64_t>& counts, double r_tot) {
+    return bayes_count(counts.data(), counts.size(), r_tot);
+}
+
+} // namespace memlif
