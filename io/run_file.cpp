@@ -1,0 +1,768 @@
+// SPDX-License-Identifier: MIT
+//! \file io/run_file.cpp
+#include "io/run_file.hpp"
+
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <stdexcept>
+
+namespace memlif::io {
+
+namespace {
+
+constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+constexpr const char* running_reason = "running";
+constexpr const char* dropped_reason = "writer closed without finish()";
+constexpr const char* lsb_first = "lsb_first";
+
+//! Groups and datasets owned by the core layout; AnalysisWriter must never replace them.
+const std::vector<std::string> core_names = {"stimuli", "axes",    "counts",     "results",
+                                             "trials",  "runtime", "config_json"};
+
+std::string now_utc() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
+
+std::vector<hsize_t> to_hsize(const std::vector<std::size_t>& v) {
+    return std::vector<hsize_t>(v.begin(), v.end());
+}
+
+std::vector<std::size_t> to_size(const std::vector<hsize_t>& v) {
+    return std::vector<std::size_t>(v.begin(), v.end());
+}
+
+std::vector<double> flatten(const std::vector<std::array<double, 4>>& rows) {
+    std::vector<double> out;
+    out.reserve(rows.size() * 4);
+    for (const auto& r : rows) out.insert(out.end(), r.begin(), r.end());
+    return out;
+}
+
+std::vector<std::array<double, 4>> unflatten(const std::vector<double>& flat) {
+    std::vector<std::array<double, 4>> out(flat.size() / 4);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        for (std::size_t j = 0; j < 4; ++j) out[i][j] = flat[4 * i + j];
+    }
+    return out;
+}
+
+//! A dataset with its unit and axis names, the two attributes every layout dataset carries.
+template <class T>
+void write_table(hid_t loc, const std::string& name, const std::vector<T>& data,
+                 const std::vector<hsize_t>& dims, const std::string& units,
+                 const std::vector<std::string>& axes) {
+    h5::Handle d = h5::write_dataset<T>(loc, name, data, dims);
+    if (!units.empty()) h5::write_attr_string(d, "units", units);
+    h5::write_attr_strings(d, "axes", axes);
+}
+
+void label(hid_t dset, const std::string& units, const std::vector<std::string>& axes) {
+    if (!units.empty()) h5::write_attr_string(dset, "units", units);
+    h5::write_attr_strings(dset, "axes", axes);
+}
+
+//! OpenMC's check_filetype_version: the filetype must match and the major version must be ours.
+void check_filetype(hid_t file, const std::string& path) {
+    if (!h5::has_attr(file, "filetype"))
+        throw IoError(in_quotes(path) + " is not a memlif-run file (no 'filetype' attribute)");
+    const std::string type = h5::read_attr_string(file, "filetype");
+    if (type != run_filetype)
+        throw IoError(in_quotes(path) + " is not a memlif-run file (filetype " + in_quotes(type) +
+                      ")");
+    if (!h5::has_attr(file, "format_version"))
+        throw IoError(in_quotes(path) + ": no 'format_version' attribute");
+    const auto v = h5::read_attr_array<std::int32_t>(file, "format_version");
+    if (v.size() != 2)
+        throw IoError(in_quotes(path) + ": 'format_version' must hold {major, minor}");
+    if (v[0] != run_format_major)
+        throw IoError(in_quotes(path) + ": memlif-run format version " + std::to_string(v[0]) +
+                      "." + std::to_string(v[1]) + " is not supported (this build reads " +
+                      std::to_string(run_format_major) + ".x)");
+}
+
+void check_word(std::uint64_t word, std::uint32_t n_bins, const char* where) {
+    if (n_bins < 64 && (word >> n_bins) != 0)
+        throw std::invalid_argument(std::string(where) + ": response word has bits above n_bins");
+}
+
+} // namespace
+
+// ---- RunWriter -------------------------------------------------------------------------------
+
+RunWriter::RunWriter(const std::string& path, const RunMetadata& meta,
+                     const StimulusTable& stimuli, const ConditionAxis& axis, bool store_trials)
+    : path_(path), n_bins_(meta.n_bins), n_conditions_(axis.conductance_S.size()),
+      n_stimuli_(stimuli.code.size()), store_trials_(store_trials) {
+    if (meta.n_bins < 1 || meta.n_bins > 64)
+        throw std::invalid_argument("RunWriter: n_bins must be in 1..64");
+    if (n_stimuli_ == 0 || stimuli.multiplicity.size() != n_stimuli_ ||
+        stimuli.n_input_spikes.size() != n_stimuli_ || stimuli.p_s.size() != n_stimuli_)
+        throw std::invalid_argument("RunWriter: stimulus table columns must be non-empty and of "
+                                    "equal length");
+    if (n_conditions_ == 0 || axis.weight.size() != n_conditions_ ||
+        axis.current_A.size() != n_conditions_)
+        throw std::invalid_argument("RunWriter: condition axis columns must be non-empty and of "
+                                    "equal length");
+    completed_.assign(n_conditions_, 0);
+
+    file_ = h5::create_file(path);
+    const hid_t f = file_;
+    const auto n_g = static_cast<hsize_t>(n_conditions_);
+    const auto n_s = static_cast<hsize_t>(n_stimuli_);
+
+    // Identity and state first: a file cut short at any later point is still recognisable and
+    // already says complete = 0.
+    h5::write_attr_string(f, "filetype", run_filetype);
+    h5::write_attr_array<std::int32_t>(f, "format_version", {run_format_major, run_format_minor});
+    h5::write_attr<std::uint8_t>(f, "complete", 0);
+    h5::write_attr<std::uint32_t>(f, "n_conditions_completed", 0);
+    h5::write_attr_string(f, "incomplete_reason", running_reason);
+
+    h5::write_attr_string(f, "software_version", meta.software_version);
+    h5::write_attr_string(f, "git_sha1", meta.git_sha);
+    h5::write_attr_string(f, "created", meta.created_utc.empty() ? now_utc() : meta.created_utc);
+    h5::write_attr_string(f, "backend", meta.backend);
+    h5::write_attr<std::uint64_t>(f, "seed", meta.seed);
+    h5::write_attr<std::uint32_t>(f, "n_conditions", static_cast<std::uint32_t>(n_conditions_));
+    h5::write_attr<std::uint32_t>(f, "n_stimuli", static_cast<std::uint32_t>(n_stimuli_));
+    h5::write_attr<std::uint8_t>(f, "store_trials", store_trials ? 1 : 0);
+    h5::write_attr<std::uint32_t>(f, "n_bins", meta.n_bins);
+    h5::write_attr<double>(f, "bin_width_s", meta.bin_width_s);
+    h5::write_attr<double>(f, "window_s", meta.window_s);
+    h5::write_attr<double>(f, "dt_s", meta.dt_s);
+    h5::write_attr<std::uint32_t>(f, "n_repeats", meta.n_repeats);
+    h5::write_attr_string(f, "stimulus_set", meta.stimulus_set);
+    h5::write_attr_string(f, "p_s_mode", meta.p_s_mode);
+    h5::write_attr_string(f, "synapse_model", meta.synapse_model);
+    h5::write_attr_string(f, "trial_id_layout", meta.trial_id_layout);
+
+    h5::write_string_dataset(f, "config_json", meta.config_json);
+    {
+        h5::Handle d = h5::open_dataset(f, "config_json");
+        h5::write_attr_string(d, "media_type", "application/json");
+    }
+
+    {
+        h5::Handle g = h5::create_group(f, "stimuli");
+        h5::Handle code = h5::write_dataset<std::uint16_t>(g, "code", stimuli.code, {n_s});
+        h5::write_attr_strings(code, "axes", {"stimulus"});
+        h5::write_attr_string(code, "bit_order", lsb_first);
+        h5::write_attr_string(code, "bit_layout",
+                              "bit (4*i + b) = spike of input i (0..3) in input bin b (0..3)");
+        write_table<std::uint32_t>(g, "multiplicity", stimuli.multiplicity, {n_s}, "1",
+                                   {"stimulus"});
+        write_table<std::uint32_t>(g, "n_input_spikes", stimuli.n_input_spikes, {n_s}, "1",
+                                   {"stimulus"});
+        write_table<double>(g, "p_s", stimuli.p_s, {n_s}, "1", {"stimulus"});
+    }
+    {
+        h5::Handle g = h5::create_group(f, "axes");
+        const std::vector<std::string> ax = {"condition", "synapse"};
+        write_table<double>(g, "conductance_S", flatten(axis.conductance_S), {n_g, 4}, "S", ax);
+        write_table<double>(g, "weight", flatten(axis.weight), {n_g, 4}, "1", ax);
+        write_table<double>(g, "current_A", flatten(axis.current_A), {n_g, 4}, "A", ax);
+    }
+    {
+        h5::Handle g = h5::create_group(f, "counts");
+        h5::write_attr_string(g, "layout",
+                              "rows of all completed conditions; within a condition sorted by "
+                              "(stimulus, word); see io/FORMAT.md");
+        const h5::ChunkOptions opt{32768, true, 4};
+        const std::vector<std::string> ax = {"row"};
+        counts_condition_ = h5::create_extendible<std::uint32_t>(g, "condition", {}, opt);
+        label(counts_condition_, "", ax);
+        counts_stimulus_ = h5::create_extendible<std::uint32_t>(g, "stimulus", {}, opt);
+        label(counts_stimulus_, "", ax);
+        counts_word_ = h5::create_extendible<std::uint64_t>(g, "word", {}, opt);
+        label(counts_word_, "", ax);
+        h5::write_attr_string(counts_word_, "bit_order", lsb_first);
+        h5::write_attr<std::uint32_t>(counts_word_, "n_bins", meta.n_bins);
+        counts_count_ = h5::create_extendible<std::uint64_t>(g, "count", {}, opt);
+        label(counts_count_, "1", ax);
+        const std::vector<std::uint64_t> zeros(n_conditions_, 0);
+        write_table<std::uint64_t>(g, "condition_row_start", zeros, {n_g}, "", {"condition"});
+        write_table<std::uint64_t>(g, "condition_row_count", zeros, {n_g}, "", {"condition"});
+    }
+    {
+        h5::Handle g = h5::create_group(f, "results");
+        h5::write_attr_string(g, "estimator", "plugin");
+        h5::write_attr_string(g, "bias_correction", "none");
+        const std::vector<std::string> ax1 = {"condition"};
+        const std::vector<std::string> ax2 = {"condition", "stimulus"};
+        const std::vector<double> nan1(n_conditions_, nan_value);
+        const std::vector<double> nan2(n_conditions_ * n_stimuli_, nan_value);
+        const std::vector<std::uint64_t> zero1(n_conditions_, 0);
+        write_table<std::uint8_t>(g, "completed", completed_, {n_g}, "", ax1);
+        write_table<double>(g, "mutual_information_bit", nan1, {n_g}, "bit", ax1);
+        write_table<double>(g, "h_r_bit", nan1, {n_g}, "bit", ax1);
+        write_table<double>(g, "h_r_given_s_bit", nan1, {n_g}, "bit", ax1);
+        write_table<double>(g, "sss_bit", nan2, {n_g, n_s}, "bit", ax2);
+        write_table<double>(g, "sps_bit_per_spike", nan2, {n_g, n_s}, "bit/spike", ax2);
+        write_table<std::uint32_t>(g, "sps_rank", std::vector<std::uint32_t>(nan2.size(), 0),
+                                   {n_g, n_s}, "", ax2);
+        write_table<std::uint8_t>(g, "sps_undefined", completed_, {n_g}, "", ax1);
+        write_table<std::uint64_t>(g, "n_trials", zero1, {n_g}, "1", ax1);
+        write_table<std::uint64_t>(g, "n_trials_per_stimulus",
+                                   std::vector<std::uint64_t>(nan2.size(), 0), {n_g, n_s}, "1",
+                                   ax2);
+        write_table<std::uint64_t>(g, "distinct_responses", zero1, {n_g}, "1", ax1);
+        write_table<std::uint32_t>(g, "distinct_responses_per_stimulus",
+                                   std::vector<std::uint32_t>(nan2.size(), 0), {n_g, n_s}, "1",
+                                   ax2);
+        write_table<std::uint64_t>(g, "n_trials_simulated", zero1, {n_g}, "1", ax1);
+        write_table<double>(g, "mean_output_spikes", nan1, {n_g}, "1", ax1);
+        write_table<double>(g, "wall_s", nan1, {n_g}, "s", ax1);
+    }
+    if (store_trials) {
+        trials_group_ = h5::create_group(f, "trials");
+        h5::write_attr<std::uint64_t>(trials_group_, "n_trials_written", 0);
+        h5::write_attr<std::uint32_t>(trials_group_, "n_bins", meta.n_bins);
+        h5::write_attr<double>(trials_group_, "bin_width_s", meta.bin_width_s);
+        h5::write_attr_string(trials_group_, "bit_order", lsb_first);
+        const h5::ChunkOptions opt{65536, true, 4};
+        const std::vector<std::string> ax = {"trial"};
+        trials_condition_ =
+            h5::create_extendible<std::uint32_t>(trials_group_, "condition", {}, opt);
+        label(trials_condition_, "", ax);
+        trials_stimulus_ = h5::create_extendible<std::uint32_t>(trials_group_, "stimulus", {}, opt);
+        label(trials_stimulus_, "", ax);
+        trials_repeat_ = h5::create_extendible<std::uint32_t>(trials_group_, "repeat", {}, opt);
+        label(trials_repeat_, "", ax);
+        trials_word_ = h5::create_extendible<std::uint64_t>(trials_group_, "word", {}, opt);
+        label(trials_word_, "", ax);
+        h5::write_attr_string(trials_word_, "bit_order", lsb_first);
+    }
+    h5::flush(f);
+}
+
+RunWriter::~RunWriter() {
+    if (!file_.valid()) return;
+    // Unwinding past a live writer (an exception in the sweep) should say so in the file; a
+    // killed process never gets here and leaves "running".
+    try {
+        h5::write_attr_string(file_, "incomplete_reason", dropped_reason);
+        h5::flush(file_);
+    } catch (...) {
+    }
+    trials_word_.reset();
+    trials_repeat_.reset();
+    trials_stimulus_.reset();
+    trials_condition_.reset();
+    trials_group_.reset();
+    counts_count_.reset();
+    counts_word_.reset();
+    counts_stimulus_.reset();
+    counts_condition_.reset();
+    file_.reset();
+}
+
+void RunWriter::require_open(const char* what) const {
+    if (!file_.valid())
+        throw std::logic_error(std::string("RunWriter::") + what + ": " + path_ +
+                               " was already finished or aborted");
+}
+
+void RunWriter::close_all() {
+    trials_word_.reset();
+    trials_repeat_.reset();
+    trials_stimulus_.reset();
+    trials_condition_.reset();
+    trials_group_.reset();
+    counts_count_.reset();
+    counts_word_.reset();
+    counts_stimulus_.reset();
+    counts_condition_.reset();
+    file_.close();
+}
+
+void RunWriter::write_condition(std::uint32_t condition_index, const ConditionCounts& counts,
+                                const PluginResult& plugin, const ConditionStats& stats) {
+    require_open("write_condition");
+    const std::string where = "RunWriter::write_condition(" + std::to_string(condition_index) + ")";
+    if (condition_index >= n_conditions_)
+        throw std::invalid_argument(where + ": condition index out of range");
+    if (completed_[condition_index] != 0)
+        throw std::invalid_argument(where + ": condition already written");
+    if (counts.n_bins != n_bins_)
+        throw std::invalid_argument(where + ": counts.n_bins differs from the run's n_bins");
+    if (counts.offsets.size() != n_stimuli_ + 1 || counts.offsets.front() != 0 ||
+        counts.offsets.back() != counts.words.size() || counts.words.size() != counts.counts.size())
+        throw std::invalid_argument(where + ": counts are not CSR over n_stimuli stimuli");
+    const auto sized = [this](std::size_t n) { return n == n_stimuli_; };
+    if (!sized(plugin.sss.size()) || !sized(plugin.sps.size()) || !sized(plugin.rank.size()) ||
+        !sized(plugin.n_s.size()) || !sized(plugin.distinct_s.size()))
+        throw std::invalid_argument(where + ": plug-in vectors must have n_stimuli entries");
+
+    const std::size_t m = counts.words.size();
+    std::vector<std::uint32_t> cond_col(m, condition_index);
+    std::vector<std::uint32_t> stim_col(m);
+    for (std::size_t s = 0; s < n_stimuli_; ++s) {
+        const std::uint64_t lo = counts.offsets[s], hi = counts.offsets[s + 1];
+        if (hi < lo || hi > m) throw std::invalid_argument(where + ": offsets not ascending");
+        for (std::uint64_t k = lo; k < hi; ++k) {
+            check_word(counts.words[k], n_bins_, where.c_str());
+            if (k > lo && counts.words[k] <= counts.words[k - 1])
+                throw std::invalid_argument(where + ": words not strictly ascending per stimulus");
+            if (counts.counts[k] == 0) throw std::invalid_argument(where + ": zero count stored");
+            stim_col[k] = static_cast<std::uint32_t>(s);
+        }
+    }
+
+    // Rows first, the completed flag last: a kill in between leaves unreferenced rows, which
+    // readers ignore because they go through condition_row_start/count of completed conditions.
+    const hsize_t row = h5::append<std::uint32_t>(counts_condition_, cond_col);
+    h5::append<std::uint32_t>(counts_stimulus_, stim_col);
+    h5::append<std::uint64_t>(counts_word_, counts.words);
+    h5::append<std::uint64_t>(counts_count_, counts.counts);
+
+    const hid_t f = file_;
+    const hsize_t k = condition_index;
+    const auto n_s = static_cast<hsize_t>(n_stimuli_);
+    const auto put1 = [&](const char* name, auto value) {
+        using T = decltype(value);
+        h5::Handle d = h5::open_dataset(f, name);
+        h5::write_box<T>(d, {k}, {1}, &value);
+    };
+    const auto put_row = [&](const char* name, const auto& values) {
+        using T = typename std::decay_t<decltype(values)>::value_type;
+        h5::Handle d = h5::open_dataset(f, name);
+        h5::write_box<T>(d, {k, 0}, {1, n_s}, values.data());
+    };
+    put1("results/mutual_information_bit", plugin.mi);
+    put1("results/h_r_bit", plugin.h_r);
+    put1("results/h_r_given_s_bit", plugin.h_rs);
+    put_row("results/sss_bit", plugin.sss);
+    put_row("results/sps_bit_per_spike", plugin.sps);
+    put_row("results/sps_rank", plugin.rank);
+    put1("results/sps_undefined", static_cast<std::uint8_t>(plugin.sps_undefined ? 1 : 0));
+    put1("results/n_trials", plugin.n_trials);
+    put_row("results/n_trials_per_stimulus", plugin.n_s);
+    put1("results/distinct_responses", plugin.distinct_total);
+    put_row("results/distinct_responses_per_stimulus", plugin.distinct_s);
+    put1("results/n_trials_simulated", stats.n_trials);
+    put1("results/mean_output_spikes", stats.mean_output_spikes);
+    put1("results/wall_s", stats.wall_s);
+    put1("counts/condition_row_start", static_cast<std::uint64_t>(row));
+    put1("counts/condition_row_count", static_cast<std::uint64_t>(m));
+
+    put1("results/completed", static_cast<std::uint8_t>(1));
+    completed_[condition_index] = 1;
+    ++n_completed_;
+    h5::write_attr<std::uint32_t>(f, "n_conditions_completed", n_completed_);
+    h5::flush(f);
+}
+
+void RunWriter::append_trials(std::uint32_t condition_index,
+                              const std::vector<std::uint32_t>& stimulus_index,
+                              const std::vector<std::uint32_t>& repeat,
+                              const std::vector<std::uint64_t>& words) {
+    require_open("append_trials");
+    const std::string where = "RunWriter::append_trials(" + std::to_string(condition_index) + ")";
+    if (!store_trials_) throw std::logic_error(where + ": the writer was created without trials");
+    if (condition_index >= n_conditions_)
+        throw std::invalid_argument(where + ": condition index out of range");
+    if (repeat.size() != stimulus_index.size() || words.size() != stimulus_index.size())
+        throw std::invalid_argument(where + ": column lengths differ");
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (stimulus_index[i] >= n_stimuli_)
+            throw std::invalid_argument(where + ": stimulus index out of range");
+        check_word(words[i], n_bins_, where.c_str());
+    }
+    if (words.empty()) return;
+    h5::append<std::uint32_t>(trials_condition_,
+                              std::vector<std::uint32_t>(words.size(), condition_index));
+    h5::append<std::uint32_t>(trials_stimulus_, stimulus_index);
+    h5::append<std::uint32_t>(trials_repeat_, repeat);
+    h5::append<std::uint64_t>(trials_word_, words);
+    // The counter moves only after all four columns hold the rows: readers trust this prefix.
+    n_trials_written_ += words.size();
+    h5::write_attr<std::uint64_t>(trials_group_, "n_trials_written", n_trials_written_);
+    h5::flush(file_);
+}
+
+void RunWriter::finish(double wall_s, std::uint64_t n_trials) {
+    require_open("finish");
+    if (n_completed_ != n_conditions_)
+        throw std::logic_error("RunWriter::finish: " + std::to_string(n_completed_) + " of " +
+                               std::to_string(n_conditions_) + " conditions written in " + path_);
+    try {
+        h5::Handle g = h5::create_group(file_, "runtime");
+        h5::write_scalar_dataset<double>(g, "wall_s", wall_s);
+        h5::write_scalar_dataset<double>(g, "trials_per_s",
+                                         wall_s > 0 ? static_cast<double>(n_trials) / wall_s : 0.0);
+        h5::write_scalar_dataset<std::uint64_t>(g, "n_trials", n_trials);
+        {
+            h5::Handle d = h5::open_dataset(g, "wall_s");
+            h5::write_attr_string(d, "units", "s");
+            d = h5::open_dataset(g, "trials_per_s");
+            h5::write_attr_string(d, "units", "1/s");
+        }
+        h5::write_attr_string(file_, "incomplete_reason", "");
+        h5::write_attr<std::uint8_t>(file_, "complete", 1);
+        h5::flush(file_);
+    } catch (...) {
+        file_.reset();
+        throw;
+    }
+    close_all();
+}
+
+void RunWriter::abort(const std::string& reason) {
+    require_open("abort");
+    try {
+        h5::write_attr_string(file_, "incomplete_reason", reason.empty() ? "aborted" : reason);
+        h5::write_attr<std::uint8_t>(file_, "complete", 0);
+        h5::flush(file_);
+    } catch (...) {
+        try {
+            close_all();
+        } catch (...) {
+        }
+        throw;
+    }
+    close_all();
+}
+
+// ---- RunReader -------------------------------------------------------------------------------
+
+RunReader::RunReader(const std::string& path) : path_(path) {
+    file_ = h5::open_file(path, false);
+    check_filetype(file_, path);
+    if (!h5::exists(file_, "results/completed") || !h5::exists(file_, "stimuli/code"))
+        throw IoError(in_quotes(path) + ": memlif-run file without /results/completed or "
+                                        "/stimuli/code");
+    {
+        h5::Handle d = h5::open_dataset(file_, "results/completed");
+        n_conditions_ = static_cast<std::size_t>(h5::shape(d).at(0));
+    }
+    {
+        h5::Handle d = h5::open_dataset(file_, "stimuli/code");
+        n_stimuli_ = static_cast<std::size_t>(h5::shape(d).at(0));
+    }
+}
+
+RunMetadata RunReader::metadata() const {
+    const hid_t f = file_;
+    RunMetadata m;
+    m.software_version = h5::read_attr_string(f, "software_version");
+    m.git_sha = h5::read_attr_string(f, "git_sha1");
+    m.backend = h5::read_attr_string(f, "backend");
+    m.created_utc = h5::read_attr_string(f, "created");
+    m.config_json = h5::read_string_dataset(f, "config_json");
+    m.seed = h5::read_attr<std::uint64_t>(f, "seed");
+    m.n_bins = h5::read_attr<std::uint32_t>(f, "n_bins");
+    m.bin_width_s = h5::read_attr<double>(f, "bin_width_s");
+    m.window_s = h5::read_attr<double>(f, "window_s");
+    m.dt_s = h5::read_attr<double>(f, "dt_s");
+    m.n_repeats = h5::read_attr<std::uint32_t>(f, "n_repeats");
+    m.stimulus_set = h5::read_attr_string(f, "stimulus_set");
+    m.p_s_mode = h5::read_attr_string(f, "p_s_mode");
+    m.synapse_model = h5::read_attr_string(f, "synapse_model");
+    m.trial_id_layout = h5::read_attr_string(f, "trial_id_layout");
+    return m;
+}
+
+StimulusTable RunReader::stimuli() const {
+    StimulusTable t;
+    t.code = h5::read_dataset<std::uint16_t>(file_, "stimuli/code");
+    t.multiplicity = h5::read_dataset<std::uint32_t>(file_, "stimuli/multiplicity");
+    t.n_input_spikes = h5::read_dataset<std::uint32_t>(file_, "stimuli/n_input_spikes");
+    t.p_s = h5::read_dataset<double>(file_, "stimuli/p_s");
+    return t;
+}
+
+ConditionAxis RunReader::axis() const {
+    const auto read4 = [this](const char* name) {
+        std::vector<hsize_t> dims;
+        const std::vector<double> flat = h5::read_dataset<double>(file_, name, &dims);
+        if (dims.size() != 2 || dims[1] != 4 || dims[0] != n_conditions_)
+            throw IoError(in_quotes(path_) + ": dataset " + in_quotes(name) +
+                          " must have shape (n_conditions, 4)");
+        return unflatten(flat);
+    };
+    ConditionAxis a;
+    a.conductance_S = read4("axes/conductance_S");
+    a.weight = read4("axes/weight");
+    a.current_A = read4("axes/current_A");
+    return a;
+}
+
+std::array<std::int32_t, 2> RunReader::format_version() const {
+    const auto v = h5::read_attr_array<std::int32_t>(file_, "format_version");
+    return {v.at(0), v.at(1)};
+}
+
+bool RunReader::complete() const { return h5::read_attr<std::uint8_t>(file_, "complete") != 0; }
+
+std::string RunReader::incomplete_reason() const {
+    return h5::read_attr_string(file_, "incomplete_reason");
+}
+
+std::vector<std::uint32_t> RunReader::completed_conditions() const {
+    const auto flags = h5::read_dataset<std::uint8_t>(file_, "results/completed");
+    std::vector<std::uint32_t> out;
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+        if (flags[i] != 0) out.push_back(static_cast<std::uint32_t>(i));
+    }
+    return out;
+}
+
+bool RunReader::is_completed(std::uint32_t condition_index) const {
+    if (condition_index >= n_conditions_) return false;
+    h5::Handle d = h5::open_dataset(file_, "results/completed");
+    return h5::read_box<std::uint8_t>(d, {condition_index}, {1})[0] != 0;
+}
+
+void RunReader::require_completed(std::uint32_t condition_index) const {
+    if (condition_index >= n_conditions_)
+        throw IoError(in_quotes(path_) + ": condition " + std::to_string(condition_index) +
+                      " out of range (" + std::to_string(n_conditions_) + " conditions)");
+    if (!is_completed(condition_index))
+        throw IoError(in_quotes(path_) + ": condition " + std::to_string(condition_index) +
+                      " was not completed");
+}
+
+ConditionCounts RunReader::counts(std::uint32_t condition_index) const {
+    require_completed(condition_index);
+    const hsize_t k = condition_index;
+    const auto get1 = [&](const char* name) {
+        h5::Handle d = h5::open_dataset(file_, name);
+        return h5::read_box<std::uint64_t>(d, {k}, {1})[0];
+    };
+    const std::uint64_t start = get1("counts/condition_row_start");
+    const std::uint64_t n = get1("counts/condition_row_count");
+    const auto column = [&](const char* name, auto tag) {
+        using T = decltype(tag);
+        h5::Handle d = h5::open_dataset(file_, name);
+        return h5::read_box<T>(d, {start}, {n});
+    };
+    const auto cond = column("counts/condition", std::uint32_t{});
+    const auto stim = column("counts/stimulus", std::uint32_t{});
+    ConditionCounts c;
+    c.n_bins = h5::read_attr<std::uint32_t>(file_, "n_bins");
+    c.words = column("counts/word", std::uint64_t{});
+    c.counts = column("counts/count", std::uint64_t{});
+    c.offsets.assign(n_stimuli_ + 1, 0);
+    const std::string bad = in_quotes(path_) + ": corrupt counts of condition " +
+                            std::to_string(condition_index);
+    // Offsets are rebuilt from the stimulus column, which must be ascending and in range.
+    for (std::size_t i = 0; i < stim.size(); ++i) {
+        if (cond[i] != condition_index || stim[i] >= n_stimuli_ || (i > 0 && stim[i] < stim[i - 1]))
+            throw IoError(bad);
+        ++c.offsets[stim[i] + 1];
+    }
+    for (std::size_t s = 0; s < n_stimuli_; ++s) c.offsets[s + 1] += c.offsets[s];
+    return c;
+}
+
+PluginResult RunReader::plugin(std::uint32_t condition_index) const {
+    require_completed(condition_index);
+    const hsize_t k = condition_index;
+    const auto n_s = static_cast<hsize_t>(n_stimuli_);
+    const auto get1 = [&](const char* name, auto tag) {
+        using T = decltype(tag);
+        h5::Handle d = h5::open_dataset(file_, name);
+        return h5::read_box<T>(d, {k}, {1})[0];
+    };
+    const auto get_row = [&](const char* name, auto tag) {
+        using T = decltype(tag);
+        h5::Handle d = h5::open_dataset(file_, name);
+        return h5::read_box<T>(d, {k, 0}, {1, n_s});
+    };
+    PluginResult p;
+    p.mi = get1("results/mutual_information_bit", double{});
+    p.h_r = get1("results/h_r_bit", double{});
+    p.h_rs = get1("results/h_r_given_s_bit", double{});
+    p.sss = get_row("results/sss_bit", double{});
+    p.sps = get_row("results/sps_bit_per_spike", double{});
+    p.rank = get_row("results/sps_rank", std::uint32_t{});
+    p.sps_undefined = get1("results/sps_undefined", std::uint8_t{}) != 0;
+    p.n_trials = get1("results/n_trials", std::uint64_t{});
+    p.n_s = get_row("results/n_trials_per_stimulus", std::uint64_t{});
+    p.distinct_total = get1("results/distinct_responses", std::uint64_t{});
+    p.distinct_s = get_row("results/distinct_responses_per_stimulus", std::uint32_t{});
+    return p;
+}
+
+ConditionStats RunReader::stats(std::uint32_t condition_index) const {
+    require_completed(condition_index);
+    const hsize_t k = condition_index;
+    const auto get1 = [&](const char* name, auto tag) {
+        using T = decltype(tag);
+        h5::Handle d = h5::open_dataset(file_, name);
+        return h5::read_box<T>(d, {k}, {1})[0];
+    };
+    ConditionStats s;
+    s.wall_s = get1("results/wall_s", double{});
+    s.mean_output_spikes = get1("results/mean_output_spikes", double{});
+    s.n_trials = get1("results/n_trials_simulated", std::uint64_t{});
+    return s;
+}
+
+std::optional<RuntimeInfo> RunReader::runtime() const {
+    if (!h5::exists(file_, "runtime")) return std::nullopt;
+    RuntimeInfo r;
+    r.wall_s = h5::read_scalar_dataset<double>(file_, "runtime/wall_s");
+    r.trials_per_s = h5::read_scalar_dataset<double>(file_, "runtime/trials_per_s");
+    r.n_trials = h5::read_scalar_dataset<std::uint64_t>(file_, "runtime/n_trials");
+    return r;
+}
+
+bool RunReader::has_trials() const { return h5::exists(file_, "trials"); }
+
+TrialTable RunReader::trials() const {
+    if (!has_trials()) throw IoError(in_quotes(path_) + ": no /trials group (store_trials off)");
+    h5::Handle g = h5::open_group(file_, "trials");
+    const std::uint64_t n = h5::read_attr<std::uint64_t>(g, "n_trials_written");
+    const auto column = [&](const char* name, auto tag) {
+        using T = decltype(tag);
+        h5::Handle d = h5::open_dataset(g, name);
+        if (h5::shape(d).at(0) < n)
+            throw IoError(in_quotes(path_) + ": /trials/" + name + " is shorter than "
+                                             "n_trials_written");
+        return h5::read_box<T>(d, {0}, {n});
+    };
+    TrialTable t;
+    t.condition = column("condition", std::uint32_t{});
+    t.stimulus = column("stimulus", std::uint32_t{});
+    t.repeat = column("repeat", std::uint32_t{});
+    t.word = column("word", std::uint64_t{});
+    return t;
+}
+
+bool RunReader::has(const std::string& object_path) const {
+    return h5::exists(file_, object_path);
+}
+
+std::vector<double> RunReader::read_f64(const std::string& dataset_path,
+                                        std::vector<std::size_t>* shape) const {
+    std::vector<hsize_t> dims;
+    auto v = h5::read_dataset<double>(file_, dataset_path, &dims);
+    if (shape != nullptr) *shape = to_size(dims);
+    return v;
+}
+
+std::vector<std::uint32_t> RunReader::read_u32(const std::string& dataset_path,
+                                               std::vector<std::size_t>* shape) const {
+    std::vector<hsize_t> dims;
+    auto v = h5::read_dataset<std::uint32_t>(file_, dataset_path, &dims);
+    if (shape != nullptr) *shape = to_size(dims);
+    return v;
+}
+
+std::vector<std::uint8_t> RunReader::read_u8(const std::string& dataset_path,
+                                             std::vector<std::size_t>* shape) const {
+    std::vector<hsize_t> dims;
+    auto v = h5::read_dataset<std::uint8_t>(file_, dataset_path, &dims);
+    if (shape != nullptr) *shape = to_size(dims);
+    return v;
+}
+
+std::string RunReader::read_attr_string(const std::string& object_path,
+                                        const std::string& name) const {
+    h5::Handle obj(H5Oopen(file_, object_path.c_str(), H5P_DEFAULT));
+    if (!obj.valid()) h5::fail(file_, "cannot open object " + in_quotes(object_path));
+    return h5::read_attr_string(obj, name);
+}
+
+// ---- AnalysisWriter --------------------------------------------------------------------------
+
+AnalysisWriter::AnalysisWriter(const std::string& path, const std::string& group, bool replace)
+    : path_(path), group_name_(group) {
+    std::string first = group;
+    while (!first.empty() && first.front() == '/') first.erase(first.begin());
+    first = first.substr(0, first.find('/'));
+    if (first.empty())
+        throw std::invalid_argument("AnalysisWriter: group name must not be the root group");
+    for (const auto& core : core_names) {
+        if (first == core)
+            throw std::invalid_argument("AnalysisWriter: " + in_quotes(group) +
+                                        " is part of the core memlif-run layout");
+    }
+    file_ = h5::open_file(path, true);
+    check_filetype(file_, path);
+    if (h5::exists(file_, group)) {
+        if (!replace)
+            throw IoError(in_quotes(path) + ": group " + in_quotes(group) +
+                          " already exists (replace it explicitly)");
+        h5::unlink(file_, group);
+    }
+    group_ = h5::create_group(file_, group);
+    h5::write_attr_string(group_, "created", now_utc());
+}
+
+AnalysisWriter::~AnalysisWriter() {
+    if (!file_.valid()) return;
+    try {
+        h5::flush(file_);
+    } catch (...) {
+    }
+    group_.reset();
+    file_.reset();
+}
+
+void AnalysisWriter::require_open(const char* what) const {
+    if (!file_.valid())
+        throw std::logic_error(std::string("AnalysisWriter::") + what + ": " + path_ + " group " +
+                               group_name_ + " was already closed");
+}
+
+void AnalysisWriter::write_f64(const std::string& name, const std::vector<double>& data,
+                               const std::vector<std::size_t>& shape, const std::string& units) {
+    require_open("write_f64");
+    h5::Handle d = h5::write_dataset<double>(group_, name, data, to_hsize(shape));
+    h5::write_attr_string(d, "units", units);
+}
+
+void AnalysisWriter::write_u32(const std::string& name, const std::vector<std::uint32_t>& data,
+                               const std::vector<std::size_t>& shape, const std::string& units) {
+    require_open("write_u32");
+    h5::Handle d = h5::write_dataset<std::uint32_t>(group_, name, data, to_hsize(shape));
+    h5::write_attr_string(d, "units", units);
+}
+
+void AnalysisWriter::write_u8(const std::string& name, const std::vector<std::uint8_t>& data,
+                              const std::vector<std::size_t>& shape, const std::string& units) {
+    require_open("write_u8");
+    h5::Handle d = h5::write_dataset<std::uint8_t>(group_, name, data, to_hsize(shape));
+    h5::write_attr_string(d, "units", units);
+}
+
+void AnalysisWriter::set_axes(const std::string& name, const std::vector<std::string>& axes) {
+    require_open("set_axes");
+    h5::Handle d = h5::open_dataset(group_, name);
+    h5::write_attr_strings(d, "axes", axes);
+}
+
+void AnalysisWriter::write_attr(const std::string& name, const std::string& value) {
+    require_open("write_attr");
+    h5::write_attr_string(group_, name, value);
+}
+
+void AnalysisWriter::write_attr(const std::string& name, double value) {
+    require_open("write_attr");
+    h5::write_attr<double>(group_, name, value);
+}
+
+void AnalysisWriter::close() {
+    if (!file_.valid()) return;
+    try {
+        h5::flush(file_);
+    } catch (...) {
+        group_.reset();
+        file_.reset();
+        throw;
+    }
+    group_.close();
+    file_.close();
+}
+
+} // namespace memlif::io

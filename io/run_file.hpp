@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+//! \file io/run_file.hpp
+//! The `memlif-run` HDF5 file: RunWriter streams a sweep into it condition by condition,
+//! RunReader reads it back, AnalysisWriter adds /analysis groups later. The layout is specified
+//! in io/FORMAT.md, which is authoritative; the constants below must agree with it.
+#pragma once
+
+#include "host/counts.hpp"
+#include "host/information/plugin.hpp"
+#include "io/h5.hpp"
+#include "io/io_error.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace memlif::io {
+
+inline constexpr const char* run_filetype = "memlif-run";
+inline constexpr std::int32_t run_format_major = 1; //!< readers refuse any other major version
+inline constexpr std::int32_t run_format_minor = 0; //!< additions that old readers may ignore
+
+//! Provenance and run constants, stored as root attributes (config_json as /config_json).
+struct RunMetadata {
+    std::string software_version;     //!< memlif version that wrote the file
+    std::string git_sha;              //!< source revision (root attribute `git_sha1`)
+    std::string backend;              //!< e.g. "cuda: NVIDIA H100 80GB HBM3" or "cpu: openmp x2"
+    std::string created_utc;          //!< ISO-8601 UTC; the writer fills in "now" when empty
+    std::string config_json;          //!< the fully resolved run card
+    std::uint64_t seed = 0;           //!< master Philox seed
+    std::uint32_t n_bins = 0;         //!< L, response word length in output bins (1..64)
+    double bin_width_s = 0;           //!< output bin width, seconds
+    double window_s = 0;              //!< output window, seconds
+    double dt_s = 0;                  //!< solver step, seconds
+    std::uint32_t n_repeats = 0;      //!< repeats per (stimulus, condition)
+    std::string stimulus_set;         //!< "symmetric" | "all"
+    std::string p_s_mode;             //!< "uniform" | "multiplicity"
+    std::string synapse_model;        //!< "linear" | "ul-gap"
+    std::string trial_id_layout;      //!< text describing the Philox key/counter layout
+};
+
+//! The stimulus axis. All vectors have n_stimuli entries.
+struct StimulusTable {
+    std::vector<std::uint16_t> code;           //!< bit (4*i + b) = spike of input i in input bin b
+    std::vector<std::uint32_t> multiplicity;   //!< ordered patterns in the class (1 for "all")
+    std::vector<std::uint32_t> n_input_spikes; //!< popcount(code)
+    std::vector<double> p_s;                   //!< stimulus probability p(s), dimensionless
+};
+
+//! The condition (conductance point) axis. All vectors have n_conditions entries.
+struct ConditionAxis {
+    std::vector<std::array<double, 4>> conductance_S; //!< read conductance per synapse, siemens
+    std::vector<std::array<double, 4>> weight;        //!< normalised weight w_i, dimensionless
+    std::vector<std::array<double, 4>> current_A;     //!< synaptic current during a spike, amperes
+};
+
+//! Per-condition bookkeeping of the simulation itself.
+struct ConditionStats {
+    double wall_s = 0;             //!< wall time spent on this condition, seconds
+    double mean_output_spikes = 0; //!< mean output spikes per trial
+    std::uint64_t n_trials = 0;    //!< trials simulated (equals the counts' N in a correct run)
+};
+
+//! Run-level timing, present once the run finished.
+struct RuntimeInfo {
+    double wall_s = 0;          //!< whole-run wall time, seconds
+    double trials_per_s = 0;    //!< n_trials / wall_s (0 when wall_s is 0)
+    std::uint64_t n_trials = 0; //!< trials simulated in the whole run
+};
+
+//! Optional per-trial records (rows of /trials, in append order).
+struct TrialTable {
+    std::vector<std::uint32_t> condition;
+    std::vector<std::uint32_t> stimulus;
+    std::vector<std::uint32_t> repeat;
+    std::vector<std::uint64_t> word; //!< bit b = output bin b, lsb_first
+};
+
+//! Streams one run into a new file. Every write_condition() ends with a flush, so a process killed
+//! afterwards leaves a file in which every condition marked completed is intact. Not thread-safe.
+class RunWriter {
+  public:
+    //! Creates (truncates) \p path and writes provenance, /config_json, /stimuli and /axes, plus
+    //! results tables filled with NaN/0 and root attribute complete = 0. IoError naming the path
+    //! if the file cannot be created; std::invalid_argument for inconsistent table sizes.
+    RunWriter(const std::string& path, const RunMetadata& meta, const StimulusTable& stimuli,
+              const ConditionAxis& axis, bool store_trials);
+    RunWriter(const RunWriter&) = delete;
+    RunWriter& operator=(const RunWriter&) = delete;
+    ~RunWriter();
+
+    //! Stores one finished condition (any order, each at most once): sparse counts, plug-in
+    //! results and stats; marks it completed, updates `n_conditions_completed`, flushes.
+    //! std::invalid_argument if the index is out of range, already written, or sizes disagree.
+    void write_condition(std::uint32_t condition_index, const ConditionCounts& counts,
+                         const PluginResult& plugin, const ConditionStats& stats);
+    //! Appends per-trial rows (only when constructed with store_trials) and flushes.
+    void append_trials(std::uint32_t condition_index,
+                       const std::vector<std::uint32_t>& stimulus_index,
+                       const std::vector<std::uint32_t>& repeat,
+                       const std::vector<std::uint64_t>& words);
+    //! Writes /runtime, sets complete = 1 and closes the file. std::logic_error unless every
+    //! condition was written.
+    void finish(double wall_s, std::uint64_t n_trials);
+    //! Records \p reason in `incomplete_reason` (complete stays 0) and closes the file.
+    void abort(const std::string& reason);
+
+    const std::string& path() const { return path_; }
+    std::uint32_t n_conditions_completed() const { return n_completed_; }
+
+  private:
+    void require_open(const char* what) const;
+    void close_all();
+
+    std::string path_;
+    std::uint32_t n_bins_ = 0;
+    std::size_t n_conditions_ = 0;
+    std::size_t n_stimuli_ = 0;
+    bool store_trials_ = false;
+    std::uint32_t n_completed_ = 0;
+    std::uint64_t n_trials_written_ = 0;
+    std::vector<std::uint8_t> completed_;
+    // Declared first so it is destroyed last, after every dataset of the file.
+    h5::Handle file_;
+    h5::Handle trials_group_;
+    h5::Handle counts_condition_, counts_stimulus_, counts_word_, counts_count_;
+    h5::Handle trials_condition_, trials_stimulus_, trials_repeat_, trials_word_;
+};
+
+//! Read access to a memlif-run file (complete or not).
+class RunReader {
+  public:
+    //! IoError if \p path is missing, unreadable, not HDF5, not `memlif-run`, or of another
+    //! major format version.
+    explicit RunReader(const std::string& path);
+
+    RunMetadata metadata() const;
+    StimulusTable stimuli() const;
+    ConditionAxis axis() const;
+    std::array<std::int32_t, 2> format_version() const;
+    bool complete() const;
+    //! "" for a finished run, "running" if the writer never closed it (killed), else the reason.
+    std::string incomplete_reason() const;
+    std::size_t n_conditions() const { return n_conditions_; }
+    std::size_t n_stimuli() const { return n_stimuli_; }
+    //! Indices of completed conditions, ascending.
+    std::vector<std::uint32_t> completed_conditions() const;
+    bool is_completed(std::uint32_t condition_index) const;
+
+    //! IoError if the condition is out of range or not completed.
+    ConditionCounts counts(std::uint32_t condition_index) const;
+    PluginResult plugin(std::uint32_t condition_index) const;
+    ConditionStats stats(std::uint32_t condition_index) const;
+    //! Present only for a finished run.
+    std::optional<RuntimeInfo> runtime() const;
+    bool has_trials() const;
+    //! The first `n_trials_written` rows of /trials; IoError if the file has none.
+    TrialTable trials() const;
+
+    // Generic access for later analysis groups (paths are absolute HDF5 paths).
+    std::string path() const { return path_; }
+    bool has(const std::string& object_path) const;
+    std::vector<double> read_f64(const std::string& dataset_path,
+                                 std::vector<std::size_t>* shape = nullptr) const;
+    std::vector<std::uint32_t> read_u32(const std::string& dataset_path,
+                                        std::vector<std::size_t>* shape = nullptr) const;
+    std::vector<std::uint8_t> read_u8(const std::string& dataset_path,
+                                      std::vector<std::size_t>* shape = nullptr) const;
+    std::string read_attr_string(const std::string& object_path, const std::string& name) const;
+
+  private:
+    void require_completed(std::uint32_t condition_index) const;
+
+    std::string path_;
+    h5::Handle file_;
+    std::size_t n_conditions_ = 0;
+    std::size_t n_stimuli_ = 0;
+};
+
+//! Adds one group (e.g. /analysis/<name>) to an existing memlif-run file without touching
+//! anything else. Strings are variable-length UTF-8; every dataset carries a `units` attribute.
+class AnalysisWriter {
+  public:
+    //! Opens \p path read-write (IoError if it is not a memlif-run file of this major version) and
+    //! creates \p group, with intermediate groups. An existing group is an IoError unless
+    //! \p replace, in which case it is unlinked first (its space is reclaimed only by h5repack).
+    AnalysisWriter(const std::string& path, const std::string& group, bool replace);
+    ~AnalysisWriter();
+    AnalysisWriter(const AnalysisWriter&) = delete;
+    AnalysisWriter& operator=(const AnalysisWriter&) = delete;
+
+    //! \p shape is the dataset shape (rank >= 1, product == data.size()).
+    void write_f64(const std::string& name, const std::vector<double>& data,
+                   const std::vector<std::size_t>& shape, const std::string& units);
+    void write_u32(const std::string& name, const std::vector<std::uint32_t>& data,
+                   const std::vector<std::size_t>& shape, const std::string& units);
+    void write_u8(const std::string& name, const std::vector<std::uint8_t>& data,
+                  const std::vector<std::size_t>& shape, const std::string& units);
+    //! Axis names of a dataset already written in this group (attribute `axes`).
+    void set_axes(const std::string& name, const std::vector<std::string>& axes);
+    //! String attribute on the group.
+    void write_attr(const std::string& name, const std::string& value);
+    //! Numeric attribute on the group.
+    void write_attr(const std::string& name, double value);
+    //! Flushes and closes; IoError on failure. The destructor does the same but swallows errors.
+    void close();
+
+  private:
+    void require_open(const char* what) const;
+
+    std::string path_;
+    std::string group_name_;
+    h5::Handle file_;
+    h5::Handle group_;
+};
+
+} // namespace memlif::io
