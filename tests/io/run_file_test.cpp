@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: MIT
+//! \file tests/io/run_file_test.cpp
+//! RunWriter / RunReader / AnalysisWriter: exact round trips, crash semantics, refusals.
+#include "io/h5.hpp"
+#include "io/run_file.hpp"
+#include "io_test_util.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace memlif::io {
+namespace {
+
+using test::expect_counts_equal;
+using test::expect_plugin_equal;
+using test::expect_same;
+using test::expect_stats_equal;
+using test::make_run;
+using test::ScratchDir;
+using test::SyntheticRun;
+
+void expect_metadata_equal(const RunMetadata& a, const RunMetadata& b) {
+    EXPECT_EQ(a.software_version, b.software_version);
+    EXPECT_EQ(a.git_sha, b.git_sha);
+    EXPECT_EQ(a.backend, b.backend);
+    EXPECT_EQ(a.created_utc, b.created_utc);
+    EXPECT_EQ(a.config_json, b.config_json);
+    EXPECT_EQ(a.seed, b.seed);
+    EXPECT_EQ(a.n_bins, b.n_bins);
+    EXPECT_TRUE(test::same_bits(a.bin_width_s, b.bin_width_s));
+    EXPECT_TRUE(test::same_bits(a.window_s, b.window_s));
+    EXPECT_TRUE(test::same_bits(a.dt_s, b.dt_s));
+    EXPECT_EQ(a.n_repeats, b.n_repeats);
+    EXPECT_EQ(a.stimulus_set, b.stimulus_set);
+    EXPECT_EQ(a.p_s_mode, b.p_s_mode);
+    EXPECT_EQ(a.synapse_model, b.synapse_model);
+    EXPECT_EQ(a.trial_id_layout, b.trial_id_layout);
+}
+
+void expect_rows_equal(const std::vector<std::array<double, 4>>& a,
+                       const std::vector<std::array<double, 4>>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        for (std::size_t j = 0; j < 4; ++j) EXPECT_TRUE(test::same_bits(a[i][j], b[i][j]));
+    }
+}
+
+void expect_full_file(const std::string& path, const SyntheticRun& run) {
+    RunReader r(path);
+    expect_metadata_equal(r.metadata(), run.meta);
+    const StimulusTable st = r.stimuli();
+    EXPECT_EQ(st.code, run.stimuli.code);
+    EXPECT_EQ(st.multiplicity, run.stimuli.multiplicity);
+    EXPECT_EQ(st.n_input_spikes, run.stimuli.n_input_spikes);
+    expect_same(st.p_s, run.stimuli.p_s);
+    const ConditionAxis ax = r.axis();
+    expect_rows_equal(ax.conductance_S, run.axis.conductance_S);
+    expect_rows_equal(ax.weight, run.axis.weight);
+    expect_rows_equal(ax.current_A, run.axis.current_A);
+    EXPECT_EQ(r.n_conditions(), 3u);
+    EXPECT_EQ(r.n_stimuli(), 4u);
+    for (std::uint32_t k = 0; k < 3; ++k) {
+        SCOPED_TRACE(k);
+        expect_counts_equal(r.counts(k), run.conditions[k].counts);
+        expect_plugin_equal(r.plugin(k), run.conditions[k].plugin);
+        expect_stats_equal(r.stats(k), run.conditions[k].stats);
+    }
+}
+
+TEST(RunFile, RoundTripOutOfOrderIsExact) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    {
+        RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+        test::write_condition(w, run, 2);
+        test::write_condition(w, run, 0);
+        test::write_condition(w, run, 1);
+        EXPECT_EQ(w.n_conditions_completed(), 3u);
+        w.finish(12.5, 48);
+    }
+    expect_full_file(path, run);
+    RunReader r(path);
+    EXPECT_TRUE(r.complete());
+    EXPECT_EQ(r.incomplete_reason(), "");
+    EXPECT_EQ(r.completed_conditions(), (std::vector<std::uint32_t>{0, 1, 2}));
+    EXPECT_EQ(r.format_version(), (std::array<std::int32_t, 2>{1, 0}));
+    const auto rt = r.runtime();
+    ASSERT_TRUE(rt.has_value());
+    EXPECT_EQ(rt->wall_s, 12.5);
+    EXPECT_EQ(rt->n_trials, 48u);
+    EXPECT_DOUBLE_EQ(rt->trials_per_s, 48 / 12.5);
+    EXPECT_FALSE(r.has_trials());
+    EXPECT_THROW(r.trials(), IoError);
+
+    // Rows are stored in write order: condition 2 first.
+    std::vector<std::size_t> shape;
+    EXPECT_EQ(r.read_u32("/counts/condition", &shape),
+              (std::vector<std::uint32_t>{2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}));
+    EXPECT_EQ(shape, (std::vector<std::size_t>{18}));
+}
+
+TEST(RunFile, ProvenanceAttributesPresent) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    {
+        RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+    }
+    // Read with the raw layer, independently of RunReader.
+    h5::Handle f = h5::open_file(path, false);
+    EXPECT_EQ(h5::read_attr_string(f, "filetype"), "memlif-run");
+    EXPECT_EQ(h5::read_attr_array<std::int32_t>(f, "format_version"),
+              (std::vector<std::int32_t>{1, 0}));
+    EXPECT_EQ(h5::read_attr_string(f, "software_version"), "0.1.0-test");
+    EXPECT_EQ(h5::read_attr_string(f, "git_sha1"), "0123456789ab");
+    EXPECT_EQ(h5::read_attr_string(f, "created"), "2026-01-02T03:04:05Z");
+    EXPECT_EQ(h5::read_attr_string(f, "backend"), "cpu: openmp x2");
+    EXPECT_EQ(h5::read_attr<std::uint64_t>(f, "seed"), 0xFEDCBA9876543210ULL);
+    EXPECT_EQ(h5::read_attr<std::uint8_t>(f, "complete"), 0);
+    EXPECT_EQ(h5::read_attr<std::uint32_t>(f, "n_conditions_completed"), 0u);
+    EXPECT_EQ(h5::read_string_dataset(f, "config_json"), run.meta.config_json);
+    for (const char* name : {"stimuli/code", "counts/word", "axes/conductance_S",
+                             "results/mutual_information_bit", "results/sps_rank"}) {
+        EXPECT_TRUE(h5::exists(f, name)) << name;
+    }
+    h5::Handle word = h5::open_dataset(f, "counts/word");
+    EXPECT_EQ(h5::read_attr_string(word, "bit_order"), "lsb_first");
+    h5::Handle g = h5::open_dataset(f, "axes/conductance_S");
+    EXPECT_EQ(h5::read_attr_string(g, "units"), "S");
+    // Results are NaN until a condition completes.
+    const auto mi = h5::read_dataset<double>(f, "results/mutual_information_bit");
+    ASSERT_EQ(mi.size(), 3u);
+    for (double v : mi) EXPECT_TRUE(std::isnan(v));
+}
+
+TEST(RunFile, CreatedDefaultsToNow) {
+    ScratchDir dir;
+    SyntheticRun run = make_run();
+    run.meta.created_utc.clear();
+    { RunWriter w(dir.file("a.h5"), run.meta, run.stimuli, run.axis, false); }
+    const std::string created = RunReader(dir.file("a.h5")).metadata().created_utc;
+    ASSERT_EQ(created.size(), 20u) << created;
+    EXPECT_EQ(created[4], '-');
+    EXPECT_EQ(created[10], 'T');
+    EXPECT_EQ(created.back(), 'Z');
+}
+
+TEST(RunFile, CompleteIsZeroUntilFinish) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+    for (std::uint32_t k = 0; k < 3; ++k) test::write_condition(w, run, k);
+    {
+        // Same process: HDF5 shares the open file, so this sees the writer's current state.
+        RunReader r(path);
+        EXPECT_FALSE(r.complete());
+        EXPECT_EQ(r.incomplete_reason(), "running");
+        EXPECT_FALSE(r.runtime().has_value());
+        EXPECT_EQ(r.completed_conditions().size(), 3u);
+    }
+    w.finish(1.0, 48);
+    RunReader r(path);
+    EXPECT_TRUE(r.complete());
+    EXPECT_THROW(w.finish(1.0, 48), std::logic_error);
+    EXPECT_THROW(test::write_condition(w, run, 0), std::logic_error);
+}
+
+TEST(RunFile, WriterDestroyedWithoutFinishKeepsCompletedConditions) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    {
+        RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+        test::write_condition(w, run, 2);
+        test::write_condition(w, run, 0);
+    }
+    RunReader r(path);
+    EXPECT_FALSE(r.complete());
+    EXPECT_EQ(r.incomplete_reason(), "writer closed without finish()");
+    EXPECT_EQ(r.completed_conditions(), (std::vector<std::uint32_t>{0, 2}));
+    expect_counts_equal(r.counts(0), run.conditions[0].counts);
+    expect_counts_equal(r.counts(2), run.conditions[2].counts);
+    expect_plugin_equal(r.plugin(2), run.conditions[2].plugin);
+    EXPECT_FALSE(r.is_completed(1));
+    EXPECT_THROW(r.counts(1), IoError);
+    EXPECT_THROW(r.plugin(1), IoError);
+    EXPECT_THROW(r.stats(1), IoError);
+    EXPECT_THROW(r.counts(3), IoError);
+    EXPECT_FALSE(r.runtime().has_value());
+}
+
+TEST(RunFile, KilledProcessLeavesReadablePrefix) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        // The child never runs a destructor: SIGKILL right after a flushed condition.
+        RunWriter w(path, run.meta, run.stimuli, run.axis, true);
+        test::write_condition(w, run, 1);
+        w.append_trials(1, {0, 1}, {0, 0}, {3, 4});
+        ::kill(::getpid(), SIGKILL);
+        ::_exit(3);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status));
+    RunReader r(path);
+    EXPECT_FALSE(r.complete());
+    EXPECT_EQ(r.incomplete_reason(), "running");
+    EXPECT_EQ(r.completed_conditions(), (std::vector<std::uint32_t>{1}));
+    expect_counts_equal(r.counts(1), run.conditions[1].counts);
+    expect_plugin_equal(r.plugin(1), run.conditions[1].plugin);
+    const TrialTable t = r.trials();
+    EXPECT_EQ(t.word, (std::vector<std::uint64_t>{3, 4}));
+}
+
+TEST(RunFile, AbortRecordsReason) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    {
+        RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+        test::write_condition(w, run, 1);
+        w.abort("interrupted");
+        EXPECT_THROW(test::write_condition(w, run, 0), std::logic_error);
+    }
+    RunReader r(path);
+    EXPECT_FALSE(r.complete());
+    EXPECT_EQ(r.incomplete_reason(), "interrupted");
+    EXPECT_EQ(r.completed_conditions(), (std::vector<std::uint32_t>{1}));
+}
+
+TEST(RunFile, FullWidthWordsSurviveExactly) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run(64);
+    {
+        RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+        for (std::uint32_t k = 0; k < 3; ++k) test::write_condition(w, run, k);
+        w.finish(1, 48);
+    }
+    expect_full_file(path, run);
+    EXPECT_EQ(RunReader(path).counts(0).words.back(), ~0ULL);
+}
+
+TEST(RunFile, LargeConfigJsonRoundTrips) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    SyntheticRun run = make_run();
+    run.meta.config_json = "{\"pad\": \"" + std::string(200000, 'x') + "\"}";
+    { RunWriter w(path, run.meta, run.stimuli, run.axis, false); }
+    EXPECT_EQ(RunReader(path).metadata().config_json, run.meta.config_json);
+}
+
+TEST(RunFile, RejectsInconsistentConditions) {
+    ScratchDir dir;
+    const SyntheticRun run = make_run();
+    RunWriter w(dir.file("run.h5"), run.meta, run.stimuli, run.axis, false);
+    const auto& c = run.conditions[0];
+    EXPECT_THROW(w.write_condition(3, c.counts, c.plugin, c.stats), std::invalid_argument);
+    ConditionCounts bad = c.counts;
+    bad.n_bins = 9;
+    EXPECT_THROW(w.write_condition(0, bad, c.plugin, c.stats), std::invalid_argument);
+    bad = c.counts;
+    bad.words[2] = 1u << 10; // above n_bins
+    EXPECT_THROW(w.write_condition(0, bad, c.plugin, c.stats), std::invalid_argument);
+    bad = c.counts;
+    std::swap(bad.words[1], bad.words[2]); // not ascending within stimulus 1
+    EXPECT_THROW(w.write_condition(0, bad, c.plugin, c.stats), std::invalid_argument);
+    bad = c.counts;
+    bad.offsets.pop_back();
+    EXPECT_THROW(w.write_condition(0, bad, c.plugin, c.stats), std::invalid_argument);
+    PluginResult p = c.plugin;
+    p.sss.pop_back();
+    EXPECT_THROW(w.write_condition(0, c.counts, p, c.stats), std::invalid_argument);
+    w.write_condition(0, c.counts, c.plugin, c.stats);
+    EXPECT_THROW(w.write_condition(0, c.counts, c.plugin, c.stats), std::invalid_argument);
+    EXPECT_THROW(w.finish(1, 15), std::logic_error); // 2 conditions missing
+    EXPECT_THROW(w.append_trials(0, {0}, {0}, {1}), std::logic_error); // store_trials off
+}
+
+TEST(RunFile, RejectsBadTables) {
+    ScratchDir dir;
+    SyntheticRun run = make_run();
+    run.stimuli.p_s.pop_back();
+    EXPECT_THROW(RunWriter(dir.file("a.h5"), run.meta, run.stimuli, run.axis, false),
+                 std::invalid_argument);
+    run = make_run();
+    run.axis.current_A.pop_back();
+    EXPECT_THROW(RunWriter(dir.file("a.h5"), run.meta, run.stimuli, run.axis, false),
+                 std::invalid_argument);
+    run = make_run();
+    run.meta.n_bins = 65;
+    EXPECT_THROW(RunWriter(dir.file("a.h5"), run.meta, run.stimuli, run.axis, false),
+                 std::invalid_argument);
+}
+
+TEST(RunFile, UnwritablePathNamesThePath) {
+    const SyntheticRun run = make_run();
+    const std::string path = "/nonexistent/dir/x.h5";
+    try {
+        RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+        FAIL() << "expected IoError";
+    } catch (const IoError& e) {
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+}
+
+TEST(RunFile, ReaderRefusesMissingAndNonHdf5Files) {
+    ScratchDir dir;
+    const std::string missing = dir.file("missing.h5");
+    try {
+        RunReader r(missing);
+        FAIL() << "expected IoError";
+    } catch (const IoError& e) {
+        EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+    }
+    const std::string text = dir.file("text.h5");
+    std::ofstream(text) << "this is not HDF5\n";
+    try {
+        RunReader r(text);
+        FAIL() << "expected IoError";
+    } catch (const IoError& e) {
+        EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("not an HDF5 file"), std::string::npos) << e.what();
+    }
+}
+
+TEST(RunFile, ReaderRefusesWrongFiletypeOrMajorVersion) {
+    ScratchDir dir;
+    const auto expect_refused = [](const std::string& path, const std::string& fragment) {
+        try {
+            RunReader r(path);
+            FAIL() << "expected IoError for " << path;
+        } catch (const IoError& e) {
+            EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+        }
+    };
+    const std::string none = dir.file("none.h5");
+    { h5::Handle f = h5::create_file(none); }
+    expect_refused(none, "no 'filetype'");
+
+    const std::string other = dir.file("other.h5");
+    {
+        h5::Handle f = h5::create_file(other);
+        h5::write_attr_string(f, "filetype", "statepoint");
+        h5::write_attr_array<std::int32_t>(f, "format_version", {1, 0});
+    }
+    expect_refused(other, "statepoint");
+
+    // A genuine file whose major version is bumped afterwards.
+    const std::string v2 = dir.file("v2.h5");
+    const SyntheticRun run = make_run();
+    { RunWriter w(v2, run.meta, run.stimuli, run.axis, false); }
+    {
+        h5::Handle f = h5::open_file(v2, true);
+        h5::write_attr_array<std::int32_t>(f, "format_version", {2, 0});
+    }
+    expect_refused(v2, "version 2.0");
+    // A newer minor version is accepted.
+    {
+        h5::Handle f = h5::open_file(v2, true);
+        h5::write_attr_array<std::int32_t>(f, "format_version", {1, 7});
+    }
+    EXPECT_EQ(RunReader(v2).format_version(), (std::array<std::int32_t, 2>{1, 7}));
+}
+
+TEST(RunFile, StoreTrialsRoundTrip) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    const std::vector<std::uint32_t> s1 = {0, 0, 1, 2}, r1 = {0, 1, 0, 0};
+    const std::vector<std::uint64_t> w1 = {0, 1, 0x3FF, 7};
+    std::vector<std::uint32_t> s2, r2;
+    std::vector<std::uint64_t> w2;
+    for (std::uint32_t i = 0; i < 100000; ++i) { // crosses the 65536-row chunk boundary
+        s2.push_back(i % 3);
+        r2.push_back(i / 3);
+        w2.push_back((i * 2654435761u) & 0x3FF);
+    }
+    {
+        RunWriter w(path, run.meta, run.stimuli, run.axis, true);
+        w.append_trials(2, s1, r1, w1);
+        w.append_trials(0, s2, r2, w2);
+        w.append_trials(1, {}, {}, {});
+        EXPECT_THROW(w.append_trials(1, {4}, {0}, {0}), std::invalid_argument);
+        EXPECT_THROW(w.append_trials(1, {0}, {0}, {1u << 10}), std::invalid_argument);
+        EXPECT_THROW(w.append_trials(1, {0, 1}, {0}, {0, 0}), std::invalid_argument);
+        for (std::uint32_t k = 0; k < 3; ++k) test::write_condition(w, run, k);
+        w.finish(2.0, 100004);
+    }
+    RunReader r(path);
+    ASSERT_TRUE(r.has_trials());
+    const TrialTable t = r.trials();
+    ASSERT_EQ(t.word.size(), 100004u);
+    std::vector<std::uint32_t> cond(4, 2);
+    cond.insert(cond.end(), 100000, 0);
+    EXPECT_EQ(t.condition, cond);
+    std::vector<std::uint32_t> s = s1, rep = r1;
+    std::vector<std::uint64_t> words = w1;
+    s.insert(s.end(), s2.begin(), s2.end());
+    rep.insert(rep.end(), r2.begin(), r2.end());
+    words.insert(words.end(), w2.begin(), w2.end());
+    EXPECT_EQ(t.stimulus, s);
+    EXPECT_EQ(t.repeat, rep);
+    EXPECT_EQ(t.word, words);
+}
+
+TEST(RunFile, AnalysisWriterAddsGroupWithoutTouchingRunData) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    {
+        RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+        for (std::uint32_t k = 0; k < 3; ++k) test::write_condition(w, run, k);
+        w.finish(3.0, 48);
+    }
+    {
+        AnalysisWriter a(path, "/analysis/miller_madow", false);
+        a.write_f64("mutual_information_bit", {0.5, 0.25, test::nan}, {3}, "bit");
+        a.write_f64("table", {1, 2, 3, 4, 5, 6}, {3, 2}, "bit");
+        a.set_axes("table", {"condition", "column"});
+        a.write_u32("n", {7, 8, 9}, {3}, "1");
+        a.write_u8("flag", {1, 0, 1}, {3}, "");
+        a.write_attr("estimator", "miller-madow");
+        a.write_attr("alpha", 0.05);
+        EXPECT_THROW(a.write_f64("bad", {1, 2, 3}, {2, 2}, "bit"), std::invalid_argument);
+        a.close();
+        EXPECT_THROW(a.write_attr("late", "x"), std::logic_error);
+    }
+    expect_full_file(path, run);
+    RunReader r(path);
+    EXPECT_TRUE(r.complete());
+    std::vector<std::size_t> shape;
+    EXPECT_EQ(r.read_f64("/analysis/miller_madow/table", &shape),
+              (std::vector<double>{1, 2, 3, 4, 5, 6}));
+    EXPECT_EQ(shape, (std::vector<std::size_t>{3, 2}));
+    EXPECT_EQ(r.read_u32("/analysis/miller_madow/n"), (std::vector<std::uint32_t>{7, 8, 9}));
+    EXPECT_EQ(r.read_u8("/analysis/miller_madow/flag"), (std::vector<std::uint8_t>{1, 0, 1}));
+    EXPECT_EQ(r.read_attr_string("/analysis/miller_madow", "estimator"), "miller-madow");
+    EXPECT_EQ(r.read_attr_string("/analysis/miller_madow/table", "units"), "bit");
+    EXPECT_TRUE(r.has("/analysis/miller_madow/n"));
+    EXPECT_FALSE(r.has("/analysis/nothing/here"));
+}
+
+TEST(RunFile, AnalysisWriterRefusesToOverwriteUnlessReplace) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    { RunWriter w(path, run.meta, run.stimuli, run.axis, false); }
+    {
+        AnalysisWriter a(path, "/analysis/x", false);
+        a.write_f64("v", {1.0}, {1}, "bit");
+    }
+    try {
+        AnalysisWriter a(path, "/analysis/x", false);
+        FAIL() << "expected IoError";
+    } catch (const IoError& e) {
+        EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(RunReader(path).read_f64("/analysis/x/v"), std::vector<double>{1.0});
+    {
+        AnalysisWriter a(path, "/analysis/x", true);
+        a.write_f64("w", {2.0}, {1}, "bit");
+    }
+    RunReader r(path);
+    EXPECT_FALSE(r.has("/analysis/x/v"));
+    EXPECT_EQ(r.read_f64("/analysis/x/w"), std::vector<double>{2.0});
+    // The core layout is off limits even with replace.
+    EXPECT_THROW(AnalysisWriter(path, "/counts", true), std::invalid_argument);
+    EXPECT_THROW(AnalysisWriter(path, "results/extra", true), std::invalid_argument);
+    EXPECT_THROW(AnalysisWriter(path, "/", true), std::invalid_argument);
+    // Only memlif-run files are touched.
+    const std::string other = dir.file("other.h5");
+    { h5::Handle f = h5::create_file(other); }
+    EXPECT_THROW(AnalysisWriter(other, "/analysis/x", false), IoError);
+}
+
+} // namespace
+} // namespace memlif::io
