@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+//! \file tests/cli/cli_test.cpp
+//! The memlif executable as a user meets it: exit codes, error messages naming the culprit, no
+//! output file on bad input, end-to-end runs, and runs killed midway.
+#include "io/run_file.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace {
+
+struct Result {
+    int code = -1;
+    std::string out; //!< stdout and stderr together
+};
+
+//! Runs a shell command line with the memlif executable; returns its exit code and output.
+Result sh(const std::string& args) {
+    const std::string cmd = std::string(MEMLIF_EXE) + " " + args + " 2>&1";
+    Result r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    std::array<char, 4096> buf;
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    const int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+bool exists(const std::string& path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0;
+}
+
+class Cli : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        char tmpl[] = "/tmp/memlif_cli_XXXXXX";
+        dir_ = mkdtemp(tmpl);
+    }
+    void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+    std::string file(const std::string& name) const { return dir_ + "/" + name; }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::ofstream(file(name)) << text;
+        return file(name);
+    }
+    std::string dir_;
+};
+
+// 20 x 10 ms bins, a few stimuli: fast enough for tests
+const char* k_fast_grid = R"('conductance_grid=[{"kind":"list","values_uS":[3.0, 12.0]}]')";
+
+TEST_F(Cli, UnknownKeyExits2NamesTheKeyAndWritesNothing) {
+    const std::string card = write("bad.json", R"({"neuron": {"tau_msec": 20}})");
+    const Result r = sh("run " + card + " -o " + file("out.h5"));
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_NE(r.out.find("neuron.tau_msec"), std::string::npos) << r.out;
+    EXPECT_FALSE(exists(file("out.h5")));
+}
+
+TEST_F(Cli, WrongTypeAndOutOfRangeExit2) {
+    for (const std::string& set : {"simulation.repeats=0", "simulation.dt_us=0", "simulation.dt_us=5000",
+                                   "response.window_ms=700", "simulation.repeats=\\\"x\\\""}) {
+        const Result r = sh("run --set \"" + set + "\" -o " + file("out.h5"));
+        EXPECT_EQ(r.code, 2) << set << ": " << r.out;
+        EXPECT_NE(r.out.find(set.substr(0, set.find('.'))), std::string::npos) << r.out;
+        EXPECT_FALSE(exists(file("out.h5")));
+    }
+    const Result neg = sh(R"(run --set 'conductance_grid=[{"kind":"list","values_uS":[-1]}]' -o )" + file("o.h5"));
+    EXPECT_EQ(neg.code, 2);
+    EXPECT_NE(neg.out.find("conductance_grid[0].values_uS[0]"), std::string::npos) << neg.out;
+}
+
+TEST_F(Cli, MalformedCardNamesTheFile) {
+    const std::string card = write("broken.json", "{\"seed\": 1,,}");
+    const Result r = sh("run " + card + " -o " + file("out.h5"));
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.out.find("broken.json"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, MissingCardAndUnwritableOutputExit2) {
+    Result r = sh("run " + file("nope.json"));
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.out.find("nope.json"), std::string::npos) << r.out;
+    r = sh(std::string("run --set simulation.repeats=1 ") + k_fast_grid + " -o /nonexistent_dir/x.h5");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.out.find("/nonexistent_dir/x.h5"), std::string::npos) << r.out;
+    r = sh("info " + file("missing.h5"));
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.out.find("missing.h5"), std::string::npos) << r.out;
+    const std::string not_h5 = write("text.h5", "hello");
+    r = sh("info " + not_h5);
+    EXPECT_EQ(r.code, 2);
+}
+
+TEST_F(Cli, BadCommandLineExits2) {
+    EXPECT_EQ(sh("frobnicate").code, 2);
+    EXPECT_EQ(sh("run --no-such-flag").code, 2);
+    EXPECT_EQ(sh("run --set novalue").code, 2);
+    EXPECT_EQ(sh("").code, 2);
+}
+
+TEST_F(Cli, CudaBackendWithoutDeviceIsAUserError) {
+    // ctest runs CPU tests with MEMLIF_DISABLE_DEVICE=1, so no device is visible here
+    const Result r = sh(std::string("run --backend cuda --set simulation.repeats=1 ") + k_fast_grid + " -o " +
+                        file("o.h5"));
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_NE(r.out.find("cuda"), std::string::npos);
+    EXPECT_FALSE(exists(file("o.h5")));
+}
+
+TEST_F(Cli, VersionAndDumpDefault) {
+    const Result v = sh("--version");
+    EXPECT_EQ(v.code, 0);
+    EXPECT_NE(v.out.find("memlif 0."), std::string::npos);
+    EXPECT_NE(v.out.find("CUDA"), std::string::npos);
+    const Result d = sh("dump-default");
+    ASSERT_EQ(d.code, 0);
+    const auto card = nlohmann::json::parse(d.out);
+    EXPECT_EQ(card["simulation"]["repeats"], 15);
+    EXPECT_EQ(card["stimulus"]["set"], "symmetric");
+    // the dumped card is itself a valid card
+    write("dumped.json", d.out);
+    const Result r = sh("run " + file("dumped.json") + " --set simulation.repeats=1 " + k_fast_grid + " -q -o " +
+                        file("d.h5"));
+    EXPECT_EQ(r.code, 0) << r.out;
+}
+
+TEST_F(Cli, EndToEndSmallCard) {
+    const std::string card = std::string(MEMLIF_SOURCE_DIR) + "/tools/cards/small.json";
+    const Result r = sh("run " + card + " --backend cpu -o " + file("small.h5"));
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find("MI/bit"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("trials/s"), std::string::npos) << r.out;
+
+    const memlif::io::RunReader f(file("small.h5"));
+    EXPECT_TRUE(f.complete());
+    ASSERT_EQ(f.completed_conditions().size(), 2u);
+    EXPECT_EQ(f.metadata().seed, 7u);
+    EXPECT_EQ(f.n_stimuli(), 3876u);
+    const auto lo = f.plugin(0), hi = f.plugin(1);
+    EXPECT_EQ(lo.n_trials, 3876u * 2);
+    // MI rises with G (seed Fig. 5) and is bounded by H(R) and log2 of the stimulus count
+    EXPECT_GT(hi.mi, lo.mi);
+    EXPECT_LE(hi.mi, hi.h_r + 1e-12);
+    EXPECT_LE(hi.mi, std::log2(3876.0) + 1e-12);
+    EXPECT_NEAR(lo.mi, lo.h_r - lo.h_rs, 1e-12);
+    const auto card_json = nlohmann::json::parse(f.metadata().config_json);
+    EXPECT_EQ(card_json["simulation"]["repeats"], 2);
+
+    // same card, same seed -> identical counts (reproducible run)
+    ASSERT_EQ(sh("run " + card + " --backend cpu -q --set simulation.threads=1 -o " + file("again.h5")).code, 0);
+    const memlif::io::RunReader g(file("again.h5"));
+    EXPECT_EQ(g.counts(1).words, f.counts(1).words);
+    EXPECT_EQ(g.counts(1).counts, f.counts(1).counts);
+
+    const Result info = sh("info " + file("small.h5"));
+    EXPECT_EQ(info.code, 0);
+    EXPECT_NE(info.out.find("complete"), std::string::npos);
+}
+
+//! Starts a long run, waits until it has written at least one condition, and sends `sig`.
+void kill_midway(const std::string& out, int sig, int& exit_status) {
+    const std::string grid = R"(conductance_grid=[{"kind":"linear","start_uS":2,"stop_uS":14,"n":400}])";
+    const pid_t pid = fork();
+    if (pid == 0) {
+        execl(MEMLIF_EXE, MEMLIF_EXE, "run", "-q", "--backend", "cpu", "--set", "simulation.repeats=1", "--set",
+              grid.c_str(), "-o", out.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    // the first conditions take ~0.1 s each on two cores: wait for the file, then a bit more
+    for (int i = 0; i < 600 && !exists(out); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    kill(pid, sig);
+    waitpid(pid, &exit_status, 0);
+}
+
+TEST_F(Cli, InterruptedRunKeepsCompletedConditions) {
+    int status = 0;
+    kill_midway(file("int.h5"), SIGTERM, status);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    const memlif::io::RunReader f(file("int.h5"));
+    EXPECT_FALSE(f.complete());
+    const auto done = f.completed_conditions();
+    ASSERT_GT(done.size(), 0u);
+    EXPECT_LT(done.size(), 400u);
+    for (auto c : done) EXPECT_EQ(f.plugin(c).n_trials, 3876u);
+    EXPECT_EQ(sh("info " + file("int.h5")).code, 0);
+}
+
+TEST_F(Cli, KilledRunLeavesAReadableFile) {
+    int status = 0;
+    kill_midway(file("kill.h5"), SIGKILL, status);
+    ASSERT_TRUE(WIFSIGNALED(status));
+    const memlif::io::RunReader f(file("kill.h5"));
+    EXPECT_FALSE(f.complete());
+    const auto done = f.completed_conditions();
+    ASSERT_GT(done.size(), 0u);
+    for (auto c : done) {
+        EXPECT_EQ(f.plugin(c).n_trials, 3876u);
+        EXPECT_EQ(f.counts(c).n_stimuli(), 3876u);
+    }
+}
+
+} // namespace
