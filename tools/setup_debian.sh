@@ -8,7 +8,7 @@ packages=(
   build-essential cmake git pkg-config
   libhdf5-dev hdf5-tools nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev
-  python3 python3-h5py python3-numpy python3-matplotlib
+  python3 python3-h5py python3-numpy
 )
 
 missing=()
@@ -23,8 +23,10 @@ fi
 echo "setup: missing Debian packages: ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  log=$(mktemp)
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1 ||
+    { tail -n 40 "$log" >&2; exit 1; }
+  echo "setup: installed ${#missing[@]} packages"
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
   sudo apt-get update -qq
   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
