@@ -42,4 +42,16 @@ std::vector<std::uint64_t> simulate_words_cuda(const SimParams& p, const Synapse
                                                const std::vector<std::uint16_t>& codes,
                                                std::uint32_t n_repeats);
 
+//! Device reductions on data held by the host (tests and parity checks). They run exactly the code
+//! run_sweep_cuda runs on each chunk and condition, so their results vouch for the sweep's.
+//! counts_from_words_cuda equals counts_from_words (host/sweep.hpp) on the same words.
+ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>& words,
+                                       std::size_t n_stimuli, std::uint32_t n_repeats,
+                                       std::uint32_t n_bins);
+
+//! The plug-in measures reduced on the device; same definitions as compute_plugin
+//! (host/information/plugin.hpp). Throws std::invalid_argument on inconsistent sizes.
+PluginResult compute_plugin_cuda(const ConditionCounts& counts, const std::vector<double>& p_s,
+                                 const std::vector<std::uint32_t>& n_spk);
+
 } // namespace memlif

@@ -18,4 +18,14 @@ std::vector<std::uint64_t> simulate_words_cuda(const SimParams&, const SynapseDr
     throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
 }
 
+ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>&, std::size_t,
+                                       std::uint32_t, std::uint32_t) {
+    throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
+}
+
+PluginResult compute_plugin_cuda(const ConditionCounts&, const std::vector<double>&,
+                                 const std::vector<std::uint32_t>&) {
+    throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
+}
+
 } // namespace memlif
