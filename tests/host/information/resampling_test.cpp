@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+//! \file tests/host/information/resampling_test.cpp
+//! Jackknife (§4.7, §7.2), stratified bootstrap (§4.7) and permutation null (§4.6).
+#include "host/information/bootstrap.hpp"
+#include "host/information/jackknife.hpp"
+#include "host/information/permutation_null.hpp"
+#include "host/information/plugin.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+
+using namespace memlif;
+
+namespace {
+
+//! Brute-force delete-one: remove one trial of cell k and recompute the plug-in MI.
+double mi_without(const ConditionCounts& c, std::size_t s, std::uint64_t k,
+                  const std::vector<double>& p, bool empirical) {
+    std::vector<std::vector<std::uint64_t>> trials(c.n_stimuli());
+    for (std::size_t t = 0; t < c.n_stimuli(); ++t)
+        for (std::uint64_t j = c.offsets[t]; j < c.offsets[t + 1]; ++j)
+            trials[t].insert(trials[t].end(), c.counts[j] - (j == k ? 1 : 0), c.words[j]);
+    const ConditionCounts d = counts_from_trials(trials, c.n_bins);
+    std::vector<double> q = p;
+    if (empirical) {
+        q = test::empirical(d);
+    } else if (d.n_trials(s) == 0) {
+        const double rest = 1 - q[s];
+        q[s] = 0;
+        for (double& x : q) x /= rest;
+    }
+    return compute_plugin(d, q, std::vector<std::uint32_t>(c.n_stimuli(), 1)).mi;
+}
+
+void check_against_brute_force(const ConditionCounts& c, const std::vector<double>& p, bool empirical) {
+    double n = 0, sum = 0, sum_sq = 0;
+    for (std::size_t s = 0; s < c.n_stimuli(); ++s)
+        for (std::uint64_t k = c.offsets[s]; k < c.offsets[s + 1]; ++k) {
+            const double v = mi_without(c, s, k, p, empirical);
+            const double w = static_cast<double>(c.counts[k]);
+            n += w;
+            sum += w * v;
+            sum_sq += w * v * v;
+        }
+    const double mean = sum / n;
+    const double full = compute_plugin(c, p, std::vector<std::uint32_t>(c.n_stimuli(), 1)).mi;
+    const JackknifeResult jk = compute_jackknife(c, p);
+    EXPECT_NEAR(jk.mi_jk, n * full - (n - 1) * mean, 1e-10);
+    EXPECT_NEAR(jk.mi_se, std::sqrt((n - 1) / n * (sum_sq - n * mean * mean)), 1e-8);
+}
+
+} // namespace
+
+TEST(Jackknife, EntropyOfEightSeven) {
+    const auto c = test::make_counts({{{0, 8}, {1, 7}}}, 1);
+    const JackknifeResult jk = compute_jackknife(c, {1.0});
+    EXPECT_NEAR(jk.h_r, 0.9967916320, 1e-10);
+    EXPECT_NEAR(jk.h_r_jk, 1.0483839910, 1e-10);
+    EXPECT_NEAR(jk.mi, 0.0, 1e-15);
+    EXPECT_EQ(jk.n_trials, 15u);
+    EXPECT_EQ(jk.n_cells, 2u);
+}
+
+TEST(Jackknife, MatchesBruteForceLeaveOneOut) {
+    const auto c = counts_from_trials({{0, 0, 1, 2, 2, 2}, {1, 1, 3}, {0, 3, 3, 3, 3}}, 2);
+    check_against_brute_force(c, test::empirical(c), true);
+    check_against_brute_force(c, {0.2, 0.5, 0.3}, false);
+    // A stimulus with a single trial disappears when that trial is deleted.
+    const auto d = counts_from_trials({{0, 1, 1, 2}, {3}, {0, 0, 3}}, 2);
+    check_against_brute_force(d, test::empirical(d), true);
+    check_against_brute_force(d, {0.4, 0.2, 0.4}, false);
+}
+
+TEST(Jackknife, SingleResponseOverallGivesZero) {
+    const auto c = counts_from_trials({{4, 4, 4}, {4, 4}}, 3);
+    const JackknifeResult jk = compute_jackknife(c, test::empirical(c));
+    EXPECT_NEAR(jk.mi_jk, 0.0, 1e-12);
+    EXPECT_NEAR(jk.mi_se, 0.0, 1e-12);
+}
+
+TEST(Bootstrap, SeededIntervalsAndUndefinedSpS) {
+    const auto c = counts_from_trials({{0, 0, 0, 1, 1, 2, 0, 0}, {2, 2, 3, 3, 3, 1, 2, 2}}, 2);
+    BootstrapOptions o;
+    o.replicates = 300;
+    o.seed = 3;
+    const BootstrapResult a = compute_bootstrap(c, {0.5, 0.5}, {0, 2}, o);
+    const BootstrapResult b = compute_bootstrap(c, {0.5, 0.5}, {0, 2}, o);
+    EXPECT_EQ(a.mi.lo, b.mi.lo);
+    EXPECT_EQ(a.mi.hi, b.mi.hi);
+    EXPECT_LT(a.mi.lo, a.mi.hi);
+    EXPECT_GT(a.mi.sd, 0.0);
+    const double mi = compute_plugin(c, {0.5, 0.5}, {0, 2}).mi;
+    EXPECT_LT(a.mi.lo, mi);
+    EXPECT_GT(a.mi.hi, mi);
+    ASSERT_EQ(a.sss.size(), 2u);
+    EXPECT_TRUE(std::isnan(a.sps[0].lo));
+    EXPECT_FALSE(std::isnan(a.sps[1].lo));
+    EXPECT_NEAR(a.sps[1].lo, a.sss[1].lo / 2, 1e-12);
+    o.estimator = PointEstimator::pt;
+    EXPECT_NO_THROW(compute_bootstrap(c, {0.5, 0.5}, {0, 2}, o));
+}
+
+TEST(Bootstrap, SingleResponseOverallHasZeroSpread) {
+    const auto c = counts_from_trials({{1, 1, 1}, {1, 1, 1, 1}}, 1);
+    const BootstrapResult r = compute_bootstrap(c, test::empirical(c), {1, 1});
+    EXPECT_EQ(r.mi.sd, 0.0);
+    EXPECT_EQ(r.mi.lo, 0.0);
+    EXPECT_EQ(r.mi.hi, 0.0);
+}
+
+TEST(Bootstrap, SpreadAgreesWithJackknifeStandardError) {
+    // Property (BSC eps = 0.1, N_s = 200): two different SE estimators of the same MI agree to
+    // within sampling noise of B = 400 (relative SE of an SD ~ 1/sqrt(2B) = 3.5 %) plus the
+    // jackknife's own small-sample error.
+    std::vector<std::uint64_t> s0, s1;
+    for (int i = 0; i < 200; ++i) {
+        s0.push_back(i % 10 == 0 ? 1 : 0);
+        s1.push_back(i % 10 == 0 ? 0 : 1);
+    }
+    const auto c = counts_from_trials({s0, s1}, 1);
+    BootstrapOptions o;
+    o.replicates = 400;
+    o.seed = 11;
+    const BootstrapResult b = compute_bootstrap(c, {0.5, 0.5}, {1, 1}, o);
+    const JackknifeResult j = compute_jackknife(c, {0.5, 0.5});
+    EXPECT_NEAR(b.mi.sd / j.mi_se, 1.0, 0.15);
+}
+
+TEST(PermutationNull, InformativeChannelIsSignificant) {
+    std::vector<std::vector<std::uint64_t>> t(4);
+    for (std::uint64_t s = 0; s < 4; ++s) t[s] = std::vector<std::uint64_t>(10, s);
+    const auto c = counts_from_trials(t, 2);
+    PermutationNullOptions o;
+    o.replicates = 199;
+    o.seed = 5;
+    const MiStatistic plugin_mi = [](const ConditionCounts& cc, const std::vector<double>& p) {
+        return compute_plugin(cc, p, std::vector<std::uint32_t>(cc.n_stimuli(), 1)).mi;
+    };
+    const PermutationNullResult r = compute_permutation_null(c, test::uniform_p(4), plugin_mi, o);
+    EXPECT_NEAR(r.observed, 2.0, 1e-12);
+    EXPECT_NEAR(r.p_value, 1.0 / 200.0, 1e-15);
+    EXPECT_LT(r.quantiles[2], 1.0);
+    EXPECT_LE(r.quantiles[0], r.quantiles[1]);
+    EXPECT_LE(r.quantiles[1], r.quantiles[2]);
+    EXPECT_NEAR(r.corrected, r.observed - r.null_mean, 1e-15);
+    // Reproducible.
+    EXPECT_EQ(compute_permutation_null(c, test::uniform_p(4), plugin_mi, o).null_mean, r.null_mean);
+}
+
+TEST(PermutationNull, IndependenceNullMeanIsChiSquareMean) {
+    // Property (§7.4): S = 4 stimuli, 4 equiprobable words, N_s = 40. The null mean of plug-in MI
+    // is ~ (S-1)(R-1)/(2 N ln2) = 9/(320 ln2); allow 10 % for the O(1/N) terms and MC noise
+    // (M = 1000, relative SE about 1.5 %).
+    std::vector<std::vector<std::uint64_t>> t(4);
+    for (std::uint64_t s = 0; s < 4; ++s)
+        for (int i = 0; i < 40; ++i) t[s].push_back(static_cast<std::uint64_t>(i % 4));
+    const auto c = counts_from_trials(t, 2);
+    PermutationNullOptions o;
+    o.replicates = 1000;
+    o.seed = 17;
+    const MiStatistic plugin_mi = [](const ConditionCounts& cc, const std::vector<double>& p) {
+        return compute_plugin(cc, p, std::vector<std::uint32_t>(cc.n_stimuli(), 1)).mi;
+    };
+    const PermutationNullResult r = compute_permutation_null(c, test::uniform_p(4), plugin_mi, o);
+    EXPECT_NEAR(r.observed, 0.0, 1e-12);
+    EXPECT_NEAR(r.p_value, 1.0, 1e-12);   // every null value >= 0 = observed
+    const double chi2_mean = 9.0 / (2 * 160 * std::log(2.0));
+    EXPECT_NEAR(r.null_mean / chi2_mean, 1.0, 0.10);
+}
