@@ -2,6 +2,7 @@
 //! \file io/h5.cpp
 #include "io/h5.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -71,6 +72,14 @@ Handle simple_space(hid_t loc, const std::vector<hsize_t>& dims,
                               maxdims != nullptr ? maxdims->data() : nullptr));
     if (!s.valid()) fail(loc, "cannot create dataspace");
     return s;
+}
+
+//! Link-creation list that also creates missing intermediate groups ("a/b/name").
+Handle intermediate_lcpl(hid_t loc, const std::string& name) {
+    Handle lcpl(H5Pcreate(H5P_LINK_CREATE));
+    if (!lcpl.valid() || H5Pset_create_intermediate_group(lcpl, 1) < 0)
+        fail(loc, "cannot set up link creation for " + in_quotes(name));
+    return lcpl;
 }
 
 Handle open_attr(hid_t obj, const std::string& name) {
@@ -215,9 +224,7 @@ Handle open_file(const std::string& path, bool writable) {
 
 Handle create_group(hid_t loc, const std::string& name) {
     silence_errors();
-    Handle lcpl(H5Pcreate(H5P_LINK_CREATE));
-    if (!lcpl.valid() || H5Pset_create_intermediate_group(lcpl, 1) < 0)
-        fail(loc, "cannot set up link creation for group " + in_quotes(name));
+    Handle lcpl = intermediate_lcpl(loc, name);
     Handle g(H5Gcreate2(loc, name.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT));
     if (!g.valid()) fail(loc, "cannot create group " + in_quotes(name));
     return g;
@@ -386,7 +393,8 @@ Handle write_dataset(hid_t loc, const std::string& name, const std::vector<T>& d
         throw std::invalid_argument("h5::write_dataset '" + name +
                                     "': shape does not match the data size");
     Handle space = simple_space(loc, dims);
-    Handle d(H5Dcreate2(loc, name.c_str(), native_type<T>(), space, H5P_DEFAULT, H5P_DEFAULT,
+    Handle lcpl = intermediate_lcpl(loc, name);
+    Handle d(H5Dcreate2(loc, name.c_str(), native_type<T>(), space, lcpl, H5P_DEFAULT,
                         H5P_DEFAULT));
     if (!d.valid()) fail(loc, "cannot create dataset " + in_quotes(name));
     // An empty buffer is never handed to H5Dwrite: 1.10 rejects a null pointer even for 0 points.
@@ -400,7 +408,8 @@ void write_string_dataset(hid_t loc, const std::string& name, const std::string&
     silence_errors();
     Handle type = string_type();
     Handle space = scalar_space(loc);
-    Handle d(H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    Handle lcpl = intermediate_lcpl(loc, name);
+    Handle d(H5Dcreate2(loc, name.c_str(), type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT));
     if (!d.valid()) fail(loc, "cannot create dataset " + in_quotes(name));
     const char* p = value.c_str();
     if (H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p) < 0)
@@ -410,7 +419,8 @@ void write_string_dataset(hid_t loc, const std::string& name, const std::string&
 template <class T> void write_scalar_dataset(hid_t loc, const std::string& name, T value) {
     silence_errors();
     Handle space = scalar_space(loc);
-    Handle d(H5Dcreate2(loc, name.c_str(), native_type<T>(), space, H5P_DEFAULT, H5P_DEFAULT,
+    Handle lcpl = intermediate_lcpl(loc, name);
+    Handle d(H5Dcreate2(loc, name.c_str(), native_type<T>(), space, lcpl, H5P_DEFAULT,
                         H5P_DEFAULT));
     if (!d.valid()) fail(loc, "cannot create dataset " + in_quotes(name));
     if (H5Dwrite(d, native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
@@ -503,6 +513,25 @@ void write_box(hid_t dset, const std::vector<hsize_t>& start, const std::vector<
         fail(dset, "cannot write");
 }
 
+template <class T>
+Handle create_filled(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
+                     const std::vector<hsize_t>& chunk, T fill) {
+    silence_errors();
+    if (dims.empty() || chunk.size() != dims.size())
+        throw std::invalid_argument("h5::create_filled '" + name + "': chunk rank != rank");
+    std::vector<hsize_t> c = chunk;
+    for (std::size_t i = 0; i < c.size(); ++i) c[i] = std::max<hsize_t>(1, std::min(c[i], dims[i]));
+    Handle space = simple_space(loc, dims);
+    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    if (!dcpl.valid() || H5Pset_chunk(dcpl, static_cast<int>(c.size()), c.data()) < 0 ||
+        H5Pset_fill_value(dcpl, native_type<T>(), &fill) < 0)
+        fail(loc, "cannot set chunking and fill value for " + in_quotes(name));
+    Handle lcpl = intermediate_lcpl(loc, name);
+    Handle d(H5Dcreate2(loc, name.c_str(), native_type<T>(), space, lcpl, dcpl, H5P_DEFAULT));
+    if (!d.valid()) fail(loc, "cannot create dataset " + in_quotes(name));
+    return d;
+}
+
 // ---- extendible datasets ---------------------------------------------------------------------
 
 template <class T>
@@ -523,8 +552,8 @@ Handle create_extendible(hid_t loc, const std::string& name, const std::vector<h
     if (options.compress &&
         (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, options.deflate_level) < 0))
         fail(loc, "cannot set shuffle + deflate for " + in_quotes(name));
-    Handle d(H5Dcreate2(loc, name.c_str(), native_type<T>(), space, H5P_DEFAULT, dcpl,
-                        H5P_DEFAULT));
+    Handle lcpl = intermediate_lcpl(loc, name);
+    Handle d(H5Dcreate2(loc, name.c_str(), native_type<T>(), space, lcpl, dcpl, H5P_DEFAULT));
     if (!d.valid()) fail(loc, "cannot create dataset " + in_quotes(name));
     return d;
 }
@@ -572,6 +601,8 @@ template <class T> hsize_t append(hid_t dset, const std::vector<T>& data) {
     template Handle create_extendible<T>(hid_t, const std::string&, const std::vector<hsize_t>&,   \
                                          const ChunkOptions&);                                     \
     template hsize_t append<T>(hid_t, const T*, hsize_t);                                          \
+    template Handle create_filled<T>(hid_t, const std::string&, const std::vector<hsize_t>&,       \
+                                     const std::vector<hsize_t>&, T);                              \
     template hsize_t append<T>(hid_t, const std::vector<T>&);
 
 MEMLIF_H5_INSTANTIATE(std::uint8_t)

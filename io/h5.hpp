@@ -106,6 +106,7 @@ std::string read_attr_string(hid_t obj, const std::string& name);
 // ---- fixed-size datasets ---------------------------------------------------------------------
 
 //! Writes a contiguous dataset of the given shape (any rank >= 1; product(dims) == data.size()).
+//! Here and in every create function below, missing intermediate groups in \p name are created.
 template <class T>
 Handle write_dataset(hid_t loc, const std::string& name, const std::vector<T>& data,
                      const std::vector<hsize_t>& dims);
@@ -131,6 +132,12 @@ std::vector<T> read_box(hid_t dset, const std::vector<hsize_t>& start,
 template <class T>
 void write_box(hid_t dset, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
                const T* data);
+
+//! Creates a fixed-shape chunked dataset whose unwritten elements read as \p fill. Chunks are
+//! allocated only when written, so a large table costs nothing until it is filled in.
+template <class T>
+Handle create_filled(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
+                     const std::vector<hsize_t>& chunk, T fill);
 
 // ---- extendible datasets ---------------------------------------------------------------------
 

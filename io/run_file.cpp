@@ -198,25 +198,27 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta,
         const std::vector<std::string> ax1 = {"condition"};
         const std::vector<std::string> ax2 = {"condition", "stimulus"};
         const std::vector<double> nan1(n_conditions_, nan_value);
-        const std::vector<double> nan2(n_conditions_ * n_stimuli_, nan_value);
         const std::vector<std::uint64_t> zero1(n_conditions_, 0);
+        // The per-stimulus tables can be large (65536 stimuli x many conditions): one chunk per
+        // condition row, allocated when that condition is written, NaN/0 fill values before.
+        const std::vector<hsize_t> row_chunk = {1, n_s};
+        const auto table2 = [&](const char* name, auto fill, const char* units) {
+            using T = decltype(fill);
+            h5::Handle d = h5::create_filled<T>(g, name, {n_g, n_s}, row_chunk, fill);
+            label(d, units, ax2);
+        };
         write_table<std::uint8_t>(g, "completed", completed_, {n_g}, "", ax1);
         write_table<double>(g, "mutual_information_bit", nan1, {n_g}, "bit", ax1);
         write_table<double>(g, "h_r_bit", nan1, {n_g}, "bit", ax1);
         write_table<double>(g, "h_r_given_s_bit", nan1, {n_g}, "bit", ax1);
-        write_table<double>(g, "sss_bit", nan2, {n_g, n_s}, "bit", ax2);
-        write_table<double>(g, "sps_bit_per_spike", nan2, {n_g, n_s}, "bit/spike", ax2);
-        write_table<std::uint32_t>(g, "sps_rank", std::vector<std::uint32_t>(nan2.size(), 0),
-                                   {n_g, n_s}, "", ax2);
+        table2("sss_bit", nan_value, "bit");
+        table2("sps_bit_per_spike", nan_value, "bit/spike");
+        table2("sps_rank", std::uint32_t{0}, "");
         write_table<std::uint8_t>(g, "sps_undefined", completed_, {n_g}, "", ax1);
         write_table<std::uint64_t>(g, "n_trials", zero1, {n_g}, "1", ax1);
-        write_table<std::uint64_t>(g, "n_trials_per_stimulus",
-                                   std::vector<std::uint64_t>(nan2.size(), 0), {n_g, n_s}, "1",
-                                   ax2);
+        table2("n_trials_per_stimulus", std::uint64_t{0}, "1");
         write_table<std::uint64_t>(g, "distinct_responses", zero1, {n_g}, "1", ax1);
-        write_table<std::uint32_t>(g, "distinct_responses_per_stimulus",
-                                   std::vector<std::uint32_t>(nan2.size(), 0), {n_g, n_s}, "1",
-                                   ax2);
+        table2("distinct_responses_per_stimulus", std::uint32_t{0}, "1");
         write_table<std::uint64_t>(g, "n_trials_simulated", zero1, {n_g}, "1", ax1);
         write_table<double>(g, "mean_output_spikes", nan1, {n_g}, "1", ax1);
         write_table<double>(g, "wall_s", nan1, {n_g}, "s", ax1);

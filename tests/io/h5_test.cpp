@@ -151,6 +151,18 @@ TEST(H5, ExtendibleAppendAcrossChunks) {
     EXPECT_EQ(H5Pget_nfilters(dcpl), 2);
 }
 
+TEST(H5, FilledDatasetReadsFillUntilWritten) {
+    ScratchDir dir;
+    Handle f = create_file(dir.file("a.h5"));
+    Handle d = create_filled<double>(f, "t/x", {3, 4}, {1, 4}, -1.5);
+    const std::vector<double> row = {1, 2, 3, 4};
+    write_box<double>(d, {1, 0}, {1, 4}, row.data());
+    EXPECT_EQ(read_dataset<double>(f, "t/x"),
+              (std::vector<double>{-1.5, -1.5, -1.5, -1.5, 1, 2, 3, 4, -1.5, -1.5, -1.5, -1.5}));
+    Handle dcpl(H5Dget_create_plist(d));
+    EXPECT_EQ(H5Pget_layout(dcpl), H5D_CHUNKED);
+}
+
 TEST(H5, ErrorsNameFileAndObject) {
     ScratchDir dir;
     const std::string path = dir.file("a.h5");

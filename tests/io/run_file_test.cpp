@@ -136,6 +136,36 @@ TEST(RunFile, ProvenanceAttributesPresent) {
     const auto mi = h5::read_dataset<double>(f, "results/mutual_information_bit");
     ASSERT_EQ(mi.size(), 3u);
     for (double v : mi) EXPECT_TRUE(std::isnan(v));
+    const auto sss = h5::read_dataset<double>(f, "results/sss_bit");
+    ASSERT_EQ(sss.size(), 12u);
+    for (double v : sss) EXPECT_TRUE(std::isnan(v));
+    for (std::uint32_t v : h5::read_dataset<std::uint32_t>(f, "results/sps_rank")) EXPECT_EQ(v, 0u);
+}
+
+TEST(RunFile, LargeStimulusTablesCostNothingUntilWritten) {
+    ScratchDir dir;
+    const std::string path = dir.file("big.h5");
+    SyntheticRun run = make_run();
+    const std::size_t n_s = 65536, n_g = 500;
+    run.stimuli = {};
+    for (std::size_t s = 0; s < n_s; ++s) {
+        run.stimuli.code.push_back(static_cast<std::uint16_t>(s));
+        run.stimuli.multiplicity.push_back(1);
+        run.stimuli.n_input_spikes.push_back(static_cast<std::uint32_t>(__builtin_popcount(s)));
+        run.stimuli.p_s.push_back(1.0 / n_s);
+    }
+    run.axis = {};
+    for (std::size_t k = 0; k < n_g; ++k) {
+        run.axis.conductance_S.push_back({1e-6, 1e-6, 1e-6, 1e-6});
+        run.axis.weight.push_back({0.25, 0.25, 0.25, 0.25});
+        run.axis.current_A.push_back({1e-9, 1e-9, 1e-9, 1e-9});
+    }
+    { RunWriter w(path, run.meta, run.stimuli, run.axis, false); }
+    // 5 per-stimulus tables of 500 x 65536 would be ~1.2 GB if allocated eagerly.
+    EXPECT_LT(std::filesystem::file_size(path), 4u << 20);
+    RunReader r(path);
+    EXPECT_EQ(r.n_stimuli(), n_s);
+    EXPECT_EQ(r.n_conditions(), n_g);
 }
 
 TEST(RunFile, CreatedDefaultsToNow) {
