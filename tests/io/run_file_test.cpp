@@ -225,31 +225,55 @@ TEST(RunFile, WriterDestroyedWithoutFinishKeepsCompletedConditions) {
     EXPECT_FALSE(r.runtime().has_value());
 }
 
-TEST(RunFile, KilledProcessLeavesReadablePrefix) {
-    ScratchDir dir;
-    const std::string path = dir.file("run.h5");
-    const SyntheticRun run = make_run();
+//! Runs \p body on a fresh writer in a child process that then dies by SIGKILL, so no destructor
+//! or close runs: only what the writer flushed reaches the file.
+template <class Body> void write_then_kill(const std::string& path, const SyntheticRun& run,
+                                           Body body) {
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-        // The child never runs a destructor: SIGKILL right after a flushed condition.
         RunWriter w(path, run.meta, run.stimuli, run.axis, true);
-        test::write_condition(w, run, 1);
-        w.append_trials(1, {0, 1}, {0, 0}, {3, 4});
+        body(w);
         ::kill(::getpid(), SIGKILL);
         ::_exit(3);
     }
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status));
+}
+
+TEST(RunFile, KilledAfterConditionKeepsIt) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    write_then_kill(path, run, [&](RunWriter& w) {
+        test::write_condition(w, run, 0);
+        test::write_condition(w, run, 2);
+    });
     RunReader r(path);
     EXPECT_FALSE(r.complete());
     EXPECT_EQ(r.incomplete_reason(), "running");
-    EXPECT_EQ(r.completed_conditions(), (std::vector<std::uint32_t>{1}));
-    expect_counts_equal(r.counts(1), run.conditions[1].counts);
-    expect_plugin_equal(r.plugin(1), run.conditions[1].plugin);
+    EXPECT_EQ(r.completed_conditions(), (std::vector<std::uint32_t>{0, 2}));
+    expect_counts_equal(r.counts(2), run.conditions[2].counts);
+    expect_plugin_equal(r.plugin(2), run.conditions[2].plugin);
+    expect_stats_equal(r.stats(2), run.conditions[2].stats);
+    EXPECT_EQ(r.trials().word.size(), 0u);
+}
+
+TEST(RunFile, KilledAfterTrialsKeepsThem) {
+    ScratchDir dir;
+    const std::string path = dir.file("run.h5");
+    const SyntheticRun run = make_run();
+    write_then_kill(path, run, [&](RunWriter& w) {
+        w.append_trials(1, {0, 1}, {0, 0}, {3, 4});
+        w.append_trials(2, {3}, {1}, {5});
+    });
+    RunReader r(path);
+    EXPECT_FALSE(r.complete());
+    EXPECT_TRUE(r.completed_conditions().empty());
     const TrialTable t = r.trials();
-    EXPECT_EQ(t.word, (std::vector<std::uint64_t>{3, 4}));
+    EXPECT_EQ(t.word, (std::vector<std::uint64_t>{3, 4, 5}));
+    EXPECT_EQ(t.condition, (std::vector<std::uint32_t>{1, 1, 2}));
 }
 
 TEST(RunFile, AbortRecordsReason) {
