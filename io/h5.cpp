@@ -163,7 +163,8 @@ void Handle::close() {
     id_ = H5I_INVALID_HID;
     if (close_id(id) < 0) {
         const std::string detail = innermost_error();
-        throw IoError("cannot close HDF5 object" + (file.empty() ? "" : " of file " + in_quotes(file)) +
+        throw IoError("cannot close HDF5 object" +
+                      (file.empty() ? "" : " of file " + in_quotes(file)) +
                       (detail.empty() ? "" : ": " + detail));
     }
 }
@@ -267,7 +268,8 @@ bool exists(hid_t loc, const std::string& name) {
 
 void unlink(hid_t loc, const std::string& name) {
     silence_errors();
-    if (H5Ldelete(loc, name.c_str(), H5P_DEFAULT) < 0) fail(loc, "cannot unlink " + in_quotes(name));
+    if (H5Ldelete(loc, name.c_str(), H5P_DEFAULT) < 0)
+        fail(loc, "cannot unlink " + in_quotes(name));
 }
 
 void flush(hid_t loc) {
@@ -322,7 +324,8 @@ bool has_attr(hid_t obj, const std::string& name) {
 template <class T> void write_attr(hid_t obj, const std::string& name, T value) {
     Handle space = scalar_space(obj);
     Handle a = create_attr(obj, name, native_type<T>(), space);
-    if (H5Awrite(a, native_type<T>(), &value) < 0) fail(obj, "cannot write attribute " + in_quotes(name));
+    if (H5Awrite(a, native_type<T>(), &value) < 0)
+        fail(obj, "cannot write attribute " + in_quotes(name));
 }
 
 template <class T>
@@ -394,8 +397,8 @@ Handle write_dataset(hid_t loc, const std::string& name, const std::vector<T>& d
                                     "': shape does not match the data size");
     Handle space = simple_space(loc, dims);
     Handle lcpl = intermediate_lcpl(loc, name);
-    Handle d(H5Dcreate2(loc, name.c_str(), native_type<T>(), space, lcpl, H5P_DEFAULT,
-                        H5P_DEFAULT));
+    Handle d(
+        H5Dcreate2(loc, name.c_str(), native_type<T>(), space, lcpl, H5P_DEFAULT, H5P_DEFAULT));
     if (!d.valid()) fail(loc, "cannot create dataset " + in_quotes(name));
     // An empty buffer is never handed to H5Dwrite: 1.10 rejects a null pointer even for 0 points.
     if (!data.empty() &&
@@ -420,8 +423,8 @@ template <class T> void write_scalar_dataset(hid_t loc, const std::string& name,
     silence_errors();
     Handle space = scalar_space(loc);
     Handle lcpl = intermediate_lcpl(loc, name);
-    Handle d(H5Dcreate2(loc, name.c_str(), native_type<T>(), space, lcpl, H5P_DEFAULT,
-                        H5P_DEFAULT));
+    Handle d(
+        H5Dcreate2(loc, name.c_str(), native_type<T>(), space, lcpl, H5P_DEFAULT, H5P_DEFAULT));
     if (!d.valid()) fail(loc, "cannot create dataset " + in_quotes(name));
     if (H5Dwrite(d, native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
         fail(loc, "cannot write dataset " + in_quotes(name));
@@ -482,9 +485,8 @@ std::vector<T> read_box(hid_t dset, const std::vector<hsize_t>& start,
     if (!type.valid()) fail(dset, "cannot read the type");
     check_numeric<T>(type, dset, "dataset");
     Handle fspace(H5Dget_space(dset));
-    if (!fspace.valid() ||
-        H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) <
-            0)
+    if (!fspace.valid() || H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr,
+                                               count.data(), nullptr) < 0)
         fail(dset, "cannot select a hyperslab");
     Handle mspace = simple_space(dset, count);
     if (H5Dread(dset, native_type<T>(), mspace, fspace, H5P_DEFAULT, v.data()) < 0)
@@ -504,9 +506,8 @@ void write_box(hid_t dset, const std::vector<hsize_t>& start, const std::vector<
     }
     if (product(count) == 0) return;
     Handle fspace(H5Dget_space(dset));
-    if (!fspace.valid() ||
-        H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) <
-            0)
+    if (!fspace.valid() || H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr,
+                                               count.data(), nullptr) < 0)
         fail(dset, "cannot select a hyperslab");
     Handle mspace = simple_space(dset, count);
     if (H5Dwrite(dset, native_type<T>(), mspace, fspace, H5P_DEFAULT, data) < 0)

@@ -97,8 +97,8 @@ void check_word(std::uint64_t word, std::uint32_t n_bins, const char* where) {
 
 // ---- RunWriter -------------------------------------------------------------------------------
 
-RunWriter::RunWriter(const std::string& path, const RunMetadata& meta,
-                     const StimulusTable& stimuli, const ConditionAxis& axis, bool store_trials)
+RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const StimulusTable& stimuli,
+                     const ConditionAxis& axis, bool store_trials)
     : path_(path), n_bins_(meta.n_bins), n_conditions_(axis.conductance_S.size()),
       n_stimuli_(stimuli.code.size()), store_trials_(store_trials) {
     if (meta.n_bins < 1 || meta.n_bins > 64)
@@ -553,8 +553,8 @@ ConditionCounts RunReader::counts(std::uint32_t condition_index) const {
     c.words = column("counts/word", std::uint64_t{});
     c.counts = column("counts/count", std::uint64_t{});
     c.offsets.assign(n_stimuli_ + 1, 0);
-    const std::string bad = in_quotes(path_) + ": corrupt counts of condition " +
-                            std::to_string(condition_index);
+    const std::string bad =
+        in_quotes(path_) + ": corrupt counts of condition " + std::to_string(condition_index);
     // Offsets are rebuilt from the stimulus column, which must be ascending and in range.
     for (std::size_t i = 0; i < stim.size(); ++i) {
         if (cond[i] != condition_index || stim[i] >= n_stimuli_ || (i > 0 && stim[i] < stim[i - 1]))
@@ -628,8 +628,9 @@ TrialTable RunReader::trials() const {
         using T = decltype(tag);
         h5::Handle d = h5::open_dataset(g, name);
         if (h5::shape(d).at(0) < n)
-            throw IoError(in_quotes(path_) + ": /trials/" + name + " is shorter than "
-                                             "n_trials_written");
+            throw IoError(in_quotes(path_) + ": /trials/" + name +
+                          " is shorter than "
+                          "n_trials_written");
         return h5::read_box<T>(d, {0}, {n});
     };
     TrialTable t;
@@ -640,9 +641,7 @@ TrialTable RunReader::trials() const {
     return t;
 }
 
-bool RunReader::has(const std::string& object_path) const {
-    return h5::exists(file_, object_path);
-}
+bool RunReader::has(const std::string& object_path) const { return h5::exists(file_, object_path); }
 
 std::vector<double> RunReader::read_f64(const std::string& dataset_path,
                                         std::vector<std::size_t>* shape) const {

@@ -24,21 +24,21 @@ inline constexpr std::int32_t run_format_minor = 0; //!< additions that old read
 
 //! Provenance and run constants, stored as root attributes (config_json as /config_json).
 struct RunMetadata {
-    std::string software_version;     //!< memlif version that wrote the file
-    std::string git_sha;              //!< source revision (root attribute `git_sha1`)
-    std::string backend;              //!< e.g. "cuda: NVIDIA H100 80GB HBM3" or "cpu: openmp x2"
-    std::string created_utc;          //!< ISO-8601 UTC; the writer fills in "now" when empty
-    std::string config_json;          //!< the fully resolved run card
-    std::uint64_t seed = 0;           //!< master Philox seed
-    std::uint32_t n_bins = 0;         //!< L, response word length in output bins (1..64)
-    double bin_width_s = 0;           //!< output bin width, seconds
-    double window_s = 0;              //!< output window, seconds
-    double dt_s = 0;                  //!< solver step, seconds
-    std::uint32_t n_repeats = 0;      //!< repeats per (stimulus, condition)
-    std::string stimulus_set;         //!< "symmetric" | "all"
-    std::string p_s_mode;             //!< "uniform" | "multiplicity"
-    std::string synapse_model;        //!< "linear" | "ul-gap"
-    std::string trial_id_layout;      //!< text describing the Philox key/counter layout
+    std::string software_version; //!< memlif version that wrote the file
+    std::string git_sha;          //!< source revision (root attribute `git_sha1`)
+    std::string backend;          //!< e.g. "cuda: NVIDIA H100 80GB HBM3" or "cpu: openmp x2"
+    std::string created_utc;      //!< ISO-8601 UTC; the writer fills in "now" when empty
+    std::string config_json;      //!< the fully resolved run card
+    std::uint64_t seed = 0;       //!< master Philox seed
+    std::uint32_t n_bins = 0;     //!< L, response word length in output bins (1..64)
+    double bin_width_s = 0;       //!< output bin width, seconds
+    double window_s = 0;          //!< output window, seconds
+    double dt_s = 0;              //!< solver step, seconds
+    std::uint32_t n_repeats = 0;  //!< repeats per (stimulus, condition)
+    std::string stimulus_set;     //!< "symmetric" | "all"
+    std::string p_s_mode;         //!< "uniform" | "multiplicity"
+    std::string synapse_model;    //!< "linear" | "ul-gap"
+    std::string trial_id_layout;  //!< text describing the Philox key/counter layout
 };
 
 //! The stimulus axis. All vectors have n_stimuli entries.

@@ -103,7 +103,8 @@ def test_sample(sample, tmp):
     check(np.array_equal(res["mutual_information_bit"], [0.5, 1.0, 1.5]), "mutual_information_bit")
     check(res["sss_bit"].shape == (3, 4), "sss shape")
     check(np.isnan(res["sps_bit_per_spike"][:, 0]).all(), "sps NaN where n_spk = 0")
-    check(res["sps_rank"].dtype == np.uint32 and res["sps_rank"][0].tolist() == [0, 1, 2, 3], "rank")
+    check(res["sps_rank"].dtype == np.uint32, "rank dtype")
+    check(res["sps_rank"][0].tolist() == [0, 1, 2, 3], "rank")
     check(res["n_trials"].tolist() == [15, 16, 17], "n_trials")
     check(res["n_trials_simulated"].tolist() == [15, 16, 17], "n_trials_simulated")
     check(res["wall_s"].tolist() == [0.5, 1.0, 1.5], "wall_s")
@@ -122,7 +123,8 @@ def test_sample(sample, tmp):
 
     t = memlif_h5.trials(sample)
     check(t is not None and t["word"].tolist() == [0, 3, 1023, 5], "trial words")
-    check(t["condition"].tolist() == [2, 2, 2, 0] and t["repeat"].tolist() == [0, 0, 4, 3], "trials")
+    check(t["condition"].tolist() == [2, 2, 2, 0], "trial conditions")
+    check(t["repeat"].tolist() == [0, 0, 4, 3], "trial repeats")
 
     data, attrs = memlif_h5.analysis(sample, "example")
     check(data["mutual_information_bit"].tolist() == [0.5, 1.0, 1.5], "analysis data")

@@ -58,10 +58,10 @@ TEST(H5, AttributesRoundTripAndReplace) {
     EXPECT_TRUE(has_attr(f, "axes"));
     EXPECT_FALSE(has_attr(f, "nope"));
     EXPECT_THROW(read_attr<double>(f, "nope"), IoError);
-    EXPECT_THROW(read_attr<double>(f, "s"), IoError);        // a string is not a number
-    EXPECT_THROW(read_attr<double>(f, "pair"), IoError);     // an array is not a scalar
-    EXPECT_THROW(read_attr<double>(f, "i32"), IoError);      // integer stored, float wanted
-    EXPECT_THROW(read_attr_string(f, "i32"), IoError);       // a number is not a string
+    EXPECT_THROW(read_attr<double>(f, "s"), IoError);    // a string is not a number
+    EXPECT_THROW(read_attr<double>(f, "pair"), IoError); // an array is not a scalar
+    EXPECT_THROW(read_attr<double>(f, "i32"), IoError);  // integer stored, float wanted
+    EXPECT_THROW(read_attr_string(f, "i32"), IoError);   // a number is not a string
 
     // The string type really is variable-length UTF-8 (what h5py turns into str).
     Handle a(H5Aopen(f, "s", H5P_DEFAULT));

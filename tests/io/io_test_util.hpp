@@ -9,8 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <string>
@@ -25,7 +25,8 @@ class ScratchDir {
     ScratchDir() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
         std::string name = "memlif_io_" + std::to_string(::getpid());
-        if (info != nullptr) name += std::string("_") + info->test_suite_name() + "_" + info->name();
+        if (info != nullptr)
+            name += std::string("_") + info->test_suite_name() + "_" + info->name();
         for (char& c : name) {
             if (c == '/') c = '_';
         }

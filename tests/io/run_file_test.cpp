@@ -108,9 +108,7 @@ TEST(RunFile, ProvenanceAttributesPresent) {
     ScratchDir dir;
     const std::string path = dir.file("run.h5");
     const SyntheticRun run = make_run();
-    {
-        RunWriter w(path, run.meta, run.stimuli, run.axis, false);
-    }
+    { RunWriter w(path, run.meta, run.stimuli, run.axis, false); }
     // Read with the raw layer, independently of RunReader.
     h5::Handle f = h5::open_file(path, false);
     EXPECT_EQ(h5::read_attr_string(f, "filetype"), "memlif-run");
@@ -227,8 +225,8 @@ TEST(RunFile, WriterDestroyedWithoutFinishKeepsCompletedConditions) {
 
 //! Runs \p body on a fresh writer in a child process that then dies by SIGKILL, so no destructor
 //! or close runs: only what the writer flushed reaches the file.
-template <class Body> void write_then_kill(const std::string& path, const SyntheticRun& run,
-                                           Body body) {
+template <class Body>
+void write_then_kill(const std::string& path, const SyntheticRun& run, Body body) {
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
@@ -337,7 +335,7 @@ TEST(RunFile, RejectsInconsistentConditions) {
     EXPECT_THROW(w.write_condition(0, c.counts, p, c.stats), std::invalid_argument);
     w.write_condition(0, c.counts, c.plugin, c.stats);
     EXPECT_THROW(w.write_condition(0, c.counts, c.plugin, c.stats), std::invalid_argument);
-    EXPECT_THROW(w.finish(1, 15), std::logic_error); // 2 conditions missing
+    EXPECT_THROW(w.finish(1, 15), std::logic_error);                   // 2 conditions missing
     EXPECT_THROW(w.append_trials(0, {0}, {0}, {1}), std::logic_error); // store_trials off
 }
 
