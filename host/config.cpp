@@ -176,9 +176,12 @@ void apply_override(json& card, const std::string& assignment) {
     std::vector<std::string> parts;
     while (std::getline(ss, part, '.')) parts.push_back(part);
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-        if (!j->is_object()) throw ConfigError("--set " + key + ": " + parts[i] + " is not a section");
+        if (j->is_null()) *j = json::object();
+        if (!j->is_object()) throw ConfigError("--set " + key + ": the card has a value, not a section, on this path");
         j = &(*j)[parts[i]];
     }
+    if (j->is_null()) *j = json::object();
+    if (!j->is_object()) throw ConfigError("--set " + key + ": the card has a value, not a section, on this path");
     (*j)[parts.back()] = value;
 }
 

@@ -72,8 +72,9 @@ TEST_F(Cli, UnknownKeyExits2NamesTheKeyAndWritesNothing) {
 }
 
 TEST_F(Cli, WrongTypeAndOutOfRangeExit2) {
-    for (const std::string& set : {"simulation.repeats=0", "simulation.dt_us=0", "simulation.dt_us=5000",
+    for (const char* set_c : {"simulation.repeats=0", "simulation.dt_us=0", "simulation.dt_us=5000",
                                    "response.window_ms=700", "simulation.repeats=\\\"x\\\""}) {
+        const std::string set = set_c;
         const Result r = sh("run --set \"" + set + "\" -o " + file("out.h5"));
         EXPECT_EQ(r.code, 2) << set << ": " << r.out;
         EXPECT_NE(r.out.find(set.substr(0, set.find('.'))), std::string::npos) << r.out;
