@@ -10,13 +10,17 @@
 namespace memlif {
 
 RtotSpec parse_rtot(const std::string& text) {
-    if (text == "full") return {RtotMode::full, 0};
-    if (text == "ibtb") return {RtotMode::ibtb, 0};
+    if (text == "full")
+        return {RtotMode::full, 0};
+    if (text == "ibtb")
+        return {RtotMode::ibtb, 0};
     bool digits = !text.empty() && text.size() <= 20;
-    for (char ch : text) digits = digits && ch >= '0' && ch <= '9';
+    for (char ch : text)
+        digits = digits && ch >= '0' && ch <= '9';
     if (digits) {
         const double v = std::strtod(text.c_str(), nullptr);
-        if (v >= 1) return {RtotMode::user, v};
+        if (v >= 1)
+            return {RtotMode::user, v};
     }
     throw std::invalid_argument("invalid pt.rtot value '" + text +
                                 "' (expected \"full\", \"ibtb\" or a positive integer)");
@@ -28,9 +32,11 @@ double response_space_size(const ConditionCounts& counts, const RtotSpec& spec) 
         return std::ldexp(1.0, static_cast<int>(counts.n_bins));
     case RtotMode::ibtb: {
         std::uint64_t any = 0;
-        for (std::uint64_t w : counts.words) any |= w;
+        for (std::uint64_t w : counts.words)
+            any |= w;
         int bits = 0;
-        for (; any != 0; any &= any - 1) ++bits;
+        for (; any != 0; any &= any - 1)
+            ++bits;
         return std::ldexp(1.0, bits);
     }
     case RtotMode::user: {
@@ -52,16 +58,20 @@ double response_space_size(const ConditionCounts& counts, const RtotSpec& spec) 
 double bayes_count(const std::uint64_t* counts, std::size_t n_counts, double r_tot) {
     double n = 0.0, r0 = 0.0;
     for (std::size_t k = 0; k < n_counts; ++k) {
-        if (counts[k] == 0) continue;
+        if (counts[k] == 0)
+            continue;
         n += static_cast<double>(counts[k]);
         r0 += 1.0;
     }
-    if (r0 >= r_tot) return r_tot;
-    if (n == 0.0) return 0.0;
+    if (r0 >= r_tot)
+        return r_tot;
+    if (n == 0.0)
+        return 0.0;
 
     double e = r0;
     for (std::size_t k = 0; k < n_counts; ++k)
-        if (counts[k] != 0) e -= std::pow(1.0 - static_cast<double>(counts[k]) / n, n);
+        if (counts[k] != 0)
+            e -= std::pow(1.0 - static_cast<double>(counts[k]) / n, n);
     double d_prev = r_tot;
     double d = std::fabs(r0 - e);
     double r = r0;
@@ -72,7 +82,8 @@ double bayes_count(const std::uint64_t* counts, std::size_t n_counts, double r_t
         const double gamma = (r - r0) * unseen_unit;
         e = 0.0;
         for (std::size_t k = 0; k < n_counts; ++k) {
-            if (counts[k] == 0) continue;
+            if (counts[k] == 0)
+                continue;
             const double post = (static_cast<double>(counts[k]) + 1.0) / (n + r0) * (1.0 - gamma);
             e += 1.0 - std::pow(1.0 - post, n);
         }
@@ -81,7 +92,8 @@ double bayes_count(const std::uint64_t* counts, std::size_t n_counts, double r_t
         d = std::fabs(r0 - e);
     }
     r -= 1.0;
-    if (d < d_prev) r += 1.0;
+    if (d < d_prev)
+        r += 1.0;
     return r;
 }
 

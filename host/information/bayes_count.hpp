@@ -14,15 +14,15 @@ namespace memlif {
 
 //! Which response-space size R_tot the PT correction assumes (information.md §4.3, `pt.rtot`).
 enum class RtotMode {
-    full,  //!< 2^L (pyentropy's declared space), held as a double so L = 64 works
-    ibtb,  //!< ibTB's data-derived size: 2^(number of bins that ever hold a spike)
-    user,  //!< a user-given value, which must be >= the observed number of distinct words
+    full, //!< 2^L (pyentropy's declared space), held as a double so L = 64 works
+    ibtb, //!< ibTB's data-derived size: 2^(number of bins that ever hold a spike)
+    user, //!< a user-given value, which must be >= the observed number of distinct words
 };
 
 //! R_tot convention plus the user value when mode == user.
 struct RtotSpec {
     RtotMode mode = RtotMode::full;
-    double user_value = 0;   //!< R_tot for RtotMode::user
+    double user_value = 0; //!< R_tot for RtotMode::user
 };
 
 //! Parses "full", "ibtb" or a positive integer; throws std::invalid_argument naming the value.

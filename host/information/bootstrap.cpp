@@ -17,7 +17,8 @@ Interval summarise(std::vector<double> v, double confidence) {
     Interval iv;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for (double x : v)
-        if (std::isnan(x)) return {nan, nan, nan};
+        if (std::isnan(x))
+            return {nan, nan, nan};
     double mean = 0;
     detail::mean_sd(v, mean, iv.sd);
     std::sort(v.begin(), v.end());
@@ -32,7 +33,8 @@ BootstrapResult compute_bootstrap(const ConditionCounts& counts, const std::vect
                                   const std::vector<std::uint32_t>& n_spk,
                                   const BootstrapOptions& options) {
     detail::validate_inputs(counts, p_s, &n_spk);
-    if (options.replicates < 2) throw std::invalid_argument("bootstrap needs B >= 2");
+    if (options.replicates < 2)
+        throw std::invalid_argument("bootstrap needs B >= 2");
     if (!(options.confidence > 0.0 && options.confidence < 1.0))
         throw std::invalid_argument("bootstrap confidence must be in (0, 1)");
     const std::size_t ns = counts.n_stimuli();
@@ -55,7 +57,8 @@ BootstrapResult compute_bootstrap(const ConditionCounts& counts, const std::vect
             const std::uint64_t lo = counts.offsets[s], hi = counts.offsets[s + 1];
             const std::uint64_t n = counts.n_trials(s);
             cum.assign(1, 0);
-            for (std::uint64_t k = lo; k < hi; ++k) cum.push_back(cum.back() + counts.counts[k]);
+            for (std::uint64_t k = lo; k < hi; ++k)
+                cum.push_back(cum.back() + counts.counts[k]);
             std::vector<std::uint64_t> hist(hi - lo, 0);
             for (std::uint64_t t = 0; t < n; ++t) {
                 // Draw a trial uniformly and find its cell: multinomial(N_s, n(.|s)/N_s).

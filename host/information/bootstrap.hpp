@@ -13,11 +13,11 @@
 namespace memlif {
 
 struct BootstrapOptions {
-    std::uint32_t replicates = 200;                   //!< B
+    std::uint32_t replicates = 200; //!< B
     std::uint64_t seed = 0;
-    double confidence = 0.95;                         //!< central percentile interval
+    double confidence = 0.95; //!< central percentile interval
     PointEstimator estimator = PointEstimator::plugin;
-    RtotSpec rtot;                                    //!< for PointEstimator::pt
+    RtotSpec rtot; //!< for PointEstimator::pt
 };
 
 //! Percentile interval and SD of one quantity over the bootstrap replicates.
@@ -29,8 +29,8 @@ struct Interval {
 
 struct BootstrapResult {
     Interval mi, h_r, h_rs;
-    std::vector<Interval> sss;   //!< per stimulus; NaN fields where undefined (N_s = 0)
-    std::vector<Interval> sps;   //!< per stimulus; NaN fields where n_spk = 0 or N_s = 0
+    std::vector<Interval> sss; //!< per stimulus; NaN fields where undefined (N_s = 0)
+    std::vector<Interval> sps; //!< per stimulus; NaN fields where n_spk = 0 or N_s = 0
     std::uint32_t replicates = 0;
     double confidence = 0;
 };

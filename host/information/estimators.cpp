@@ -25,10 +25,14 @@ struct NamedKind {
     EstimatorKind kind;
 };
 constexpr NamedKind kinds[] = {
-    {"plugin", EstimatorKind::plugin}, {"mm", EstimatorKind::mm},
-    {"pt", EstimatorKind::pt},         {"qe", EstimatorKind::qe},
-    {"sh", EstimatorKind::sh},         {"null", EstimatorKind::null},
-    {"jackknife", EstimatorKind::jackknife}, {"bootstrap", EstimatorKind::bootstrap},
+    {"plugin", EstimatorKind::plugin},
+    {"mm", EstimatorKind::mm},
+    {"pt", EstimatorKind::pt},
+    {"qe", EstimatorKind::qe},
+    {"sh", EstimatorKind::sh},
+    {"null", EstimatorKind::null},
+    {"jackknife", EstimatorKind::jackknife},
+    {"bootstrap", EstimatorKind::bootstrap},
     {"nsb", EstimatorKind::nsb},
 };
 
@@ -57,44 +61,57 @@ EstimatorResult::EstimatorResult()
 
 EstimatorKind parse_estimator_name(const std::string& name) {
     for (const NamedKind& k : kinds)
-        if (name == k.name) return k.kind;
+        if (name == k.name)
+            return k.kind;
     bad_value("estimator name", name, "plugin, mm, pt, qe, sh, null, jackknife, bootstrap or nsb");
 }
 
 const char* estimator_name(EstimatorKind kind) {
     for (const NamedKind& k : kinds)
-        if (kind == k.kind) return k.name;
+        if (kind == k.kind)
+            return k.name;
     return "unknown";
 }
 
 QePartition parse_qe_partition(const std::string& text) {
-    if (text == "block") return QePartition::block;
-    if (text == "shuffled") return QePartition::shuffled;
+    if (text == "block")
+        return QePartition::block;
+    if (text == "shuffled")
+        return QePartition::shuffled;
     bad_value("qe.partition", text, "block or shuffled");
 }
 
 QeTarget parse_qe_target(const std::string& text) {
-    if (text == "entropies") return QeTarget::entropies;
-    if (text == "information") return QeTarget::information;
+    if (text == "entropies")
+        return QeTarget::entropies;
+    if (text == "information")
+        return QeTarget::information;
     bad_value("qe.target", text, "entropies or information");
 }
 
 InnerEstimator parse_inner_estimator(const std::string& text) {
-    if (text == "plugin") return InnerEstimator::plugin;
-    if (text == "pt") return InnerEstimator::pt;
+    if (text == "plugin")
+        return InnerEstimator::plugin;
+    if (text == "pt")
+        return InnerEstimator::pt;
     bad_value("inner estimator", text, "plugin or pt");
 }
 
 SmallSamplePolicy parse_small_sample_policy(const std::string& text) {
-    if (text == "refuse") return SmallSamplePolicy::refuse;
-    if (text == "fallback") return SmallSamplePolicy::fallback;
+    if (text == "refuse")
+        return SmallSamplePolicy::refuse;
+    if (text == "fallback")
+        return SmallSamplePolicy::fallback;
     bad_value("small-sample policy", text, "refuse or fallback");
 }
 
 PointEstimator parse_point_estimator(const std::string& text) {
-    if (text == "plugin") return PointEstimator::plugin;
-    if (text == "mm") return PointEstimator::mm;
-    if (text == "pt") return PointEstimator::pt;
+    if (text == "plugin")
+        return PointEstimator::plugin;
+    if (text == "mm")
+        return PointEstimator::mm;
+    if (text == "pt")
+        return PointEstimator::pt;
     bad_value("point estimator", text, "plugin, mm or pt");
 }
 
@@ -106,12 +123,15 @@ void validate_estimator_options(const EstimatorOptions& o) {
             throw std::invalid_argument("estimator '" + name + "' requested twice");
         seen.push_back(k);
     }
-    if (o.qe_replicates == 0) throw std::invalid_argument("qe replicates must be >= 1, got 0");
-    if (o.sh_replicates == 0) throw std::invalid_argument("sh replicates must be >= 1, got 0");
+    if (o.qe_replicates == 0)
+        throw std::invalid_argument("qe replicates must be >= 1, got 0");
+    if (o.sh_replicates == 0)
+        throw std::invalid_argument("sh replicates must be >= 1, got 0");
     if (o.sh_bits_per_component == 0 || o.sh_bits_per_component > 64)
         throw std::invalid_argument("sh bits_per_component must be in 1..64, got " +
                                     std::to_string(o.sh_bits_per_component));
-    if (o.null_replicates == 0) throw std::invalid_argument("null replicates must be >= 1, got 0");
+    if (o.null_replicates == 0)
+        throw std::invalid_argument("null replicates must be >= 1, got 0");
     if (o.bootstrap_replicates < 2)
         throw std::invalid_argument("bootstrap replicates must be >= 2, got " +
                                     std::to_string(o.bootstrap_replicates));
@@ -120,7 +140,8 @@ void validate_estimator_options(const EstimatorOptions& o) {
                                     std::to_string(o.bootstrap_confidence));
     for (double q : o.null_quantiles)
         if (!(q >= 0.0 && q <= 1.0))
-            throw std::invalid_argument("null quantile must be in [0, 1], got " + std::to_string(q));
+            throw std::invalid_argument("null quantile must be in [0, 1], got " +
+                                        std::to_string(q));
     if (o.pt_rtot.mode == RtotMode::user && !(o.pt_rtot.user_value >= 1.0))
         throw std::invalid_argument("pt.rtot must be >= 1, got " +
                                     std::to_string(o.pt_rtot.user_value));
@@ -128,7 +149,8 @@ void validate_estimator_options(const EstimatorOptions& o) {
 
 const EstimatorResult* EstimatorResults::find(const std::string& name) const {
     for (const EstimatorResult& e : estimates)
-        if (e.name == name) return &e;
+        if (e.name == name)
+            return &e;
     return nullptr;
 }
 
@@ -166,7 +188,8 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             copy_corrected(e, compute_miller_madow(counts, p_s, n_spk, pl));
             break;
         case EstimatorKind::pt: {
-            const CorrectedResult c = compute_panzeri_treves(counts, p_s, n_spk, options.pt_rtot, pl);
+            const CorrectedResult c =
+                compute_panzeri_treves(counts, p_s, n_spk, options.pt_rtot, pl);
             copy_corrected(e, c);
             e.r_tot = c.r_tot;
             break;

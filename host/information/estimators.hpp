@@ -26,22 +26,22 @@ const char* estimator_name(EstimatorKind kind);
 
 //! String forms of the option enums (config keys); each throws std::invalid_argument naming a
 //! bad value.
-QePartition parse_qe_partition(const std::string& text);          //!< "block" | "shuffled"
-QeTarget parse_qe_target(const std::string& text);                //!< "entropies" | "information"
-InnerEstimator parse_inner_estimator(const std::string& text);    //!< "plugin" | "pt"
+QePartition parse_qe_partition(const std::string& text);       //!< "block" | "shuffled"
+QeTarget parse_qe_target(const std::string& text);             //!< "entropies" | "information"
+InnerEstimator parse_inner_estimator(const std::string& text); //!< "plugin" | "pt"
 SmallSamplePolicy parse_small_sample_policy(const std::string& text); //!< "refuse" | "fallback"
-PointEstimator parse_point_estimator(const std::string& text);    //!< "plugin" | "mm" | "pt"
+PointEstimator parse_point_estimator(const std::string& text);        //!< "plugin" | "mm" | "pt"
 
 struct EstimatorOptions {
-    std::vector<std::string> estimators{"plugin", "mm", "pt"};   //!< spec default set (§5)
-    RtotSpec pt_rtot;                                 //!< pt.rtot: full (default) | ibtb | integer
-    std::uint64_t seed = 0;                           //!< one seed; estimators use disjoint streams
+    std::vector<std::string> estimators{"plugin", "mm", "pt"}; //!< spec default set (§5)
+    RtotSpec pt_rtot;       //!< pt.rtot: full (default) | ibtb | integer
+    std::uint64_t seed = 0; //!< one seed; estimators use disjoint streams
     // QE (§4.4)
     QePartition qe_partition = QePartition::shuffled;
     QeTarget qe_target = QeTarget::entropies;
     InnerEstimator qe_inner = InnerEstimator::plugin;
-    std::uint32_t qe_replicates = 10;                 //!< M for the shuffled partition
-    SmallSamplePolicy small_sample = SmallSamplePolicy::refuse;   //!< N_s < 4 for QE
+    std::uint32_t qe_replicates = 10;                           //!< M for the shuffled partition
+    SmallSamplePolicy small_sample = SmallSamplePolicy::refuse; //!< N_s < 4 for QE
     // I_sh (§4.5)
     InnerEstimator sh_inner = InnerEstimator::plugin;
     std::uint32_t sh_replicates = 20;
@@ -63,30 +63,30 @@ void validate_estimator_options(const EstimatorOptions& options);
 //! Result of one estimator. Fields an estimator does not define stay NaN / empty.
 struct EstimatorResult {
     EstimatorKind kind = EstimatorKind::plugin;
-    std::string name;                  //!< canonical name, e.g. "pt"
-    double mi = 0, h_r = 0, h_rs = 0;  //!< bits. jackknife: bias-corrected; null: observed
-    std::vector<double> sss;           //!< per-stimulus I_1 (plugin, mm, pt, bootstrap's point)
-    std::vector<double> sps;           //!< per-stimulus SpS, NaN where n_spk = 0
-    std::vector<std::uint32_t> rank;   //!< SpS rank (1 = best, 0 = NaN)
+    std::string name;                 //!< canonical name, e.g. "pt"
+    double mi = 0, h_r = 0, h_rs = 0; //!< bits. jackknife: bias-corrected; null: observed
+    std::vector<double> sss;          //!< per-stimulus I_1 (plugin, mm, pt, bootstrap's point)
+    std::vector<double> sps;          //!< per-stimulus SpS, NaN where n_spk = 0
+    std::vector<std::uint32_t> rank;  //!< SpS rank (1 = best, 0 = NaN)
     InformationFlags flags;
-    double mi_se;        //!< jackknife SE, bootstrap SD, NSB posterior SD, null SD
-    double mi_ci_lo;     //!< bootstrap percentile interval
+    double mi_se;    //!< jackknife SE, bootstrap SD, NSB posterior SD, null SD
+    double mi_ci_lo; //!< bootstrap percentile interval
     double mi_ci_hi;
     double mi_corrected; //!< null: MI - <I_null>; jackknife: bias-corrected MI
     double null_mean;    //!< null: <I_null>
     double p_value;      //!< null: (1 + #{I_null >= I}) / (1 + M)
     std::vector<double> null_quantile_levels, null_quantiles;
-    std::vector<double> sss_ci_lo, sss_ci_hi, sps_ci_lo, sps_ci_hi;   //!< bootstrap
-    double r_bins;                 //!< mm: m^; pt: R~ of H(R)
-    std::vector<double> r_bins_s;  //!< mm: m^_s; pt: R~_s
-    double r_tot;                  //!< pt / nsb: response-space size used
-    std::uint32_t replicates = 0;  //!< M or B where the estimator resamples
+    std::vector<double> sss_ci_lo, sss_ci_hi, sps_ci_lo, sps_ci_hi; //!< bootstrap
+    double r_bins;                                                  //!< mm: m^; pt: R~ of H(R)
+    std::vector<double> r_bins_s;                                   //!< mm: m^_s; pt: R~_s
+    double r_tot;                 //!< pt / nsb: response-space size used
+    std::uint32_t replicates = 0; //!< M or B where the estimator resamples
     EstimatorResult();
 };
 
 struct EstimatorResults {
-    PluginResult plugin;                     //!< always computed (counts diagnostics, ranks)
-    std::vector<EstimatorResult> estimates;  //!< in the requested order
+    PluginResult plugin;                    //!< always computed (counts diagnostics, ranks)
+    std::vector<EstimatorResult> estimates; //!< in the requested order
     std::uint64_t seed = 0;
     RtotSpec pt_rtot;
     //! The estimate with this name, or nullptr.

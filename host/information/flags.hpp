@@ -10,12 +10,13 @@
 namespace memlif {
 
 struct InformationFlags {
-    bool mi_negative = false;      //!< MI < 0 (possible after bias correction)
-    bool mi_above_log2_s = false;  //!< MI > log2 S, S = stimuli with trials (e.g. PT, identity channel)
-    bool mi_above_h_s = false;     //!< MI > H(S) of the p(s) mode
+    bool mi_negative = false; //!< MI < 0 (possible after bias correction)
+    bool mi_above_log2_s =
+        false;                 //!< MI > log2 S, S = stimuli with trials (e.g. PT, identity channel)
+    bool mi_above_h_s = false; //!< MI > H(S) of the p(s) mode
     bool sps_undefined = false;    //!< some stimulus has n_spk = 0, its SpS is NaN
     bool qe_fallback = false;      //!< QE could not run (N_s < 4) and fell back to plug-in
-    bool ps_not_empirical = false; //!< p(s) != N_s/N: H(R) bias terms keep N (an approximation, §2)
+    bool ps_not_empirical = false; //!< p(s) != N_s/N: bias terms keep N (approximation, §2)
 };
 
 namespace detail {

@@ -25,7 +25,8 @@ struct Accumulator {
 
     void finish(double full, double n, double LeaveOneOut::*field, double& jk, double& se) const {
         double mean = 0.0;
-        for (std::size_t i = 0; i < values.size(); ++i) mean += weights[i] * (values[i].*field);
+        for (std::size_t i = 0; i < values.size(); ++i)
+            mean += weights[i] * (values[i].*field);
         mean /= n;
         double ss = 0.0;
         for (std::size_t i = 0; i < values.size(); ++i) {
@@ -66,9 +67,12 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
     if (detail::is_empirical(counts, p_s)) {
         // Pooled count n(r) of every entry, from the sorted marginal.
         double sum_fr = 0.0, sum_fs = 0.0, sum_frs = 0.0;
-        for (std::uint64_t v : marg.n_r) sum_fr += xlog2x(static_cast<double>(v));
-        for (std::size_t s = 0; s < ns; ++s) sum_fs += xlog2x(static_cast<double>(pl.n_s[s]));
-        for (std::uint64_t v : counts.counts) sum_frs += xlog2x(static_cast<double>(v));
+        for (std::uint64_t v : marg.n_r)
+            sum_fr += xlog2x(static_cast<double>(v));
+        for (std::size_t s = 0; s < ns; ++s)
+            sum_fs += xlog2x(static_cast<double>(pl.n_s[s]));
+        for (std::uint64_t v : counts.counts)
+            sum_frs += xlog2x(static_cast<double>(v));
         const double n1 = n - 1.0;
         for (std::size_t s = 0; s < ns; ++s) {
             const double n_s = static_cast<double>(pl.n_s[s]);
@@ -90,13 +94,15 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
             }
         }
     } else {
-        double g = 0.0;   // sum_r p(r) log2 p(r) = -H(R)
-        for (double p : marg.p_r) g -= plogp_bits(p);
+        double g = 0.0; // sum_r p(r) log2 p(r) = -H(R)
+        for (double p : marg.p_r)
+            g -= plogp_bits(p);
         std::vector<std::uint64_t> tmp;
         for (std::size_t s = 0; s < ns; ++s) {
             const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
             const double n_s = static_cast<double>(pl.n_s[s]);
-            if (e == b) continue;
+            if (e == b)
+                continue;
             for (std::uint64_t k = b; k < e; ++k) {
                 LeaveOneOut v;
                 if (pl.n_s[s] == 1) {
@@ -104,11 +110,13 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
                     ConditionCounts c2 = counts;
                     c2.words.erase(c2.words.begin() + static_cast<std::ptrdiff_t>(k));
                     c2.counts.erase(c2.counts.begin() + static_cast<std::ptrdiff_t>(k));
-                    for (std::size_t t = s + 1; t <= ns; ++t) --c2.offsets[t];
+                    for (std::size_t t = s + 1; t <= ns; ++t)
+                        --c2.offsets[t];
                     std::vector<double> p2 = p_s;
                     const double rest = 1.0 - p2[s];
                     p2[s] = 0.0;
-                    for (double& p : p2) p = rest > 0 ? p / rest : 0.0;
+                    for (double& p : p2)
+                        p = rest > 0 ? p / rest : 0.0;
                     const PluginResult q = compute_plugin(c2, p2, no_spk);
                     v = {q.mi, q.h_r, q.h_rs};
                 } else {
@@ -124,7 +132,8 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
                                              p_s[s] * static_cast<double>(tmp[j - b]) / (n_s - 1.0);
                         g2 += plogp_bits(p_old) - plogp_bits(std::max(p_new, 0.0));
                     }
-                    const double h_s_new = entropy_bits_from_counts(tmp.data(), tmp.size(), n_s - 1.0);
+                    const double h_s_new =
+                        entropy_bits_from_counts(tmp.data(), tmp.size(), n_s - 1.0);
                     v.h_r = -g2;
                     v.h_rs = pl.h_rs - p_s[s] * pl.h_r_s[s] + p_s[s] * h_s_new;
                     v.mi = v.h_r - v.h_rs;

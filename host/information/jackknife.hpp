@@ -11,11 +11,11 @@
 namespace memlif {
 
 struct JackknifeResult {
-    double mi = 0, mi_jk = 0, mi_se = 0;        //!< plug-in, bias-corrected, SE (bits)
-    double h_r = 0, h_r_jk = 0, h_r_se = 0;     //!< same for H(R)
-    double h_rs = 0, h_rs_jk = 0, h_rs_se = 0;  //!< same for H(R|S)
-    std::uint64_t n_trials = 0;                 //!< N, the number of deletions
-    std::uint64_t n_cells = 0;                  //!< occupied (r, s) cells actually evaluated
+    double mi = 0, mi_jk = 0, mi_se = 0;       //!< plug-in, bias-corrected, SE (bits)
+    double h_r = 0, h_r_jk = 0, h_r_se = 0;    //!< same for H(R)
+    double h_rs = 0, h_rs_jk = 0, h_rs_se = 0; //!< same for H(R|S)
+    std::uint64_t n_trials = 0;                //!< N, the number of deletions
+    std::uint64_t n_cells = 0;                 //!< occupied (r, s) cells actually evaluated
 };
 
 //! Delete-one jackknife over all N trials (Efron & Stein 1981, *Ann Stat* 9:586; Zahl 1977 for

@@ -26,8 +26,8 @@ void validate_inputs(const ConditionCounts& counts, const std::vector<double>& p
         throw std::invalid_argument("p_s has " + std::to_string(p_s.size()) + " entries for " +
                                     std::to_string(ns) + " stimuli");
     if (n_spk != nullptr && n_spk->size() != ns)
-        throw std::invalid_argument("n_spk has " + std::to_string(n_spk->size()) +
-                                    " entries for " + std::to_string(ns) + " stimuli");
+        throw std::invalid_argument("n_spk has " + std::to_string(n_spk->size()) + " entries for " +
+                                    std::to_string(ns) + " stimuli");
     double sum = 0.0;
     bool any_trials = false;
     for (std::size_t s = 0; s < ns; ++s) {
@@ -41,7 +41,8 @@ void validate_inputs(const ConditionCounts& counts, const std::vector<double>& p
         sum += p_s[s];
     }
     for (std::uint64_t c : counts.counts)
-        if (c == 0) throw std::invalid_argument("counts contain a zero entry");
+        if (c == 0)
+            throw std::invalid_argument("counts contain a zero entry");
     if (any_trials && std::fabs(sum - 1.0) > 1e-9)
         throw std::invalid_argument("p_s sums to " + std::to_string(sum) + ", not 1");
 }
@@ -49,15 +50,16 @@ void validate_inputs(const ConditionCounts& counts, const std::vector<double>& p
 Marginal compute_marginal(const ConditionCounts& counts, const std::vector<double>& p_s) {
     struct Item {
         std::uint64_t word;
-        std::uint64_t entry;   // CSR index; ascending entry = ascending stimulus for equal words
+        std::uint64_t entry; // CSR index; ascending entry = ascending stimulus for equal words
     };
     const std::size_t ns = counts.n_stimuli();
-    std::vector<double> weight(ns, 0.0);   // p(s)/N_s
+    std::vector<double> weight(ns, 0.0); // p(s)/N_s
     std::vector<Item> items;
     items.reserve(counts.words.size());
     for (std::size_t s = 0; s < ns; ++s) {
         const std::uint64_t n = counts.n_trials(s);
-        if (n > 0) weight[s] = p_s[s] / static_cast<double>(n);
+        if (n > 0)
+            weight[s] = p_s[s] / static_cast<double>(n);
         for (std::uint64_t k = counts.offsets[s]; k < counts.offsets[s + 1]; ++k)
             items.push_back({counts.words[k], k});
     }
@@ -83,7 +85,8 @@ Marginal compute_marginal(const ConditionCounts& counts, const std::vector<doubl
             n += counts.counts[k];
             ++j;
         }
-        for (std::size_t t = i; t < j; ++t) m.p_r_of_entry[items[t].entry] = p;
+        for (std::size_t t = i; t < j; ++t)
+            m.p_r_of_entry[items[t].entry] = p;
         m.words.push_back(items[i].word);
         m.n_r.push_back(n);
         m.p_r.push_back(p);
@@ -104,11 +107,13 @@ Marginal compute_marginal(const ConditionCounts& counts, const std::vector<doubl
 std::vector<std::uint32_t> rank_descending(const std::vector<double>& values) {
     std::vector<std::size_t> idx;
     for (std::size_t i = 0; i < values.size(); ++i)
-        if (!std::isnan(values[i])) idx.push_back(i);
+        if (!std::isnan(values[i]))
+            idx.push_back(i);
     std::stable_sort(idx.begin(), idx.end(),
                      [&](std::size_t a, std::size_t b) { return values[a] > values[b]; });
     std::vector<std::uint32_t> rank(values.size(), 0);
-    for (std::size_t r = 0; r < idx.size(); ++r) rank[idx[r]] = static_cast<std::uint32_t>(r + 1);
+    for (std::size_t r = 0; r < idx.size(); ++r)
+        rank[idx[r]] = static_cast<std::uint32_t>(r + 1);
     return rank;
 }
 
@@ -116,8 +121,10 @@ std::vector<double> empirical_p_s(const ConditionCounts& counts) {
     const std::size_t ns = counts.n_stimuli();
     std::vector<double> p(ns, 0.0);
     std::uint64_t total = 0;
-    for (std::size_t s = 0; s < ns; ++s) total += counts.n_trials(s);
-    if (total == 0) return p;
+    for (std::size_t s = 0; s < ns; ++s)
+        total += counts.n_trials(s);
+    if (total == 0)
+        return p;
     for (std::size_t s = 0; s < ns; ++s)
         p[s] = static_cast<double>(counts.n_trials(s)) / static_cast<double>(total);
     return p;
@@ -125,9 +132,11 @@ std::vector<double> empirical_p_s(const ConditionCounts& counts) {
 
 bool is_empirical(const ConditionCounts& counts, const std::vector<double>& p_s) {
     const std::vector<double> e = empirical_p_s(counts);
-    if (e.size() != p_s.size()) return false;
+    if (e.size() != p_s.size())
+        return false;
     for (std::size_t s = 0; s < e.size(); ++s)
-        if (std::fabs(e[s] - p_s[s]) > 1e-12) return false;
+        if (std::fabs(e[s] - p_s[s]) > 1e-12)
+            return false;
     return true;
 }
 

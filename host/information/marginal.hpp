@@ -19,11 +19,11 @@ void validate_inputs(const ConditionCounts& counts, const std::vector<double>& p
 
 //! Marginal of the response over the sparse word space.
 struct Marginal {
-    std::vector<double> p_r_of_entry;   //!< p(r) for every CSR entry (same indexing as counts.words)
-    std::vector<std::uint64_t> words;   //!< distinct words overall, ascending
-    std::vector<std::uint64_t> n_r;     //!< pooled counts n(r) = sum_s n(r|s), same order
-    std::vector<double> p_r;            //!< p(r) = sum_s p(s) n(r|s)/N_s, same order
-    double h_r = 0;                     //!< -sum_r p(r) log2 p(r), summed in ascending word order
+    std::vector<double> p_r_of_entry; //!< p(r) for every CSR entry (same indexing as counts.words)
+    std::vector<std::uint64_t> words; //!< distinct words overall, ascending
+    std::vector<std::uint64_t> n_r;   //!< pooled counts n(r) = sum_s n(r|s), same order
+    std::vector<double> p_r;          //!< p(r) = sum_s p(s) n(r|s)/N_s, same order
+    double h_r = 0;                   //!< -sum_r p(r) log2 p(r), summed in ascending word order
 };
 
 //! Builds p(r) by sorting (word, stimulus) pairs. Stimulus weights p(s)/N_s are applied in

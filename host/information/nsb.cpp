@@ -18,17 +18,17 @@ namespace {
 //! Bins grouped by count value: every bin with the same count contributes identically, and the
 //! K - m empty bins (K up to 2^64) are one group with count 0.
 struct CountGroups {
-    std::vector<double> value;   // n_k
-    std::vector<double> mult;    // number of bins with that count
-    double n = 0;                // N
-    double k = 0;                // K
+    std::vector<double> value; // n_k
+    std::vector<double> mult;  // number of bins with that count
+    double n = 0;              // N
+    double k = 0;              // K
 };
 
 //! Per-beta quantities (natural log units).
 struct BetaTerms {
-    double log_weight;   // ln[P(n|β) p(β) β], up to a constant
-    double h1;           // <H>_β
-    double h2;           // <H^2>_β
+    double log_weight; // ln[P(n|β) p(β) β], up to a constant
+    double h1;         // <H>_β
+    double h2;         // <H^2>_β
 };
 
 BetaTerms beta_terms(const CountGroups& g, double x) {
@@ -37,7 +37,8 @@ BetaTerms beta_terms(const CountGroups& g, double x) {
     const double a_tot = g.n + kb;
     double log_l = -detail::log_rising(kb, g.n);
     for (std::size_t i = 0; i < g.value.size(); ++i)
-        if (g.value[i] > 0) log_l += g.mult[i] * detail::log_rising(beta, g.value[i]);
+        if (g.value[i] > 0)
+            log_l += g.mult[i] * detail::log_rising(beta, g.value[i]);
     const double dxi = g.k * detail::trigamma(kb + 1.0) - detail::trigamma(beta + 1.0);
     BetaTerms t;
     t.log_weight = log_l + std::log(std::max(dxi, std::numeric_limits<double>::min())) + x;
@@ -72,15 +73,18 @@ NsbEntropy nsb_entropy(const std::uint64_t* counts, std::size_t n_counts, double
     std::map<std::uint64_t, double> by_value;
     double occupied = 0;
     for (std::size_t i = 0; i < n_counts; ++i) {
-        if (counts[i] == 0) continue;
+        if (counts[i] == 0)
+            continue;
         by_value[counts[i]] += 1.0;
         g.n += static_cast<double>(counts[i]);
         occupied += 1.0;
     }
-    if (g.n == 0) return {0.0, 0.0};
+    if (g.n == 0)
+        return {0.0, 0.0};
     if (!(k_bins >= occupied))
         throw std::invalid_argument("NSB alphabet size K is below the number of occupied bins");
-    if (k_bins <= 1.0) return {0.0, 0.0};
+    if (k_bins <= 1.0)
+        return {0.0, 0.0};
     g.k = k_bins;
     for (const auto& [v, m] : by_value) {
         g.value.push_back(static_cast<double>(v));
@@ -103,10 +107,12 @@ NsbEntropy nsb_entropy(const std::uint64_t* counts, std::size_t n_counts, double
         best = std::max(best, w);
     }
     std::size_t lo = 0, hi = xs.size() - 1;
-    while (lo + 1 < xs.size() && lw[lo + 1] < best - 50.0) ++lo;
-    while (hi > 0 && lw[hi - 1] < best - 50.0) --hi;
+    while (lo + 1 < xs.size() && lw[lo + 1] < best - 50.0)
+        ++lo;
+    while (hi > 0 && lw[hi - 1] < best - 50.0)
+        --hi;
     const double a = xs[lo], b = xs[hi];
-    const int intervals = 4000;   // even, for Simpson
+    const int intervals = 4000; // even, for Simpson
     const double step = (b - a) / intervals;
     double z = 0, m1 = 0, m2 = 0;
     for (int i = 0; i <= intervals; ++i) {
@@ -139,7 +145,8 @@ NsbResult compute_nsb(const ConditionCounts& counts, const std::vector<double>& 
     for (std::size_t s = 0; s < ns; ++s) {
         h_s += plogp_bits(p_s[s]);
         const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
-        if (e == b) continue;
+        if (e == b)
+            continue;
         ++used;
         const NsbEntropy hs = nsb_entropy(counts.counts.data() + b, e - b, r.k_bins);
         r.h_r_s[s] = hs.h;

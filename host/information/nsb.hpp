@@ -34,12 +34,12 @@ inline NsbEntropy nsb_entropy(const std::vector<std::uint64_t>& counts, double k
 }
 
 struct NsbResult {
-    double h_r = 0, h_r_sd = 0;       //!< NSB H(R) from the pooled counts, bits
-    double h_rs = 0, h_rs_sd = 0;     //!< sum_s p(s) H_NSB(R|s); SD = sqrt(sum p(s)^2 sd_s^2)
-    double mi = 0;                    //!< h_r - h_rs
-    double mi_sd = 0;                 //!< sqrt(h_r_sd^2 + h_rs_sd^2), treating the terms as independent
-    std::vector<double> h_r_s, h_r_s_sd;   //!< per stimulus; 0 where N_s = 0
-    double k_bins = 0;                //!< K = R_tot
+    double h_r = 0, h_r_sd = 0;   //!< NSB H(R) from the pooled counts, bits
+    double h_rs = 0, h_rs_sd = 0; //!< sum_s p(s) H_NSB(R|s); SD = sqrt(sum p(s)^2 sd_s^2)
+    double mi = 0;                //!< h_r - h_rs
+    double mi_sd = 0;             //!< sqrt(h_r_sd^2 + h_rs_sd^2), treating the terms as independent
+    std::vector<double> h_r_s, h_r_s_sd; //!< per stimulus; 0 where N_s = 0
+    double k_bins = 0;                   //!< K = R_tot
     InformationFlags flags;
 };
 

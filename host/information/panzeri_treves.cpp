@@ -13,7 +13,8 @@ void pt_bin_counts(const ConditionCounts& counts, double r_tot, double& r_total,
     r_s.assign(ns, 0.0);
     for (std::size_t s = 0; s < ns; ++s) {
         const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
-        if (e > b) r_s[s] = bayes_count(counts.counts.data() + b, e - b, r_tot);
+        if (e > b)
+            r_s[s] = bayes_count(counts.counts.data() + b, e - b, r_tot);
     }
     // Only the pooled counts matter here, so the p(s) passed is irrelevant: use N_s/N.
     const Marginal m = compute_marginal(counts, empirical_p_s(counts));
@@ -22,13 +23,15 @@ void pt_bin_counts(const ConditionCounts& counts, double r_tot, double& r_total,
 
 } // namespace detail
 
-CorrectedResult compute_panzeri_treves(const ConditionCounts& counts, const std::vector<double>& p_s,
+CorrectedResult compute_panzeri_treves(const ConditionCounts& counts,
+                                       const std::vector<double>& p_s,
                                        const std::vector<std::uint32_t>& n_spk,
                                        const RtotSpec& rtot) {
     return compute_panzeri_treves(counts, p_s, n_spk, rtot, compute_plugin(counts, p_s, n_spk));
 }
 
-CorrectedResult compute_panzeri_treves(const ConditionCounts& counts, const std::vector<double>& p_s,
+CorrectedResult compute_panzeri_treves(const ConditionCounts& counts,
+                                       const std::vector<double>& p_s,
                                        const std::vector<std::uint32_t>& n_spk,
                                        const RtotSpec& rtot, const PluginResult& plugin) {
     const double r_tot = response_space_size(counts, rtot);

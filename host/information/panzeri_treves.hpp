@@ -8,18 +8,22 @@
 
 namespace memlif {
 
-//! Panzeri-Treves (Panzeri & Treves 1996, *Network* 7:87; Bayesian counting after Pola et al. 2003):
+//! Panzeri-Treves (Panzeri & Treves 1996, *Network* 7:87; Bayesian counting after Pola et al.
+//! 2003):
 //!   H_PT(R)   = H(R)   + (R~ - 1)/(2 N ln2),     R~   = BayesCount(n(.),   R_tot)
 //!   H_PT(R|s) = H(R|s) + (R~_s - 1)/(2 N_s ln2), R~_s = BayesCount(n(.|s), R_tot)
-//!   I_PT = H_PT(R) - sum_s p(s) H_PT(R|s);  I_1,PT(s) = I_1(s) - (R~_s-1)/(2N_s ln2) + (R~-1)/(2N ln2)
+//!   I_PT = H_PT(R) - sum_s p(s) H_PT(R|s);  I_1,PT(s) = I_1(s) - (R~_s-1)/(2N_s ln2) + (R~-1)/(2N
+//!   ln2)
 //! R~ uses the pooled counts n(r) = sum_s n(r|s). Throws std::invalid_argument if a user R_tot is
 //! below the observed number of distinct words.
-CorrectedResult compute_panzeri_treves(const ConditionCounts& counts, const std::vector<double>& p_s,
+CorrectedResult compute_panzeri_treves(const ConditionCounts& counts,
+                                       const std::vector<double>& p_s,
                                        const std::vector<std::uint32_t>& n_spk,
                                        const RtotSpec& rtot = {});
 
 //! Same, reusing an already computed plug-in result for these inputs.
-CorrectedResult compute_panzeri_treves(const ConditionCounts& counts, const std::vector<double>& p_s,
+CorrectedResult compute_panzeri_treves(const ConditionCounts& counts,
+                                       const std::vector<double>& p_s,
                                        const std::vector<std::uint32_t>& n_spk,
                                        const RtotSpec& rtot, const PluginResult& plugin);
 

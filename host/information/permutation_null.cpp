@@ -16,11 +16,13 @@ PermutationNullResult compute_permutation_null(const ConditionCounts& counts,
                                                const MiStatistic& statistic,
                                                const PermutationNullOptions& options) {
     detail::validate_inputs(counts, p_s, nullptr);
-    if (options.replicates == 0) throw std::invalid_argument("permutation null needs M >= 1");
+    if (options.replicates == 0)
+        throw std::invalid_argument("permutation null needs M >= 1");
     for (double q : options.quantile_levels)
-        if (!(q >= 0.0 && q <= 1.0)) throw std::invalid_argument("quantile level outside [0, 1]");
+        if (!(q >= 0.0 && q <= 1.0))
+            throw std::invalid_argument("quantile level outside [0, 1]");
     const std::size_t ns = counts.n_stimuli();
-    std::vector<std::uint64_t> pool;   // canonical order: stimuli ascending, words ascending
+    std::vector<std::uint64_t> pool; // canonical order: stimuli ascending, words ascending
     std::vector<std::uint64_t> n_s(ns);
     for (std::size_t s = 0; s < ns; ++s) {
         const auto t = detail::expand_trials(counts, s);
@@ -45,12 +47,14 @@ PermutationNullResult compute_permutation_null(const ConditionCounts& counts,
             at += n_s[s];
         }
         null[m] = statistic(counts_from_trials(trials, counts.n_bins), p_s);
-        if (null[m] >= r.observed) ++at_least;
+        if (null[m] >= r.observed)
+            ++at_least;
     }
     detail::mean_sd(null, r.null_mean, r.null_sd);
     std::sort(null.begin(), null.end());
     r.quantile_levels = options.quantile_levels;
-    for (double q : options.quantile_levels) r.quantiles.push_back(detail::quantile_sorted(null, q));
+    for (double q : options.quantile_levels)
+        r.quantiles.push_back(detail::quantile_sorted(null, q));
     r.p_value = (1.0 + at_least) / (1.0 + options.replicates);
     r.corrected = r.observed - r.null_mean;
     return r;

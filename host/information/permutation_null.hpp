@@ -12,19 +12,19 @@
 namespace memlif {
 
 struct PermutationNullOptions {
-    std::uint32_t replicates = 100;                    //!< M label permutations
+    std::uint32_t replicates = 100; //!< M label permutations
     std::uint64_t seed = 0;
     std::vector<double> quantile_levels{0.05, 0.5, 0.95};
 };
 
 struct PermutationNullResult {
-    double observed = 0;                   //!< estimator on the real labels, bits
-    double null_mean = 0;                  //!< <I_null>, the residual-bias estimate, bits
-    double null_sd = 0;                    //!< SD of the null replicates
-    std::vector<double> quantile_levels;   //!< as requested
-    std::vector<double> quantiles;         //!< null quantiles at those levels (type 7)
-    double p_value = 1;                    //!< (1 + #{I_null >= I_obs}) / (1 + M)
-    double corrected = 0;                  //!< observed - null_mean
+    double observed = 0;                 //!< estimator on the real labels, bits
+    double null_mean = 0;                //!< <I_null>, the residual-bias estimate, bits
+    double null_sd = 0;                  //!< SD of the null replicates
+    std::vector<double> quantile_levels; //!< as requested
+    std::vector<double> quantiles;       //!< null quantiles at those levels (type 7)
+    double p_value = 1;                  //!< (1 + #{I_null >= I_obs}) / (1 + M)
+    double corrected = 0;                //!< observed - null_mean
     std::uint32_t replicates = 0;
 };
 

@@ -40,8 +40,8 @@ PluginResult compute_plugin(const ConditionCounts& counts, const std::vector<dou
             continue;
         }
         ++r.n_stimuli_used;
-        const double h = entropy_bits_from_counts(counts.counts.data() + b, e - b,
-                                                  static_cast<double>(n));
+        const double h =
+            entropy_bits_from_counts(counts.counts.data() + b, e - b, static_cast<double>(n));
         r.h_r_s[s] = h;
         h_rs += p_s[s] * h;
         // I_1(s) = sum_r p(r|s) log2(p(r|s)/p(r)); computed directly rather than as a difference

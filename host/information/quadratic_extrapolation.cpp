@@ -17,7 +17,8 @@ std::array<double, 3> qe_weights(double n1, double n2, double n4) {
     for (int i = 0; i < 3; ++i) {
         double p = 1.0;
         for (int j = 0; j < 3; ++j)
-            if (j != i) p *= x[j] / (x[j] - x[i]);
+            if (j != i)
+                p *= x[j] / (x[j] - x[i]);
         w[static_cast<std::size_t>(i)] = p;
     }
     return w;
@@ -55,19 +56,22 @@ SampleEntropies inner_entropies(const ConditionCounts& c, const std::vector<doub
 
 std::vector<double> sub_p_s(const std::vector<std::uint64_t>& sizes, const std::vector<double>& p_s,
                             bool empirical) {
-    if (!empirical) return p_s;
+    if (!empirical)
+        return p_s;
     double total = 0;
-    for (auto n : sizes) total += static_cast<double>(n);
+    for (auto n : sizes)
+        total += static_cast<double>(n);
     std::vector<double> p(sizes.size(), 0.0);
-    for (std::size_t s = 0; s < sizes.size(); ++s) p[s] = static_cast<double>(sizes[s]) / total;
+    for (std::size_t s = 0; s < sizes.size(); ++s)
+        p[s] = static_cast<double>(sizes[s]) / total;
     return p;
 }
 
 } // namespace
 } // namespace detail
 
-QeResult compute_quadratic_extrapolation(const ConditionCounts& counts, const std::vector<double>& p_s,
-                                         const QeOptions& options) {
+QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
+                                         const std::vector<double>& p_s, const QeOptions& options) {
     detail::validate_inputs(counts, p_s, nullptr);
     const std::size_t ns = counts.n_stimuli();
     const bool empirical = detail::is_empirical(counts, p_s);
@@ -80,8 +84,10 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts, const st
     bool small = false;
     for (std::size_t s = 0; s < ns; ++s) {
         n_s[s] = counts.n_trials(s);
-        if (n_s[s] > 0) ++used;
-        if (n_s[s] > 0 && n_s[s] < 4) small = true;
+        if (n_s[s] > 0)
+            ++used;
+        if (n_s[s] > 0 && n_s[s] < 4)
+            small = true;
         h_s += plogp_bits(p_s[s]);
     }
 
@@ -93,7 +99,8 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts, const st
             throw std::domain_error("QE needs N_s >= 4 for every stimulus with trials");
         res.flags.qe_fallback = true;
         res.h_r = full.h_r;
-        for (std::size_t s = 0; s < ns; ++s) res.h_rs += p_s[s] * full.h_r_s[s];
+        for (std::size_t s = 0; s < ns; ++s)
+            res.h_rs += p_s[s] * full.h_r_s[s];
         res.mi = res.h_r - res.h_rs;
         detail::set_mi_flags(res.flags, res.mi, used, h_s);
         return res;
@@ -108,13 +115,16 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts, const st
     std::array<double, 3> level_mi{};
     hr[0] = full.h_r;
     hrs[0] = full.h_r_s;
-    for (std::size_t s = 0; s < ns; ++s) level_mi[0] += p_s[s] * full.h_r_s[s];
+    for (std::size_t s = 0; s < ns; ++s)
+        level_mi[0] += p_s[s] * full.h_r_s[s];
     level_mi[0] = full.h_r - level_mi[0];
     res.level_size[0] = 0;
-    for (std::size_t s = 0; s < ns; ++s) res.level_size[0] += static_cast<double>(n_s[s]);
+    for (std::size_t s = 0; s < ns; ++s)
+        res.level_size[0] += static_cast<double>(n_s[s]);
 
     std::vector<std::vector<std::uint64_t>> canon(ns);
-    for (std::size_t s = 0; s < ns; ++s) canon[s] = detail::expand_trials(counts, s);
+    for (std::size_t s = 0; s < ns; ++s)
+        canon[s] = detail::expand_trials(counts, s);
 
     const std::uint32_t reps = options.partition == QePartition::shuffled ? options.replicates : 1;
     for (int li = 1; li < 3; ++li) {
@@ -136,7 +146,8 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts, const st
                 // One stream per (replicate, level): halves and quarters are independent draws.
                 detail::RandomStream rng(options.seed, detail::RandomPurpose::qe_partition,
                                          m * 4u + static_cast<std::uint32_t>(k));
-                for (auto& t : order) detail::shuffle_in_place(t, rng);
+                for (auto& t : order)
+                    detail::shuffle_in_place(t, rng);
             }
             for (std::uint64_t j = 0; j < k; ++j) {
                 std::vector<std::vector<std::uint64_t>> sub(ns);
@@ -144,9 +155,8 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts, const st
                     sub[s].reserve(sizes[s]);
                     for (std::uint64_t i = 0; i < sizes[s]; ++i) {
                         // block: pile j of a round-robin deal; shuffled: consecutive block j.
-                        const std::uint64_t idx = options.partition == QePartition::block
-                                                      ? j + i * k
-                                                      : j * sizes[s] + i;
+                        const std::uint64_t idx =
+                            options.partition == QePartition::block ? j + i * k : j * sizes[s] + i;
                         sub[s].push_back(order[s][idx]);
                     }
                 }
@@ -165,7 +175,8 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts, const st
         const double norm = static_cast<double>(reps) * static_cast<double>(k);
         hr[lvl] = sum_hr / norm;
         level_mi[lvl] = sum_mi / norm;
-        for (std::size_t s = 0; s < ns; ++s) hrs[lvl][s] /= norm;
+        for (std::size_t s = 0; s < ns; ++s)
+            hrs[lvl][s] /= norm;
     }
     res.level_mi = level_mi;
     res.weights = qe_weights(res.level_size[0], res.level_size[1], res.level_size[2]);
@@ -174,7 +185,8 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts, const st
     if (options.target == QeTarget::entropies) {
         double h_rs = 0;
         for (std::size_t s = 0; s < ns; ++s) {
-            if (n_s[s] == 0) continue;
+            if (n_s[s] == 0)
+                continue;
             const auto ws = qe_weights(static_cast<double>(n_s[s]), static_cast<double>(n_s[s] / 2),
                                        static_cast<double>(n_s[s] / 4));
             h_rs += p_s[s] * (ws[0] * hrs[0][s] + ws[1] * hrs[1][s] + ws[2] * hrs[2][s]);

@@ -31,8 +31,8 @@ enum class QePartition {
 
 //! What is extrapolated.
 enum class QeTarget {
-    entropies,    //!< ibTB: H(R) with 1/totN_k, each H(R|s) with 1/floor(N_s/k); I = difference
-    information,  //!< MINT: I itself with abscissas 1/totN_k
+    entropies,   //!< ibTB: H(R) with 1/totN_k, each H(R|s) with 1/floor(N_s/k); I = difference
+    information, //!< MINT: I itself with abscissas 1/totN_k
 };
 
 //! Estimator applied to each (sub)sample.
@@ -40,27 +40,27 @@ enum class InnerEstimator { plugin, pt };
 
 //! What to do when some stimulus has 0 < N_s < 4 (no quarter exists).
 enum class SmallSamplePolicy {
-    refuse,    //!< throw std::domain_error
-    fallback,  //!< return the inner estimator on the full data and set flags.qe_fallback
+    refuse,   //!< throw std::domain_error
+    fallback, //!< return the inner estimator on the full data and set flags.qe_fallback
 };
 
 struct QeOptions {
     QePartition partition = QePartition::shuffled;
     QeTarget target = QeTarget::entropies;
     InnerEstimator inner = InnerEstimator::plugin;
-    RtotSpec rtot;                        //!< used when inner == pt
-    std::uint32_t replicates = 10;        //!< M for the shuffled partition
+    RtotSpec rtot;                 //!< used when inner == pt
+    std::uint32_t replicates = 10; //!< M for the shuffled partition
     std::uint64_t seed = 0;
     SmallSamplePolicy small_sample = SmallSamplePolicy::refuse;
 };
 
 struct QeResult {
-    double h_r = 0;                      //!< extrapolated H(R), bits
-    double h_rs = 0;                     //!< extrapolated H(R|S), bits
-    double mi = 0;                       //!< extrapolated I, bits
-    std::array<double, 3> level_mi{};    //!< mean inner I on full data, halves, quarters
-    std::array<double, 3> level_size{};  //!< totN_k = sum_s floor(N_s/k), k = 1, 2, 4
-    std::array<double, 3> weights{};     //!< Lagrange weights from level_size (H(R) and `information`)
+    double h_r = 0;                     //!< extrapolated H(R), bits
+    double h_rs = 0;                    //!< extrapolated H(R|S), bits
+    double mi = 0;                      //!< extrapolated I, bits
+    std::array<double, 3> level_mi{};   //!< mean inner I on full data, halves, quarters
+    std::array<double, 3> level_size{}; //!< totN_k = sum_s floor(N_s/k), k = 1, 2, 4
+    std::array<double, 3> weights{}; //!< Lagrange weights from level_size (H(R) and `information`)
     InformationFlags flags;
 };
 
@@ -74,7 +74,8 @@ std::array<double, 3> qe_weights(double n1, double n2, double n4);
 //! van Steveninck & Bialek 1998, *PRL* 80:197; Treves & Panzeri 1995, *Neural Comput* 7:399.
 //! When p(s) is `empirical` (N_s/N) each subsample uses its own floor(N_s/k)/totN_k, as ibTB's
 //! pooled counts do; otherwise the given p(s).
-QeResult compute_quadratic_extrapolation(const ConditionCounts& counts, const std::vector<double>& p_s,
+QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
+                                         const std::vector<double>& p_s,
                                          const QeOptions& options = {});
 
 } // namespace memlif

@@ -22,14 +22,16 @@ enum class RandomPurpose : std::uint32_t {
     bootstrap = 0x42530004u,
 };
 
-//! Sequential view of the Philox4x32-10 stream key = seed, counter = (i_lo, i_hi, replicate, purpose).
+//! Sequential view of the Philox4x32-10 stream key = seed, counter = (i_lo, i_hi, replicate,
+//! purpose).
 class RandomStream {
   public:
     RandomStream(std::uint64_t seed, RandomPurpose purpose, std::uint32_t replicate)
         : seed_(seed), purpose_(static_cast<std::uint32_t>(purpose)), replicate_(replicate) {}
 
     std::uint32_t next_u32() {
-        if (pos_ == 4) refill();
+        if (pos_ == 4)
+            refill();
         return buf_[pos_++];
     }
     std::uint64_t next_u64() {
@@ -41,14 +43,15 @@ class RandomStream {
         const std::uint64_t threshold = (0 - n) % n;
         for (;;) {
             const std::uint64_t r = next_u64();
-            if (r >= threshold) return r % n;
+            if (r >= threshold)
+                return r % n;
         }
     }
 
   private:
     void refill() {
-        const Philox4x32 ctr{static_cast<std::uint32_t>(index_), static_cast<std::uint32_t>(index_ >> 32),
-                             replicate_, purpose_};
+        const Philox4x32 ctr{static_cast<std::uint32_t>(index_),
+                             static_cast<std::uint32_t>(index_ >> 32), replicate_, purpose_};
         const Philox4x32 r = philox4x32_10(ctr, static_cast<std::uint32_t>(seed_),
                                            static_cast<std::uint32_t>(seed_ >> 32));
         buf_[0] = r.x;
@@ -68,8 +71,7 @@ class RandomStream {
 };
 
 //! Fisher-Yates shuffle driven by the stream (uniform over all permutations).
-template <class T>
-void shuffle_in_place(std::vector<T>& v, RandomStream& rng) {
+template <class T> void shuffle_in_place(std::vector<T>& v, RandomStream& rng) {
     for (std::size_t i = v.size(); i > 1; --i) {
         const std::size_t j = static_cast<std::size_t>(rng.below(i));
         std::swap(v[i - 1], v[j]);

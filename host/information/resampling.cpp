@@ -38,7 +38,8 @@ PointEstimate point_estimate(const ConditionCounts& counts, const std::vector<do
 }
 
 double quantile_sorted(const std::vector<double>& sorted, double q) {
-    if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
+    if (sorted.empty())
+        return std::numeric_limits<double>::quiet_NaN();
     const double h = q * static_cast<double>(sorted.size() - 1);
     const std::size_t lo = static_cast<std::size_t>(std::floor(h));
     const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
@@ -48,12 +49,16 @@ double quantile_sorted(const std::vector<double>& sorted, double q) {
 void mean_sd(const std::vector<double>& v, double& mean, double& sd) {
     mean = 0.0;
     sd = 0.0;
-    if (v.empty()) return;
-    for (double x : v) mean += x;
+    if (v.empty())
+        return;
+    for (double x : v)
+        mean += x;
     mean /= static_cast<double>(v.size());
-    if (v.size() < 2) return;
+    if (v.size() < 2)
+        return;
     double ss = 0.0;
-    for (double x : v) ss += (x - mean) * (x - mean);
+    for (double x : v)
+        ss += (x - mean) * (x - mean);
     sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
 }
 

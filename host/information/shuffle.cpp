@@ -25,7 +25,8 @@ double stimulus_entropy(std::vector<std::uint64_t> words, InnerEstimator inner, 
     std::vector<std::uint64_t> c;
     for (std::size_t i = 0; i < words.size();) {
         std::size_t j = i;
-        while (j < words.size() && words[j] == words[i]) ++j;
+        while (j < words.size() && words[j] == words[i])
+            ++j;
         c.push_back(j - i);
         i = j;
     }
@@ -44,10 +45,10 @@ std::uint32_t n_components(std::uint32_t n_bins, std::uint32_t bits_per_componen
     return (n_bins + bits_per_component - 1) / bits_per_component;
 }
 
-std::vector<std::uint64_t> shuffle_components(const std::vector<std::uint64_t>& trials,
-                                              std::uint32_t n_bins,
-                                              std::uint32_t bits_per_component,
-                                              const std::vector<std::vector<std::uint32_t>>& perms) {
+std::vector<std::uint64_t>
+shuffle_components(const std::vector<std::uint64_t>& trials, std::uint32_t n_bins,
+                   std::uint32_t bits_per_component,
+                   const std::vector<std::vector<std::uint32_t>>& perms) {
     const std::uint32_t nc = n_components(n_bins, bits_per_component);
     const std::uint64_t mask = component_mask(bits_per_component);
     std::vector<std::uint64_t> out(trials.size(), 0);
@@ -61,16 +62,18 @@ std::vector<std::uint64_t> shuffle_components(const std::vector<std::uint64_t>& 
     return out;
 }
 
-double independent_conditional_entropy(const ConditionCounts& counts, const std::vector<double>& p_s,
+double independent_conditional_entropy(const ConditionCounts& counts,
+                                       const std::vector<double>& p_s,
                                        std::uint32_t bits_per_component, InnerEstimator inner) {
     const std::uint32_t nc = n_components(counts.n_bins, bits_per_component);
     const std::uint64_t mask = component_mask(bits_per_component);
     const double r_tot_component = std::ldexp(1.0, static_cast<int>(bits_per_component));
     double h = 0.0;
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> vals;   // (component value, count)
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> vals; // (component value, count)
     for (std::size_t s = 0; s < counts.n_stimuli(); ++s) {
         const double n = static_cast<double>(counts.n_trials(s));
-        if (n == 0) continue;
+        if (n == 0)
+            continue;
         double hs = 0.0;
         for (std::uint32_t i = 0; i < nc; ++i) {
             const std::uint32_t shift = i * bits_per_component;
@@ -82,7 +85,8 @@ double independent_conditional_entropy(const ConditionCounts& counts, const std:
             for (std::size_t a = 0; a < vals.size();) {
                 std::size_t b = a;
                 std::uint64_t sum = 0;
-                while (b < vals.size() && vals[b].first == vals[a].first) sum += vals[b++].second;
+                while (b < vals.size() && vals[b].first == vals[a].first)
+                    sum += vals[b++].second;
                 c.push_back(sum);
                 a = b;
             }
@@ -100,7 +104,8 @@ double independent_conditional_entropy(const ConditionCounts& counts, const std:
 ShuffleResult compute_shuffle(const ConditionCounts& counts, const std::vector<double>& p_s,
                               const ShuffleOptions& options) {
     detail::validate_inputs(counts, p_s, nullptr);
-    if (options.replicates == 0) throw std::invalid_argument("I_sh needs at least one shuffle");
+    if (options.replicates == 0)
+        throw std::invalid_argument("I_sh needs at least one shuffle");
     const std::size_t ns = counts.n_stimuli();
     const std::uint32_t nc = detail::n_components(counts.n_bins, options.bits_per_component);
     const double r_tot =
@@ -115,7 +120,8 @@ ShuffleResult compute_shuffle(const ConditionCounts& counts, const std::vector<d
         const double n = static_cast<double>(counts.n_trials(s));
         n_total += n;
         h_s += plogp_bits(p_s[s]);
-        if (n == 0) continue;
+        if (n == 0)
+            continue;
         ++used;
         double h = entropy_bits_from_counts(counts.counts.data() + b, e - b, n);
         if (options.inner == InnerEstimator::pt)
@@ -129,22 +135,24 @@ ShuffleResult compute_shuffle(const ConditionCounts& counts, const std::vector<d
                                                          options.inner);
 
     std::vector<std::vector<std::uint64_t>> trials(ns);
-    for (std::size_t s = 0; s < ns; ++s) trials[s] = detail::expand_trials(counts, s);
+    for (std::size_t s = 0; s < ns; ++s)
+        trials[s] = detail::expand_trials(counts, s);
     double sum = 0.0, sum_sq = 0.0;
     std::vector<std::vector<std::uint32_t>> perms(nc);
     for (std::uint32_t rep = 0; rep < options.replicates; ++rep) {
         detail::RandomStream rng(options.seed, detail::RandomPurpose::bin_shuffle, rep);
         double h_sh = 0.0;
         for (std::size_t s = 0; s < ns; ++s) {
-            if (trials[s].empty()) continue;
+            if (trials[s].empty())
+                continue;
             // Component 0 stays in place: only relative permutations change the word multiset.
             for (std::uint32_t i = 1; i < nc; ++i) {
                 perms[i].resize(trials[s].size());
                 std::iota(perms[i].begin(), perms[i].end(), 0u);
                 detail::shuffle_in_place(perms[i], rng);
             }
-            const auto shuffled =
-                detail::shuffle_components(trials[s], counts.n_bins, options.bits_per_component, perms);
+            const auto shuffled = detail::shuffle_components(trials[s], counts.n_bins,
+                                                             options.bits_per_component, perms);
             h_sh += p_s[s] * detail::stimulus_entropy(shuffled, options.inner, r_tot);
         }
         sum += h_sh;

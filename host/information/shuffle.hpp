@@ -15,9 +15,9 @@
 namespace memlif {
 
 struct ShuffleOptions {
-    InnerEstimator inner = InnerEstimator::plugin;  //!< estimator for every term
-    RtotSpec rtot;                    //!< R_tot of H(R), H(R|S), H_sh(R|S) when inner == pt
-    std::uint32_t replicates = 20;    //!< M shuffles averaged into H_sh(R|S)
+    InnerEstimator inner = InnerEstimator::plugin; //!< estimator for every term
+    RtotSpec rtot;                 //!< R_tot of H(R), H(R|S), H_sh(R|S) when inner == pt
+    std::uint32_t replicates = 20; //!< M shuffles averaged into H_sh(R|S)
     std::uint64_t seed = 0;
     //! Width of one response component. 1 = each output bin is a component (binary words);
     //! wider components carry multi-valued digits (e.g. 2 bits for base-3 symbols).
@@ -25,11 +25,11 @@ struct ShuffleOptions {
 };
 
 struct ShuffleResult {
-    double mi = 0;        //!< I_sh = H(R) - H_ind(R|S) + H_sh(R|S) - H(R|S), bits
-    double h_r = 0;       //!< H(R)
-    double h_rs = 0;      //!< H(R|S)
-    double h_ind_rs = 0;  //!< H_ind(R|S) = sum_s p(s) sum_i H(R_i|s)
-    double h_sh_rs = 0;   //!< H_sh(R|S), mean over the M shuffles
+    double mi = 0;         //!< I_sh = H(R) - H_ind(R|S) + H_sh(R|S) - H(R|S), bits
+    double h_r = 0;        //!< H(R)
+    double h_rs = 0;       //!< H(R|S)
+    double h_ind_rs = 0;   //!< H_ind(R|S) = sum_s p(s) sum_i H(R_i|s)
+    double h_sh_rs = 0;    //!< H_sh(R|S), mean over the M shuffles
     double h_sh_rs_sd = 0; //!< SD of H_sh(R|S) over the shuffles (spread of the shuffle noise)
     InformationFlags flags;
 };
@@ -57,7 +57,8 @@ std::vector<std::uint64_t> shuffle_components(const std::vector<std::uint64_t>& 
 
 //! H_ind(R|S) = sum_s p(s) sum_i H(R_i|s); with pt, each H(R_i|s) gets (R~_is - 1)/(2 N_s ln2),
 //! R~_is = BayesCount(component histogram, 2^bits_per_component).
-double independent_conditional_entropy(const ConditionCounts& counts, const std::vector<double>& p_s,
+double independent_conditional_entropy(const ConditionCounts& counts,
+                                       const std::vector<double>& p_s,
                                        std::uint32_t bits_per_component, InnerEstimator inner);
 
 } // namespace detail

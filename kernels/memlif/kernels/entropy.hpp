@@ -25,9 +25,11 @@ MEMLIF_HD_INLINE double plogp_bits(double p) { return p > 0.0 ? -p * std::log2(p
 //! whenever they see the counts in the same order. Zero counts are allowed and ignored.
 MEMLIF_HD_INLINE double entropy_bits_from_counts(const std::uint64_t* counts, std::uint64_t n,
                                                  double total) {
-    if (total <= 0.0) return 0.0;
+    if (total <= 0.0)
+        return 0.0;
     double s = 0.0;
-    for (std::uint64_t k = 0; k < n; ++k) s += xlnx(static_cast<double>(counts[k]));
+    for (std::uint64_t k = 0; k < n; ++k)
+        s += xlnx(static_cast<double>(counts[k]));
     const double h = (std::log(total) - s / total) / ln2;
     // A single occupied bin gives ln N - ln N, which can round to -1e-17; entropy is >= 0.
     return h > 0.0 ? h : 0.0;
@@ -36,12 +38,15 @@ MEMLIF_HD_INLINE double entropy_bits_from_counts(const std::uint64_t* counts, st
 //! Plug-in entropy in bits of a probability vector (entries need not be normalised further).
 MEMLIF_HD_INLINE double entropy_bits_from_probs(const double* p, std::uint64_t n) {
     double h = 0.0;
-    for (std::uint64_t k = 0; k < n; ++k) h += plogp_bits(p[k]);
+    for (std::uint64_t k = 0; k < n; ++k)
+        h += plogp_bits(p[k]);
     return h;
 }
 
 //! Binary entropy h2(p) in bits.
-MEMLIF_HD_INLINE double binary_entropy_bits(double p) { return plogp_bits(p) + plogp_bits(1.0 - p); }
+MEMLIF_HD_INLINE double binary_entropy_bits(double p) {
+    return plogp_bits(p) + plogp_bits(1.0 - p);
+}
 
 //! First-order bias term (R - 1) / (2 N ln 2) in bits (Miller 1955; Panzeri & Treves 1996), with
 //! R = observed bins (Miller-Madow) or the Bayesian bin count (PT). Zero for N = 0.

@@ -36,9 +36,11 @@ ConditionCounts bsc_like() {
 } // namespace
 
 TEST(Estimators, NamesRoundTripAndBadNamesAreNamed) {
-    for (const char* n : {"plugin", "mm", "pt", "qe", "sh", "null", "jackknife", "bootstrap", "nsb"})
+    for (const char* n :
+         {"plugin", "mm", "pt", "qe", "sh", "null", "jackknife", "bootstrap", "nsb"})
         EXPECT_STREQ(estimator_name(parse_estimator_name(n)), n);
-    EXPECT_NE(message_of([] { parse_estimator_name("miller"); }).find("'miller'"), std::string::npos);
+    EXPECT_NE(message_of([] { parse_estimator_name("miller"); }).find("'miller'"),
+              std::string::npos);
     EXPECT_THROW(parse_estimator_name("PT"), std::invalid_argument);
     EXPECT_NE(message_of([] { parse_qe_partition("blocks"); }).find("blocks"), std::string::npos);
     EXPECT_THROW(parse_qe_target("mi"), std::invalid_argument);
@@ -116,7 +118,7 @@ TEST(Estimators, ErrorsPropagate) {
     const auto c = counts_from_trials({{0, 1, 2}, {3, 3, 1}}, 2);
     EstimatorOptions o;
     o.estimators = {"pt"};
-    o.pt_rtot = parse_rtot("3");   // m^ = 4
+    o.pt_rtot = parse_rtot("3"); // m^ = 4
     EXPECT_THROW(compute_estimators(c, {0.5, 0.5}, {1, 1}, o), std::invalid_argument);
     o.estimators = {"qe"};
     o.pt_rtot = {};

@@ -20,10 +20,14 @@ namespace {
 
 ConditionCounts bsc_outcome(int n, int k0, int k1) {
     test::Histogram h0, h1;
-    if (n - k0 > 0) h0.push_back({0, static_cast<std::uint64_t>(n - k0)});
-    if (k0 > 0) h0.push_back({1, static_cast<std::uint64_t>(k0)});
-    if (k1 > 0) h1.push_back({0, static_cast<std::uint64_t>(k1)});
-    if (n - k1 > 0) h1.push_back({1, static_cast<std::uint64_t>(n - k1)});
+    if (n - k0 > 0)
+        h0.push_back({0, static_cast<std::uint64_t>(n - k0)});
+    if (k0 > 0)
+        h0.push_back({1, static_cast<std::uint64_t>(k0)});
+    if (k1 > 0)
+        h1.push_back({0, static_cast<std::uint64_t>(k1)});
+    if (n - k1 > 0)
+        h1.push_back({1, static_cast<std::uint64_t>(n - k1)});
     return test::make_counts({h0, h1}, 1);
 }
 
@@ -41,8 +45,9 @@ Expectations expect_bsc(double eps, int n, bool with_jackknife) {
             e.plugin += w * pl.mi;
             e.h_r += w * pl.h_r;
             e.mm += w * compute_miller_madow(c, {0.5, 0.5}, {1, 1}, pl).mi;
-            e.pt += w * compute_panzeri_treves(c, {0.5, 0.5}, {1, 1}, RtotSpec{}, pl).mi;   // 2^1
-            if (with_jackknife) e.jk += w * compute_jackknife(c, {0.5, 0.5}).mi_jk;
+            e.pt += w * compute_panzeri_treves(c, {0.5, 0.5}, {1, 1}, RtotSpec{}, pl).mi; // 2^1
+            if (with_jackknife)
+                e.jk += w * compute_jackknife(c, {0.5, 0.5}).mi_jk;
         }
     return e;
 }
@@ -57,11 +62,16 @@ TEST(ExactExpectation, BscTable) {
         bool has_jk;
     };
     const Row rows[] = {
-        {0.1, 4, 0.678421, 0.706577, 0.662954, true},   {0.1, 8, 0.618285, 0.612015, 0.576606, true},
-        {0.1, 15, 0.578416, 0.564272, 0.544490, true},  {0.1, 30, 0.552930, 0.541927, 0.536006, true},
-        {0.1, 60, 0.541283, 0.535293, 0, false},        {0.5, 4, 0.121803, 0.053472, -0.043909, true},
-        {0.5, 8, 0.050919, 0.006538, -0.010601, true},  {0.5, 15, 0.025408, 0.001366, -0.001744, true},
-        {0.5, 30, 0.012340, 0.000318, -0.000351, true}, {0.5, 60, 0.006088, 0.000077, 0, false},
+        {0.1, 4, 0.678421, 0.706577, 0.662954, true},
+        {0.1, 8, 0.618285, 0.612015, 0.576606, true},
+        {0.1, 15, 0.578416, 0.564272, 0.544490, true},
+        {0.1, 30, 0.552930, 0.541927, 0.536006, true},
+        {0.1, 60, 0.541283, 0.535293, 0, false},
+        {0.5, 4, 0.121803, 0.053472, -0.043909, true},
+        {0.5, 8, 0.050919, 0.006538, -0.010601, true},
+        {0.5, 15, 0.025408, 0.001366, -0.001744, true},
+        {0.5, 30, 0.012340, 0.000318, -0.000351, true},
+        {0.5, 60, 0.006088, 0.000077, 0, false},
     };
     for (const Row& r : rows) {
         const Expectations e = expect_bsc(r.eps, r.n, r.has_jk);
@@ -88,8 +98,10 @@ TEST(ExactExpectation, EntropyOnly) {
     double e = 0;
     for (int k = 0; k <= 15; ++k) {
         test::Histogram h;
-        if (k > 0) h.push_back({0, static_cast<std::uint64_t>(k)});
-        if (k < 15) h.push_back({1, static_cast<std::uint64_t>(15 - k)});
+        if (k > 0)
+            h.push_back({0, static_cast<std::uint64_t>(k)});
+        if (k < 15)
+            h.push_back({1, static_cast<std::uint64_t>(15 - k)});
         e += binom_pmf(15, k, 0.5) * compute_plugin(test::make_counts({h}, 1), {1.0}, {1}).h_r;
     }
     EXPECT_NEAR(e, 0.9501269562, 1e-9);
@@ -105,7 +117,9 @@ TEST(ExactExpectation, EntropyOnly) {
                 test::Histogram h;
                 const int n[4] = {a, b, c, d};
                 for (int r = 0; r < 4; ++r)
-                    if (n[r] > 0) h.push_back({static_cast<std::uint64_t>(r), static_cast<std::uint64_t>(n[r])});
+                    if (n[r] > 0)
+                        h.push_back(
+                            {static_cast<std::uint64_t>(r), static_cast<std::uint64_t>(n[r])});
                 u += std::exp(lp) * compute_plugin(test::make_counts({h}, 2), {1.0}, {1}).h_r;
             }
     EXPECT_NEAR(u, 1.8440316637, 1e-9);

@@ -16,14 +16,16 @@ TEST(SpecialFunctions, DigammaTrigammaClosedForms) {
     const double pi = 3.14159265358979323846;
     EXPECT_NEAR(detail::digamma(1.0), -euler_gamma, 1e-13);
     EXPECT_NEAR(detail::digamma(0.5), -euler_gamma - 2 * std::log(2.0), 1e-13);
-    EXPECT_NEAR(detail::digamma(10.0), -euler_gamma + (1 + 1. / 2 + 1. / 3 + 1. / 4 + 1. / 5 + 1. / 6 +
-                                                       1. / 7 + 1. / 8 + 1. / 9), 1e-13);
+    EXPECT_NEAR(detail::digamma(10.0),
+                -euler_gamma +
+                    (1 + 1. / 2 + 1. / 3 + 1. / 4 + 1. / 5 + 1. / 6 + 1. / 7 + 1. / 8 + 1. / 9),
+                1e-13);
     EXPECT_NEAR(detail::trigamma(1.0), pi * pi / 6, 1e-13);
     EXPECT_NEAR(detail::trigamma(0.5), pi * pi / 2, 1e-12);
     EXPECT_NEAR(detail::trigamma(3.0), pi * pi / 6 - 1 - 0.25, 1e-13);
     // Derivative check: trigamma = d digamma/dx.
-    EXPECT_NEAR((detail::digamma(2.3 + 1e-5) - detail::digamma(2.3 - 1e-5)) / 2e-5, detail::trigamma(2.3),
-                1e-8);
+    EXPECT_NEAR((detail::digamma(2.3 + 1e-5) - detail::digamma(2.3 - 1e-5)) / 2e-5,
+                detail::trigamma(2.3), 1e-8);
     for (double a : {1e-9, 0.3, 2.5, 17.0, 1e6})
         for (double n : {1.0, 7.0, 40.0, 1000.5})
             EXPECT_NEAR(detail::log_rising(a, n), std::lgamma(a + n) - std::lgamma(a),
@@ -51,7 +53,8 @@ TEST(Nsb, Table) {
 }
 
 TEST(Nsb, NddReadmeVectorInNats) {
-    const std::vector<std::uint64_t> counts{4, 12, 4, 5, 3, 1, 5, 1, 2, 2, 2, 2, 11, 3, 4, 12, 12, 1, 2};
+    const std::vector<std::uint64_t> counts{4, 12, 4,  5, 3, 1,  5,  1, 2, 2,
+                                            2, 2,  11, 3, 4, 12, 12, 1, 2};
     const NsbEntropy e = nsb_entropy(counts, 100);
     const double ln2 = std::log(2.0);
     EXPECT_NEAR(e.h * ln2, 2.8060922529931225, 1e-4);

@@ -17,8 +17,10 @@ namespace {
 
 double plugin_entropy(const std::vector<std::uint64_t>& c) {
     double n = 0, h = 0;
-    for (auto x : c) n += static_cast<double>(x);
-    for (auto x : c) h -= x / n * std::log2(x / n);
+    for (auto x : c)
+        n += static_cast<double>(x);
+    for (auto x : c)
+        h -= x / n * std::log2(x / n);
     return h;
 }
 
@@ -44,13 +46,15 @@ TEST(BayesCount, Table) {
         const double r = bayes_count(c.counts, c.r_tot);
         EXPECT_EQ(r, c.r_tilde) << "counts[0] " << c.counts[0] << " R_tot " << c.r_tot;
         double n = 0;
-        for (auto x : c.counts) n += static_cast<double>(x);
+        for (auto x : c.counts)
+            n += static_cast<double>(x);
         EXPECT_NEAR((r - 1) / (2 * n * std::log(2.0)), c.pt_term, 1e-10);
         EXPECT_NEAR((c.counts.size() - 1.0) / (2 * n * std::log(2.0)), c.mm_term, 1e-10);
         EXPECT_NEAR(plugin_entropy(c.counts), c.h, 1e-10);
         // The same vector as one stimulus through PT: H_PT(R) = H + PT term.
         test::Histogram h;
-        for (std::size_t k = 0; k < c.counts.size(); ++k) h.push_back({k, c.counts[k]});
+        for (std::size_t k = 0; k < c.counts.size(); ++k)
+            h.push_back({k, c.counts[k]});
         const auto counts = make_counts({h}, 6);
         const CorrectedResult pt =
             compute_panzeri_treves(counts, {1.0}, {1}, RtotSpec{RtotMode::user, c.r_tot});
@@ -92,13 +96,14 @@ TEST(PanzeriTreves, DeterministicLayoutsMatchMillerMadow) {
         const auto p = test::empirical(counts);
         const auto spk = test::spikes(p.size());
         const CorrectedResult mm = compute_miller_madow(counts, p, spk);
-        const CorrectedResult pt = compute_panzeri_treves(counts, p, spk);   // full: 2^L = 2 or 4
+        const CorrectedResult pt = compute_panzeri_treves(counts, p, spk); // full: 2^L = 2 or 4
         for (const CorrectedResult* r : {&mm, &pt}) {
             EXPECT_NEAR(r->h_r, c.h_r, 1e-10);
             EXPECT_NEAR(r->h_rs, c.h_rs, 1e-10);
             EXPECT_NEAR(r->mi, c.mi, 1e-10);
             double avg = 0;
-            for (std::size_t s = 0; s < p.size(); ++s) avg += p[s] * r->sss[s];
+            for (std::size_t s = 0; s < p.size(); ++s)
+                avg += p[s] * r->sss[s];
             EXPECT_NEAR(avg, r->mi, 1e-12);
         }
         EXPECT_EQ(pt.r_tot, std::ldexp(1.0, static_cast<int>(c.bins)));
@@ -122,8 +127,10 @@ TEST(PanzeriTreves, ClosedFormPerStimulusCorrection) {
     const double r0 = bayes_count({3, 1, 1}, 4), r1 = bayes_count({1, 6}, 4);
     const double l2 = std::log(2.0);
     EXPECT_NEAR(pt.h_r, pl.h_r + (r_all - 1) / (2 * 12 * l2), 1e-12);
-    EXPECT_NEAR(pt.sss[0], pl.sss[0] - (r0 - 1) / (2 * 5 * l2) + (r_all - 1) / (2 * 12 * l2), 1e-12);
-    EXPECT_NEAR(pt.sss[1], pl.sss[1] - (r1 - 1) / (2 * 7 * l2) + (r_all - 1) / (2 * 12 * l2), 1e-12);
+    EXPECT_NEAR(pt.sss[0], pl.sss[0] - (r0 - 1) / (2 * 5 * l2) + (r_all - 1) / (2 * 12 * l2),
+                1e-12);
+    EXPECT_NEAR(pt.sss[1], pl.sss[1] - (r1 - 1) / (2 * 7 * l2) + (r_all - 1) / (2 * 12 * l2),
+                1e-12);
     EXPECT_NEAR(pt.sps[0], pt.sss[0] / 2, 1e-12);
     EXPECT_TRUE(std::isnan(pt.sps[1]));
     EXPECT_TRUE(pt.flags.sps_undefined);
@@ -150,9 +157,9 @@ TEST(PanzeriTreves, SingleResponseOverallGivesZero) {
 TEST(PanzeriTreves, RtotConventions) {
     const auto c = counts_from_trials({{0, 1, 8}, {9, 9, 1}}, 20);
     EXPECT_EQ(response_space_size(c, parse_rtot("full")), std::ldexp(1.0, 20));
-    EXPECT_EQ(response_space_size(c, parse_rtot("ibtb")), 4.0);   // bins 0 and 3 hold spikes
+    EXPECT_EQ(response_space_size(c, parse_rtot("ibtb")), 4.0); // bins 0 and 3 hold spikes
     EXPECT_EQ(response_space_size(c, parse_rtot("7")), 7.0);
-    EXPECT_THROW(response_space_size(c, parse_rtot("3")), std::invalid_argument);   // m^ = 4
+    EXPECT_THROW(response_space_size(c, parse_rtot("3")), std::invalid_argument); // m^ = 4
     EXPECT_THROW(compute_panzeri_treves(c, {0.5, 0.5}, {1, 1}, parse_rtot("2")),
                  std::invalid_argument);
     EXPECT_THROW(parse_rtot("fulll"), std::invalid_argument);

@@ -17,8 +17,10 @@ namespace {
 
 //! BSC with uniform input and flip probability a/(a+b), as exactly proportional counts.
 ConditionCounts bsc(std::uint64_t keep, std::uint64_t flip) {
-    if (flip == 0) return make_counts({{{0, keep}}, {{1, keep}}}, 1);
-    if (keep == 0) return make_counts({{{1, flip}}, {{0, flip}}}, 1);
+    if (flip == 0)
+        return make_counts({{{0, keep}}, {{1, keep}}}, 1);
+    if (keep == 0)
+        return make_counts({{{1, flip}}, {{0, flip}}}, 1);
     return make_counts({{{0, keep}, {1, flip}}, {{0, flip}, {1, keep}}}, 1);
 }
 
@@ -29,10 +31,10 @@ TEST(Plugin, BinarySymmetricChannelTable) {
         std::uint64_t keep, flip;
         double eps, table;
     };
-    const Case cases[] = {{1, 0, 0.0, 1.0},          {99, 1, 0.01, 0.9192068641},
-                          {19, 1, 0.05, 0.7136030429}, {9, 1, 0.1, 0.5310044064},
-                          {89, 11, 0.11, 0.5000840418}, {3, 1, 0.25, 0.1887218755},
-                          {1, 1, 0.5, 0.0}};
+    const Case cases[] = {
+        {1, 0, 0.0, 1.0},          {99, 1, 0.01, 0.9192068641},  {19, 1, 0.05, 0.7136030429},
+        {9, 1, 0.1, 0.5310044064}, {89, 11, 0.11, 0.5000840418}, {3, 1, 0.25, 0.1887218755},
+        {1, 1, 0.5, 0.0}};
     for (const Case& c : cases) {
         const PluginResult r = compute_plugin(bsc(c.keep, c.flip), {0.5, 0.5}, {1, 1});
         const double exact = 1.0 - h2(c.eps);
@@ -48,7 +50,7 @@ TEST(Plugin, BinarySymmetricChannelTable) {
 TEST(Plugin, ZChannelTable) {
     struct Case {
         double pi;
-        std::uint64_t n0, n1;   // stimulus 1 -> response 0 (n0 times), 1 (n1 times)
+        std::uint64_t n0, n1; // stimulus 1 -> response 0 (n0 times), 1 (n1 times)
         double q, table;
     };
     const Case cases[] = {{0.5, 1, 1, 0.5, 0.3112781245},
@@ -110,7 +112,8 @@ TEST(Plugin, KarySymmetricChannels) {
         std::vector<test::Histogram> h(k);
         for (std::uint64_t s = 0; s < k; ++s)
             for (std::uint64_t r = 0; r < k; ++r)
-                if (r == s ? correct > 0 : other > 0) h[s].push_back({r, r == s ? correct : other});
+                if (r == s ? correct > 0 : other > 0)
+                    h[s].push_back({r, r == s ? correct : other});
         return make_counts(h, 4);
     };
     auto exact = [](double k, double eps) {
@@ -122,19 +125,22 @@ TEST(Plugin, KarySymmetricChannels) {
         EXPECT_NEAR(r.mi, 1.3725081563, 1e-10);
     }
     {
-        const PluginResult r = compute_plugin(kary(16, 60, 1), test::uniform_p(16), test::spikes(16));
+        const PluginResult r =
+            compute_plugin(kary(16, 60, 1), test::uniform_p(16), test::spikes(16));
         EXPECT_NEAR(r.mi, exact(16, 0.2), 1e-12);
         EXPECT_NEAR(r.mi, 2.4966937860, 1e-10);
     }
     {
-        const PluginResult r = compute_plugin(kary(10, 11, 1), test::uniform_p(10), test::spikes(10));
+        const PluginResult r =
+            compute_plugin(kary(10, 11, 1), test::uniform_p(10), test::spikes(10));
         EXPECT_NEAR(r.h_r, 3.3219280949, 1e-10);
         EXPECT_NEAR(r.h_rs, 2.4192407046, 1e-10);
         EXPECT_NEAR(r.mi, 0.9026873903, 1e-10);
         EXPECT_NEAR(r.mi, exact(10, 0.45), 1e-12);
     }
     {
-        const PluginResult r = compute_plugin(kary(16, 3, 0), test::uniform_p(16), test::spikes(16));
+        const PluginResult r =
+            compute_plugin(kary(16, 3, 0), test::uniform_p(16), test::spikes(16));
         EXPECT_NEAR(r.mi, 4.0, 1e-12);
         EXPECT_EQ(r.distinct_total, 16u);
     }
@@ -170,7 +176,8 @@ namespace {
 double inform_mi(const std::vector<std::uint64_t>& series, std::size_t n_x) {
     const std::size_t n = series.size() / 2;
     std::vector<std::vector<std::uint64_t>> trials(n_x);
-    for (std::size_t i = 0; i < n; ++i) trials[series[i]].push_back(series[n + i]);
+    for (std::size_t i = 0; i < n; ++i)
+        trials[series[i]].push_back(series[n + i]);
     const ConditionCounts c = counts_from_trials(trials, 2);
     return compute_plugin(c, test::empirical(c), test::spikes(n_x)).mi;
 }
@@ -179,20 +186,25 @@ double inform_mi(const std::vector<std::uint64_t>& series, std::size_t n_x) {
 
 TEST(Plugin, InformVectors) {
     EXPECT_NEAR(inform_mi({0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, 2), 1.000000, 1e-6);
-    EXPECT_NEAR(inform_mi({0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1}, 2), 0.991076, 1e-6);
-    EXPECT_NEAR(inform_mi({1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1}, 2), 0.072780, 1e-6);
-    EXPECT_NEAR(inform_mi({0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}, 2),
-                0.666667, 1e-6);
-    EXPECT_NEAR(inform_mi({0, 0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0}, 3), 0.473851, 1e-6);
-    EXPECT_NEAR(inform_mi({0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0}, 2), 0.251629, 1e-6);
+    EXPECT_NEAR(inform_mi({0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1}, 2), 0.991076,
+                1e-6);
+    EXPECT_NEAR(inform_mi({1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1}, 2), 0.072780,
+                1e-6);
+    EXPECT_NEAR(
+        inform_mi({0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}, 2),
+        0.666667, 1e-6);
+    EXPECT_NEAR(inform_mi({0, 0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0}, 3), 0.473851,
+                1e-6);
+    EXPECT_NEAR(inform_mi({0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0}, 2), 0.251629,
+                1e-6);
     EXPECT_NEAR(inform_mi({1, 0, 0, 1, 0, 0, 1, 0, 2, 0, 1, 2, 0, 1, 2, 0}, 2), 0.954434, 1e-6);
 }
 
 TEST(Plugin, PyentropyToy1) {
     // Base-3 digits packed two bits each so the words stay distinct labels.
     auto w = [](std::uint64_t a, std::uint64_t b, std::uint64_t c) { return a | b << 2 | c << 4; };
-    const auto c = counts_from_trials({{w(0, 1, 1), w(1, 1, 2), w(1, 1, 1)},
-                                       {w(0, 1, 1), w(0, 2, 1), w(0, 0, 0)}}, 6);
+    const auto c = counts_from_trials(
+        {{w(0, 1, 1), w(1, 1, 2), w(1, 1, 1)}, {w(0, 1, 1), w(0, 2, 1), w(0, 0, 0)}}, 6);
     const PluginResult r = compute_plugin(c, {0.5, 0.5}, {1, 1});
     EXPECT_NEAR(r.h_r, 2.2516291673878226, 1e-12);
     EXPECT_NEAR(r.h_rs, 1.5849625007211561, 1e-12);
@@ -204,7 +216,8 @@ TEST(Plugin, SingleResponseOverallGivesZero) {
     const PluginResult r = compute_plugin(c, test::empirical(c), {1, 2, 3});
     EXPECT_EQ(r.mi, 0.0);
     EXPECT_EQ(r.h_r, 0.0);
-    for (double v : r.sss) EXPECT_NEAR(v, 0.0, 1e-15);
+    for (double v : r.sss)
+        EXPECT_NEAR(v, 0.0, 1e-15);
 }
 
 TEST(Plugin, EmptyStimulusExcludedAndCounted) {

@@ -25,7 +25,8 @@ TEST(Property, IndependenceMeans) {
     for (int d = 0; d < n_sets; ++d) {
         std::vector<std::vector<std::uint64_t>> t(n_stim);
         for (auto& v : t)
-            for (int i = 0; i < n_s; ++i) v.push_back(word(gen));
+            for (int i = 0; i < n_s; ++i)
+                v.push_back(word(gen));
         const auto c = counts_from_trials(t, 2);
         const auto p = test::uniform_p(n_stim);
         const auto spk = test::spikes(n_stim);
@@ -43,10 +44,12 @@ TEST(Property, IndependenceMeans) {
     }
     auto mean_se = [](const std::vector<double>& v, double& m, double& se) {
         m = 0;
-        for (double x : v) m += x;
+        for (double x : v)
+            m += x;
         m /= v.size();
         double ss = 0;
-        for (double x : v) ss += (x - m) * (x - m);
+        for (double x : v)
+            ss += (x - m) * (x - m);
         se = std::sqrt(ss / (v.size() - 1) / v.size());
     };
     double m, se;
@@ -67,7 +70,8 @@ TEST(Property, ConvergenceOfEstimatorsWithTrials) {
     const double truth = 1 - test::h2(0.1);
     double prev_gap = 1;
     for (std::uint64_t scale : {2u, 20u, 200u}) {
-        const auto c = test::make_counts({{{0, 9 * scale}, {1, scale}}, {{0, scale}, {1, 9 * scale}}}, 1);
+        const auto c =
+            test::make_counts({{{0, 9 * scale}, {1, scale}}, {{0, scale}, {1, 9 * scale}}}, 1);
         const double plug = compute_plugin(c, {0.5, 0.5}, {1, 1}).mi;
         const double pt = compute_panzeri_treves(c, {0.5, 0.5}, {1, 1}).mi;
         EXPECT_NEAR(plug, truth, 1e-12);

@@ -19,10 +19,14 @@ namespace {
 //! BSC data: stimulus 0 answers 1 in k0 of n trials, stimulus 1 answers 0 in k1 of n trials.
 ConditionCounts bsc_outcome(int n, int k0, int k1) {
     test::Histogram h0, h1;
-    if (n - k0 > 0) h0.push_back({0, static_cast<std::uint64_t>(n - k0)});
-    if (k0 > 0) h0.push_back({1, static_cast<std::uint64_t>(k0)});
-    if (k1 > 0) h1.push_back({0, static_cast<std::uint64_t>(k1)});
-    if (n - k1 > 0) h1.push_back({1, static_cast<std::uint64_t>(n - k1)});
+    if (n - k0 > 0)
+        h0.push_back({0, static_cast<std::uint64_t>(n - k0)});
+    if (k0 > 0)
+        h0.push_back({1, static_cast<std::uint64_t>(k0)});
+    if (k1 > 0)
+        h1.push_back({0, static_cast<std::uint64_t>(k1)});
+    if (n - k1 > 0)
+        h1.push_back({1, static_cast<std::uint64_t>(n - k1)});
     return make_counts({h0, h1}, 1);
 }
 
@@ -74,8 +78,9 @@ TEST(QuadraticExtrapolation, ExactExpectationTable) {
     struct Row {
         double eps, e3, e7, e15, qe15, qe16;
     };
-    const Row rows[] = {{0.1, 0.7066309885, 0.6287392253, 0.5784155367, 0.5253977856, 0.5235794407},
-                        {0.5, 0.1761085007, 0.0596849942, 0.0254077479, 0.0011771057, 0.0020369914}};
+    const Row rows[] = {
+        {0.1, 0.7066309885, 0.6287392253, 0.5784155367, 0.5253977856, 0.5235794407},
+        {0.5, 0.1761085007, 0.0596849942, 0.0254077479, 0.0011771057, 0.0020369914}};
     for (const Row& r : rows) {
         const double e3 = expected_plugin_mi(r.eps, 3), e7 = expected_plugin_mi(r.eps, 7),
                      e15 = expected_plugin_mi(r.eps, 15);
@@ -84,11 +89,12 @@ TEST(QuadraticExtrapolation, ExactExpectationTable) {
         EXPECT_NEAR(e15, r.e15, 1e-9);
         // A random half/quarter of BSC data is BSC data of that size, so E[I_QE] is the fixed
         // weight combination; the weights come from the estimator's own rule.
-        const auto w = qe_weights(30, 14, 6);   // totN_k over the two stimuli
+        const auto w = qe_weights(30, 14, 6); // totN_k over the two stimuli
         EXPECT_NEAR(w[0] * e15 + w[1] * e7 + w[2] * e3, r.qe15, 1e-9);
         const auto v = qe_weights(32, 16, 8);
         const double qe16 = v[0] * expected_plugin_mi(r.eps, 16) +
-                            v[1] * expected_plugin_mi(r.eps, 8) + v[2] * expected_plugin_mi(r.eps, 4);
+                            v[1] * expected_plugin_mi(r.eps, 8) +
+                            v[2] * expected_plugin_mi(r.eps, 4);
         EXPECT_NEAR(qe16, r.qe16, 1e-9);
     }
 }
@@ -106,7 +112,8 @@ TEST(QuadraticExtrapolation, ShuffledEstimatorMatchesExactExpectation) {
         for (int k0 = 0; k0 <= 15; ++k0)
             for (int k1 = 0; k1 <= 15; ++k1) {
                 o.seed = static_cast<std::uint64_t>(5000 + k0 * 16 + k1);
-                const QeResult r = compute_quadratic_extrapolation(bsc_outcome(15, k0, k1), {0.5, 0.5}, o);
+                const QeResult r =
+                    compute_quadratic_extrapolation(bsc_outcome(15, k0, k1), {0.5, 0.5}, o);
                 ASSERT_NEAR(r.weights[0], 2.34375, 1e-12);
                 e += binom_pmf(15, k0, 0.1) * binom_pmf(15, k1, 0.1) * r.mi;
             }
@@ -148,7 +155,8 @@ TEST(QuadraticExtrapolation, SingleResponseOverallGivesZero) {
                 o.partition = part;
                 o.target = target;
                 o.inner = inner;
-                EXPECT_NEAR(compute_quadratic_extrapolation(c, test::empirical(c), o).mi, 0.0, 1e-15);
+                EXPECT_NEAR(compute_quadratic_extrapolation(c, test::empirical(c), o).mi, 0.0,
+                            1e-15);
             }
 }
 

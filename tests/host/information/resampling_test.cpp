@@ -30,12 +30,14 @@ double mi_without(const ConditionCounts& c, std::size_t s, std::uint64_t k,
     } else if (d.n_trials(s) == 0) {
         const double rest = 1 - q[s];
         q[s] = 0;
-        for (double& x : q) x /= rest;
+        for (double& x : q)
+            x /= rest;
     }
     return compute_plugin(d, q, std::vector<std::uint32_t>(c.n_stimuli(), 1)).mi;
 }
 
-void check_against_brute_force(const ConditionCounts& c, const std::vector<double>& p, bool empirical) {
+void check_against_brute_force(const ConditionCounts& c, const std::vector<double>& p,
+                               bool empirical) {
     double n = 0, sum = 0, sum_sq = 0;
     for (std::size_t s = 0; s < c.n_stimuli(); ++s)
         for (std::uint64_t k = c.offsets[s]; k < c.offsets[s + 1]; ++k) {
@@ -131,7 +133,8 @@ TEST(Bootstrap, SpreadAgreesWithJackknifeStandardError) {
 
 TEST(PermutationNull, InformativeChannelIsSignificant) {
     std::vector<std::vector<std::uint64_t>> t(4);
-    for (std::uint64_t s = 0; s < 4; ++s) t[s] = std::vector<std::uint64_t>(10, s);
+    for (std::uint64_t s = 0; s < 4; ++s)
+        t[s] = std::vector<std::uint64_t>(10, s);
     const auto c = counts_from_trials(t, 2);
     PermutationNullOptions o;
     o.replicates = 199;
@@ -156,7 +159,8 @@ TEST(PermutationNull, IndependenceNullMeanIsChiSquareMean) {
     // (M = 1000, relative SE about 1.5 %).
     std::vector<std::vector<std::uint64_t>> t(4);
     for (std::uint64_t s = 0; s < 4; ++s)
-        for (int i = 0; i < 40; ++i) t[s].push_back(static_cast<std::uint64_t>(i % 4));
+        for (int i = 0; i < 40; ++i)
+            t[s].push_back(static_cast<std::uint64_t>(i % 4));
     const auto c = counts_from_trials(t, 2);
     PermutationNullOptions o;
     o.replicates = 1000;
@@ -166,7 +170,7 @@ TEST(PermutationNull, IndependenceNullMeanIsChiSquareMean) {
     };
     const PermutationNullResult r = compute_permutation_null(c, test::uniform_p(4), plugin_mi, o);
     EXPECT_NEAR(r.observed, 0.0, 1e-12);
-    EXPECT_NEAR(r.p_value, 1.0, 1e-12);   // every null value >= 0 = observed
+    EXPECT_NEAR(r.p_value, 1.0, 1e-12); // every null value >= 0 = observed
     const double chi2_mean = 9.0 / (2 * 160 * std::log(2.0));
     EXPECT_NEAR(r.null_mean / chi2_mean, 1.0, 0.10);
 }

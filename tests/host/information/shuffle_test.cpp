@@ -22,9 +22,11 @@ const std::vector<std::uint64_t> s1_trials{2, 1, 2, 1};
 
 double entropy_of(const std::vector<std::uint64_t>& w) {
     std::map<std::uint64_t, double> n;
-    for (auto x : w) n[x] += 1;
+    for (auto x : w)
+        n[x] += 1;
     double h = 0;
-    for (auto& [k, c] : n) h -= c / w.size() * std::log2(c / w.size());
+    for (auto& [k, c] : n)
+        h -= c / w.size() * std::log2(c / w.size());
     return h;
 }
 
@@ -35,8 +37,8 @@ TEST(Shuffle, ExactPermutationAverage) {
     const PluginResult pl = compute_plugin(c, {0.5, 0.5}, {1, 1});
     EXPECT_NEAR(pl.h_r, 2.0, 1e-12);
     EXPECT_NEAR(pl.h_rs, 1.0, 1e-12);
-    EXPECT_NEAR(detail::independent_conditional_entropy(c, {0.5, 0.5}, 1, InnerEstimator::plugin), 2.0,
-                1e-12);
+    EXPECT_NEAR(detail::independent_conditional_entropy(c, {0.5, 0.5}, 1, InnerEstimator::plugin),
+                2.0, 1e-12);
     // Enumerate all 4! x 4! relative permutations of bin 1 (bin 0 fixed) through the estimator's
     // own component shuffler.
     std::vector<std::uint32_t> p0{0, 1, 2, 3};
@@ -83,8 +85,8 @@ TEST(Shuffle, ComponentShufflerMovesOnlyPermutedComponents) {
 
 TEST(Shuffle, PyentropyToy1IndependentEntropy) {
     auto w = [](std::uint64_t a, std::uint64_t b, std::uint64_t c) { return a | b << 2 | c << 4; };
-    const auto c = counts_from_trials({{w(0, 1, 1), w(1, 1, 2), w(1, 1, 1)},
-                                       {w(0, 1, 1), w(0, 2, 1), w(0, 0, 0)}}, 6);
+    const auto c = counts_from_trials(
+        {{w(0, 1, 1), w(1, 1, 2), w(1, 1, 1)}, {w(0, 1, 1), w(0, 2, 1), w(0, 0, 0)}}, 6);
     EXPECT_NEAR(detail::independent_conditional_entropy(c, {0.5, 0.5}, 2, InnerEstimator::plugin),
                 2.1699250014423122, 1e-12);
     ShuffleOptions o;

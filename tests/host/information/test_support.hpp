@@ -16,7 +16,8 @@ namespace memlif::test {
 //! One stimulus as (word, count) pairs; words must be ascending and counts > 0 (CSR invariant).
 using Histogram = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
 
-inline ConditionCounts make_counts(const std::vector<Histogram>& per_stimulus, std::uint32_t n_bins) {
+inline ConditionCounts make_counts(const std::vector<Histogram>& per_stimulus,
+                                   std::uint32_t n_bins) {
     ConditionCounts c;
     c.n_bins = n_bins;
     c.offsets.push_back(0);
@@ -40,7 +41,8 @@ inline std::vector<double> uniform_p(std::size_t n) { return std::vector<double>
 inline std::vector<double> empirical(const ConditionCounts& c) {
     std::vector<double> p;
     double total = 0;
-    for (std::size_t s = 0; s < c.n_stimuli(); ++s) total += static_cast<double>(c.n_trials(s));
+    for (std::size_t s = 0; s < c.n_stimuli(); ++s)
+        total += static_cast<double>(c.n_trials(s));
     for (std::size_t s = 0; s < c.n_stimuli(); ++s)
         p.push_back(static_cast<double>(c.n_trials(s)) / total);
     return p;
