@@ -51,7 +51,9 @@ class CudaEventTimer {
 
 template <class T>
 struct DeviceArray {
-    explicit DeviceArray(std::size_t n) { MEMLIF_CUDA_CHECK(cudaMalloc(&p, n * sizeof(T))); }
+    explicit DeviceArray(std::size_t n) {
+        MEMLIF_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&p), n * sizeof(T)));
+    }
     ~DeviceArray() { (void)cudaFree(p); }
     DeviceArray(const DeviceArray&) = delete;
     DeviceArray& operator=(const DeviceArray&) = delete;

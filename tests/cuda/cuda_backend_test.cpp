@@ -31,12 +31,6 @@ class CollectSink : public ConditionSink {
     std::vector<ConditionOutput> outs;
 };
 
-std::vector<std::uint32_t> popcounts(const std::vector<std::uint16_t>& codes) {
-    std::vector<std::uint32_t> n;
-    for (std::uint16_t c : codes) n.push_back(static_cast<std::uint32_t>(__builtin_popcount(c)));
-    return n;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Parity of the trial words with the CPU backend (same card, same seed).
 
@@ -44,6 +38,9 @@ struct ParityCase {
     const char* name;
     std::vector<std::string> overrides;
 };
+
+//! Names the case in ctest output instead of gtest's byte dump.
+void PrintTo(const ParityCase& c, std::ostream* os) { *os << c.name; }
 
 class WordParity : public GpuTest, public ::testing::WithParamInterface<ParityCase> {};
 
