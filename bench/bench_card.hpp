@@ -23,9 +23,9 @@ inline SweepSpec make_bench_spec(std::uint32_t repeats, std::uint32_t n_conducta
     nlohmann::json user = {
         {"stimulus", {{"set", "all"}}},
         {"simulation", {{"dt_us", k_dt_us}, {"repeats", repeats}}},
-        {"conductance_grid", nlohmann::json::array({nlohmann::json{
-                                 {"kind", "log"}, {"start_uS", 1.0}, {"stop_uS", 20.0},
-                                 {"n", n_conductances}}})},
+        {"conductance_grid",
+         nlohmann::json::array({nlohmann::json{
+             {"kind", "log"}, {"start_uS", 1.0}, {"stop_uS", 20.0}, {"n", n_conductances}}})},
     };
     const RunConfig cfg = resolve_config(user);
     const SimParams params = make_sim_params(cfg);

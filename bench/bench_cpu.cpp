@@ -32,9 +32,9 @@ void BM_cpu_trials(benchmark::State& state) {
     const double trials = static_cast<double>(n_stim) * repeats;
     state.SetItemsProcessed(static_cast<std::int64_t>(trials) * state.iterations());
     state.counters["dt_us"] = bench::k_dt_us;
-    state.counters["step_updates_per_s"] = benchmark::Counter(
-        trials * spec.params.n_steps * static_cast<double>(state.iterations()),
-        benchmark::Counter::kIsRate);
+    state.counters["step_updates_per_s"] =
+        benchmark::Counter(trials * spec.params.n_steps * static_cast<double>(state.iterations()),
+                           benchmark::Counter::kIsRate);
 }
 
 } // namespace

@@ -49,8 +49,7 @@ class CudaEventTimer {
     cudaEvent_t start_ = nullptr, stop_ = nullptr;
 };
 
-template <class T>
-struct DeviceArray {
+template <class T> struct DeviceArray {
     explicit DeviceArray(std::size_t n) {
         MEMLIF_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&p), n * sizeof(T)));
     }
@@ -76,8 +75,8 @@ void BM_cuda_kernel(benchmark::State& state) {
     DeviceArray<std::uint16_t> codes(n_stim);
     DeviceArray<std::uint64_t> words(trials);
     DeviceArray<unsigned long long> spikes(1);
-    MEMLIF_CUDA_CHECK(cudaMemcpy(codes.p, spec.stimulus_codes.data(), n_stim * sizeof(std::uint16_t),
-                                 cudaMemcpyHostToDevice));
+    MEMLIF_CUDA_CHECK(cudaMemcpy(codes.p, spec.stimulus_codes.data(),
+                                 n_stim * sizeof(std::uint16_t), cudaMemcpyHostToDevice));
     // Warm-up: module load and first-launch costs stay out of the timings.
     launch_trial_kernel(spec.params, spec.drives[condition], condition, codes.p, repeats, trials,
                         words.p, spikes.p, nullptr);

@@ -32,5 +32,5 @@ inline void cuda_check(cudaError_t err, const char* call, const char* file, int 
 
 //! After a <<<...>>> launch: a bad configuration shows up in cudaGetLastError, a fault inside the
 //! kernel only at the next synchronising call, which is checked with MEMLIF_CUDA_CHECK as well.
-#define MEMLIF_CUDA_CHECK_LAUNCH(name) \
+#define MEMLIF_CUDA_CHECK_LAUNCH(name)                                                             \
     ::memlif::detail::cuda_check(cudaGetLastError(), "launch of " name, __FILE__, __LINE__)

@@ -15,11 +15,11 @@
 #include "memlif/kernels/trial.hpp"
 #include "memlif/kernels/trial_id.hpp"
 
+#include <cub/block/block_reduce.cuh>
 #include <cub/device/device_radix_sort.cuh>
 #include <cub/device/device_reduce.cuh>
 #include <cub/device/device_scan.cuh>
 #include <cub/device/device_segmented_sort.cuh>
-#include <cub/block/block_reduce.cuh>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/transform_iterator.h>
 
@@ -60,8 +60,7 @@ constexpr std::uint64_t k_default_chunk_cap = 1ull << 23;
 // RAII holders. Destructors never throw: after a sticky kernel fault every free fails, and the
 // original CudaError is the one the user must see.
 
-template <class T>
-class DeviceBuffer {
+template <class T> class DeviceBuffer {
   public:
     DeviceBuffer() = default;
     explicit DeviceBuffer(std::size_t n) { reset(n); }
@@ -86,8 +85,7 @@ class DeviceBuffer {
     std::size_t n_ = 0;
 };
 
-template <class T>
-class PinnedBuffer {
+template <class T> class PinnedBuffer {
   public:
     PinnedBuffer() = default;
     PinnedBuffer(const PinnedBuffer&) = delete;
@@ -126,8 +124,8 @@ class Stream {
 class Event {
   public:
     explicit Event(bool timing = false) {
-        MEMLIF_CUDA_CHECK(cudaEventCreateWithFlags(&e_, timing ? cudaEventDefault
-                                                               : cudaEventDisableTiming));
+        MEMLIF_CUDA_CHECK(
+            cudaEventCreateWithFlags(&e_, timing ? cudaEventDefault : cudaEventDisableTiming));
     }
     Event(const Event&) = delete;
     Event& operator=(const Event&) = delete;
@@ -146,14 +144,16 @@ std::uint64_t word_mask(std::uint32_t n_bins) {
 
 unsigned grid_for(std::uint64_t n) {
     const std::uint64_t blocks = (n + k_block - 1) / k_block;
-    return static_cast<unsigned>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(blocks, 1u << 30)));
+    return static_cast<unsigned>(
+        std::max<std::uint64_t>(1, std::min<std::uint64_t>(blocks, 1u << 30)));
 }
 
 void require_device(const char* what) {
     // Checked before any cudaMalloc: without a driver even a device_vector would throw (§3.2 #7).
     if (device_count() == 0)
-        throw CudaError(std::string(what) +
-                        ": no CUDA device available (no driver, no GPU, or MEMLIF_DISABLE_DEVICE=1)");
+        throw CudaError(
+            std::string(what) +
+            ": no CUDA device available (no driver, no GPU, or MEMLIF_DISABLE_DEVICE=1)");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,7 +189,8 @@ void launch_trials(const SimParams& p, const SynapseDrive& d, std::uint32_t cond
                    std::uint64_t* d_words, unsigned long long* d_spike_sum, cudaStream_t stream) {
     if (n_trials == 0) return;
     const std::uint64_t blocks = (n_trials + k_block - 1) / k_block;
-    if (blocks > 0x7FFFFFFFull) throw CudaError("launch of trial_kernel: too many trials in one launch");
+    if (blocks > 0x7FFFFFFFull)
+        throw CudaError("launch of trial_kernel: too many trials in one launch");
     if (p.backspike.enabled) {
         trial_kernel<true><<<static_cast<unsigned>(blocks), k_block, 0, stream>>>(
             p, d, condition, d_codes, n_repeats, n_trials, d_words, d_spike_sum);
@@ -217,8 +218,8 @@ SegmentIter segment_begins(std::uint32_t n_repeats) {
 }
 
 struct ChunkScalars {
-    unsigned int m;                //!< distinct (stimulus, word) entries in the chunk
-    unsigned long long spikes;     //!< output spikes of the chunk
+    unsigned int m;            //!< distinct (stimulus, word) entries in the chunk
+    unsigned long long spikes; //!< output spikes of the chunk
 };
 
 //! A run starts at every segment start and wherever the sorted word changes.
@@ -231,14 +232,11 @@ __global__ void run_heads_kernel(const std::uint64_t* __restrict__ sorted, std::
 }
 
 //! Compacts the run heads: entry j = pos[i] gets the word, its first index and its stimulus.
-__global__ void run_scatter_kernel(const std::uint64_t* __restrict__ sorted,
-                                   const std::uint32_t* __restrict__ flags,
-                                   const std::uint32_t* __restrict__ pos, std::uint32_t n_repeats,
-                                   std::uint64_t n, std::uint32_t s0,
-                                   std::uint64_t* __restrict__ out_words,
-                                   std::uint32_t* __restrict__ start,
-                                   std::uint32_t* __restrict__ out_stim,
-                                   std::uint32_t* __restrict__ local_off, ChunkScalars* cs) {
+__global__ void run_scatter_kernel(
+    const std::uint64_t* __restrict__ sorted, const std::uint32_t* __restrict__ flags,
+    const std::uint32_t* __restrict__ pos, std::uint32_t n_repeats, std::uint64_t n,
+    std::uint32_t s0, std::uint64_t* __restrict__ out_words, std::uint32_t* __restrict__ start,
+    std::uint32_t* __restrict__ out_stim, std::uint32_t* __restrict__ local_off, ChunkScalars* cs) {
     for (std::uint64_t i = blockIdx.x * std::uint64_t(blockDim.x) + threadIdx.x; i < n;
          i += std::uint64_t(gridDim.x) * blockDim.x) {
         const std::uint64_t s = i / n_repeats;
@@ -306,8 +304,9 @@ class ChunkReducer {
                                                               flags_.get());
         MEMLIF_CUDA_CHECK_LAUNCH("run_heads_kernel");
         bytes = temp_bytes_;
-        MEMLIF_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(temp_.get(), bytes, flags_.get(),
-                                                        pos_.get(), n, stream));
+        // 32-bit item count (chunks are < 2^31 trials): CUB's 64-bit-offset scan spills.
+        MEMLIF_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(
+            temp_.get(), bytes, flags_.get(), pos_.get(), static_cast<std::uint32_t>(n), stream));
         run_scatter_kernel<<<grid_for(n), k_block, 0, stream>>>(
             sorted_.get(), flags_.get(), pos_.get(), n_repeats_, n, s0, out_words.get(),
             start_.get(), out_stim.get(), local_off.get(), scalars.get());
@@ -319,11 +318,11 @@ class ChunkReducer {
 
     std::uint64_t max_stimuli() const { return max_stim_; }
 
-    DeviceBuffer<std::uint64_t> words;        //!< kernel output, stimulus-major
-    DeviceBuffer<std::uint64_t> out_words;    //!< CSR words, ascending within each stimulus
-    DeviceBuffer<std::uint32_t> out_counts;   //!< CSR counts (<= n_repeats)
-    DeviceBuffer<std::uint32_t> out_stim;     //!< global stimulus index of each entry
-    DeviceBuffer<std::uint32_t> local_off;    //!< CSR offsets local to the chunk, n_stim + 1
+    DeviceBuffer<std::uint64_t> words;      //!< kernel output, stimulus-major
+    DeviceBuffer<std::uint64_t> out_words;  //!< CSR words, ascending within each stimulus
+    DeviceBuffer<std::uint32_t> out_counts; //!< CSR counts (<= n_repeats)
+    DeviceBuffer<std::uint32_t> out_stim;   //!< global stimulus index of each entry
+    DeviceBuffer<std::uint32_t> local_off;  //!< CSR offsets local to the chunk, n_stim + 1
     DeviceBuffer<ChunkScalars> scalars;
 
   private:
@@ -336,7 +335,7 @@ class ChunkReducer {
             static_cast<std::int64_t>(cap / n_repeats), begins, begins + 1));
         MEMLIF_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(
             nullptr, b, static_cast<const std::uint32_t*>(nullptr),
-            static_cast<std::uint32_t*>(nullptr), cap));
+            static_cast<std::uint32_t*>(nullptr), static_cast<std::uint32_t>(cap)));
         return std::max<std::size_t>(align_up(std::max(a, b)), 256);
     }
 
@@ -370,19 +369,16 @@ struct PluginScalars {
     double h_r, h_rs, h_s, mi;
 };
 
-__global__ void append_kernel(const std::uint64_t* __restrict__ out_words,
-                              const std::uint32_t* __restrict__ out_counts,
-                              const std::uint32_t* __restrict__ out_stim,
-                              const std::uint32_t* __restrict__ local_off, std::uint32_t n_stim,
-                              std::uint32_t s0, const ChunkScalars* cs, const PluginScalars* ps,
-                              std::uint64_t* __restrict__ acc_words,
-                              std::uint64_t* __restrict__ acc_counts,
-                              std::uint32_t* __restrict__ acc_stim,
-                              std::uint64_t* __restrict__ acc_off) {
+__global__ void append_kernel(
+    const std::uint64_t* __restrict__ out_words, const std::uint32_t* __restrict__ out_counts,
+    const std::uint32_t* __restrict__ out_stim, const std::uint32_t* __restrict__ local_off,
+    std::uint32_t n_stim, std::uint32_t s0, const ChunkScalars* cs, const PluginScalars* ps,
+    std::uint64_t* __restrict__ acc_words, std::uint64_t* __restrict__ acc_counts,
+    std::uint32_t* __restrict__ acc_stim, std::uint64_t* __restrict__ acc_off) {
     const std::uint64_t base = ps->m;
     const std::uint32_t m = cs->m;
-    for (std::uint64_t j = blockIdx.x * std::uint64_t(blockDim.x) + threadIdx.x; j <= n_stim || j < m;
-         j += std::uint64_t(gridDim.x) * blockDim.x) {
+    for (std::uint64_t j = blockIdx.x * std::uint64_t(blockDim.x) + threadIdx.x;
+         j <= n_stim || j < m; j += std::uint64_t(gridDim.x) * blockDim.x) {
         if (j < m) {
             acc_words[base + j] = out_words[j];
             acc_counts[base + j] = out_counts[j];
@@ -419,13 +415,11 @@ __global__ void pad_kernel(std::uint64_t cap, std::uint64_t pad_word, std::uint3
 
 //! Per stimulus: N_s, m_s, the weight p(s)/N_s and H(R|s) (entropy_bits_from_counts, shared with
 //! the host estimator).
-__global__ void stimulus_counts_kernel(std::uint32_t n_stimuli,
-                                       const std::uint64_t* __restrict__ acc_off,
-                                       const std::uint64_t* __restrict__ acc_counts,
-                                       const double* __restrict__ p_s,
-                                       std::uint64_t* __restrict__ n_s,
-                                       std::uint32_t* __restrict__ distinct,
-                                       double* __restrict__ weight, double* __restrict__ h_r_s) {
+__global__ void
+stimulus_counts_kernel(std::uint32_t n_stimuli, const std::uint64_t* __restrict__ acc_off,
+                       const std::uint64_t* __restrict__ acc_counts, const double* __restrict__ p_s,
+                       std::uint64_t* __restrict__ n_s, std::uint32_t* __restrict__ distinct,
+                       double* __restrict__ weight, double* __restrict__ h_r_s) {
     for (std::uint32_t s = blockIdx.x * blockDim.x + threadIdx.x; s <= n_stimuli;
          s += gridDim.x * blockDim.x) {
         if (s == n_stimuli) {
@@ -438,8 +432,8 @@ __global__ void stimulus_counts_kernel(std::uint32_t n_stimuli,
         n_s[s] = n;
         distinct[s] = static_cast<std::uint32_t>(e - b);
         weight[s] = n > 0 ? __ddiv_rn(p_s[s], static_cast<double>(n)) : 0.0;
-        h_r_s[s] = n > 0 ? entropy_bits_from_counts(acc_counts + b, e - b, static_cast<double>(n))
-                         : 0.0;
+        h_r_s[s] =
+            n > 0 ? entropy_bits_from_counts(acc_counts + b, e - b, static_cast<double>(n)) : 0.0;
     }
 }
 
@@ -456,7 +450,8 @@ __global__ void word_heads_kernel(const std::uint64_t* __restrict__ sorted,
         // response exactly when its head is a real entry.
         if (head && idx[i] < m) ++real_heads;
     }
-    for (int off = 16; off > 0; off >>= 1) real_heads += __shfl_down_sync(0xFFFFFFFFu, real_heads, off);
+    for (int off = 16; off > 0; off >>= 1)
+        real_heads += __shfl_down_sync(0xFFFFFFFFu, real_heads, off);
     if ((threadIdx.x & 31u) == 0 && real_heads != 0) atomicAdd(&ps->distinct_total, real_heads);
 }
 
@@ -476,8 +471,8 @@ __global__ void marginal_kernel(const std::uint32_t* __restrict__ ustart,
                                 const std::uint32_t* __restrict__ idx, std::uint64_t cap,
                                 const PluginScalars* ps, const std::uint32_t* __restrict__ acc_stim,
                                 const std::uint64_t* __restrict__ acc_counts,
-                                const double* __restrict__ weight,
-                                double* __restrict__ p_r_entry, double* __restrict__ hterm) {
+                                const double* __restrict__ weight, double* __restrict__ p_r_entry,
+                                double* __restrict__ hterm) {
     const std::uint64_t n_unique = ps->n_unique;
     const std::uint64_t m = ps->m;
     // One response overall has p(r) = 1 exactly (as on the host): MI = 0 must hold exactly.
@@ -501,15 +496,13 @@ __global__ void marginal_kernel(const std::uint32_t* __restrict__ ustart,
 }
 
 //! Per stimulus: I_1(s) = sum_r p(r|s) log2(p(r|s)/p(r)), I_2(s), SpS(s) and the rank sort key.
-__global__ void surprise_kernel(std::uint32_t n_stimuli, const std::uint64_t* __restrict__ acc_off,
-                                const std::uint64_t* __restrict__ acc_counts,
-                                const double* __restrict__ p_r_entry,
-                                const std::uint64_t* __restrict__ n_s,
-                                const double* __restrict__ h_r_s,
-                                const std::uint32_t* __restrict__ n_spk, const PluginScalars* ps,
-                                double* __restrict__ sss, double* __restrict__ sps,
-                                double* __restrict__ i2, double* __restrict__ rank_key,
-                                std::uint32_t* __restrict__ rank_idx) {
+__global__ void
+surprise_kernel(std::uint32_t n_stimuli, const std::uint64_t* __restrict__ acc_off,
+                const std::uint64_t* __restrict__ acc_counts, const double* __restrict__ p_r_entry,
+                const std::uint64_t* __restrict__ n_s, const double* __restrict__ h_r_s,
+                const std::uint32_t* __restrict__ n_spk, const PluginScalars* ps,
+                double* __restrict__ sss, double* __restrict__ sps, double* __restrict__ i2,
+                double* __restrict__ rank_key, std::uint32_t* __restrict__ rank_idx) {
     const double nan = CUDART_NAN;
     const double h_r = ps->h_r;
     for (std::uint32_t s = blockIdx.x * blockDim.x + threadIdx.x; s < n_stimuli;
@@ -529,7 +522,8 @@ __global__ void surprise_kernel(std::uint32_t n_stimuli, const std::uint64_t* __
         sss[s] = kl;
         i2[s] = spec;
         sps[s] = per_spike;
-        // NaN ranks last (and gets rank 0); + 0.0 folds -0.0 into +0.0 so radix order = value order.
+        // NaN ranks last (and gets rank 0); + 0.0 folds -0.0 into +0.0 so radix order = value
+        // order.
         rank_key[s] = isnan(per_spike) ? -CUDART_INF : per_spike + 0.0;
         rank_idx[s] = s;
     }
@@ -659,8 +653,8 @@ class PluginReducer {
         rank_.reset(ns_);
         temp_bytes_ = temp_bytes(cap_, ns_);
         temp_.reset(temp_bytes_);
-        MEMLIF_CUDA_CHECK(cudaMemcpy(p_s_.get(), p_s.data(), ns_ * sizeof(double),
-                                     cudaMemcpyHostToDevice));
+        MEMLIF_CUDA_CHECK(
+            cudaMemcpy(p_s_.get(), p_s.data(), ns_ * sizeof(double), cudaMemcpyHostToDevice));
         MEMLIF_CUDA_CHECK(cudaMemcpy(n_spk_.get(), n_spk.data(), ns_ * sizeof(std::uint32_t),
                                      cudaMemcpyHostToDevice));
     }
@@ -674,7 +668,8 @@ class PluginReducer {
     //! Starts a new condition (stream-ordered).
     void reset(cudaStream_t stream) {
         MEMLIF_CUDA_CHECK(cudaMemsetAsync(scalars.get(), 0, sizeof(PluginScalars), stream));
-        MEMLIF_CUDA_CHECK(cudaMemsetAsync(acc_off.get(), 0, (ns_ + 1) * sizeof(std::uint64_t), stream));
+        MEMLIF_CUDA_CHECK(
+            cudaMemsetAsync(acc_off.get(), 0, (ns_ + 1) * sizeof(std::uint64_t), stream));
     }
 
     //! Appends a reduced chunk (stream-ordered after its reduction).
@@ -712,13 +707,14 @@ class PluginReducer {
         MEMLIF_CUDA_CHECK_LAUNCH("word_heads_kernel");
         bytes = temp_bytes_;
         MEMLIF_CUDA_CHECK(cub::DeviceScan::InclusiveSum(temp_.get(), bytes, flags_.get(),
-                                                        uid_.get(), cap_, stream));
+                                                        uid_.get(),
+                                                        static_cast<std::uint32_t>(cap_), stream));
         unique_starts_kernel<<<gc, k_block, 0, stream>>>(flags_.get(), uid_.get(), cap_,
                                                          scalars.get(), ustart_.get());
         MEMLIF_CUDA_CHECK_LAUNCH("unique_starts_kernel");
         marginal_kernel<<<gc, k_block, 0, stream>>>(ustart_.get(), idx_.get(), cap_, scalars.get(),
-                                                    acc_stim.get(), acc_counts.get(),
-                                                    weight_.get(), p_r_entry_.get(), hterm_.get());
+                                                    acc_stim.get(), acc_counts.get(), weight_.get(),
+                                                    p_r_entry_.get(), hterm_.get());
         MEMLIF_CUDA_CHECK_LAUNCH("marginal_kernel");
         bytes = temp_bytes_;
         MEMLIF_CUDA_CHECK(cub::DeviceReduce::Sum(temp_.get(), bytes, hterm_.get(),
@@ -726,8 +722,7 @@ class PluginReducer {
         surprise_kernel<<<gs, k_block, 0, stream>>>(ns_, acc_off.get(), acc_counts.get(),
                                                     p_r_entry_.get(), n_s_.get(), h_r_s_.get(),
                                                     n_spk_.get(), scalars.get(), sss_.get(),
-                                                    sps_.get(), i2_.get(), key_.get(),
-                                                    sidx_.get());
+                                                    sps_.get(), i2_.get(), key_.get(), sidx_.get());
         MEMLIF_CUDA_CHECK_LAUNCH("surprise_kernel");
         stimulus_sums_kernel<<<1, 512, 0, stream>>>(ns_, p_s_.get(), n_s_.get(), h_r_s_.get(),
                                                     n_spk_.get(), scalars.get());
@@ -772,7 +767,7 @@ class PluginReducer {
             static_cast<std::uint32_t*>(nullptr), cap, 0, 64));
         MEMLIF_CUDA_CHECK(cub::DeviceScan::InclusiveSum(
             nullptr, b, static_cast<const std::uint32_t*>(nullptr),
-            static_cast<std::uint32_t*>(nullptr), cap));
+            static_cast<std::uint32_t*>(nullptr), static_cast<std::uint32_t>(cap)));
         MEMLIF_CUDA_CHECK(cub::DeviceReduce::Sum(nullptr, c, static_cast<const double*>(nullptr),
                                                  static_cast<double*>(nullptr), cap));
         MEMLIF_CUDA_CHECK(cub::DeviceRadixSort::SortPairsDescending(
@@ -841,7 +836,8 @@ MemoryPlan plan_memory(std::uint64_t trials_per_condition, std::uint32_t n_stimu
     MemoryPlan plan;
     double plugin_b = 0;
     if (want_plugin && trials_per_condition < 0xFFFFFFFFull) {
-        plugin_b = static_cast<double>(PluginReducer::bytes_needed(trials_per_condition, n_stimuli));
+        plugin_b =
+            static_cast<double>(PluginReducer::bytes_needed(trials_per_condition, n_stimuli));
         plan.device_plugin = plugin_b <= 0.5 * budget;
         if (!plan.device_plugin) plugin_b = 0;
     }
@@ -924,7 +920,8 @@ void validate_spec(const SweepSpec& spec) {
     if (spec.params.n_output_bins < 1 || spec.params.n_output_bins > 64)
         throw std::invalid_argument("run_sweep_cuda: n_output_bins must be in 1..64");
     if (spec.drives.size() > 0x10000)
-        throw std::invalid_argument("run_sweep_cuda: at most 65536 conditions (16-bit trial id field)");
+        throw std::invalid_argument(
+            "run_sweep_cuda: at most 65536 conditions (16-bit trial id field)");
 }
 
 //! The GPU side of run_sweep_cuda, on its own thread: enqueues chunks into two slots, collects
@@ -986,7 +983,8 @@ class SweepRunner {
         if (s0 == 0 && plugin_) {
             // The accumulator is ordered through the slots' streams by events: the previous
             // condition's plug-in (on the other slot's stream) must have read it.
-            if (last_plugin_slot_) MEMLIF_CUDA_CHECK(cudaStreamWaitEvent(st, last_plugin_slot_->appended.get(), 0));
+            if (last_plugin_slot_)
+                MEMLIF_CUDA_CHECK(cudaStreamWaitEvent(st, last_plugin_slot_->appended.get(), 0));
             plugin_->reset(st);
         }
         MEMLIF_CUDA_CHECK(cudaMemsetAsync(slot.reducer.scalars.get(), 0, sizeof(ChunkScalars), st));
@@ -1035,10 +1033,20 @@ class SweepRunner {
 
     //! Waits for the slot's chunk and moves its counts into the condition being assembled.
     void collect(Slot& slot) {
-        MEMLIF_CUDA_CHECK(cudaEventSynchronize(slot.copied.get()));
+        try {
+            MEMLIF_CUDA_CHECK(cudaEventSynchronize(slot.copied.get()));
+        } catch (const CudaError& e) {
+            // A fault inside a kernel surfaces here, at the first synchronisation: say which chunk.
+            slot.busy = false;
+            throw CudaError(std::string(e.what()) + " (simulating or reducing condition " +
+                            std::to_string(slot.condition) + ", stimuli " +
+                            std::to_string(slot.s0) + ".." +
+                            std::to_string(slot.s0 + slot.n_stim - 1) + ")");
+        }
         slot.busy = false;
         float ms = 0;
-        MEMLIF_CUDA_CHECK(cudaEventElapsedTime(&ms, slot.kernel_start.get(), slot.kernel_stop.get()));
+        MEMLIF_CUDA_CHECK(
+            cudaEventElapsedTime(&ms, slot.kernel_start.get(), slot.kernel_stop.get()));
         if (slot.s0 == 0) {
             current_ = ConditionOutput{};
             current_.condition = slot.condition;
@@ -1053,7 +1061,8 @@ class SweepRunner {
         const std::uint64_t base = cc.words.size();
         cc.words.insert(cc.words.end(), slot.h_words.get(), slot.h_words.get() + cs.m);
         cc.counts.insert(cc.counts.end(), slot.h_counts.get(), slot.h_counts.get() + cs.m);
-        for (std::uint32_t j = 1; j <= slot.n_stim; ++j) cc.offsets.push_back(base + slot.h_off.get()[j]);
+        for (std::uint32_t j = 1; j <= slot.n_stim; ++j)
+            cc.offsets.push_back(base + slot.h_off.get()[j]);
         if (spec_.keep_trial_words)
             current_.trial_words.insert(current_.trial_words.end(), slot.h_trial_words.get(),
                                         slot.h_trial_words.get() + slot.n);
@@ -1176,7 +1185,8 @@ std::vector<std::uint64_t> simulate_words_cuda(const SimParams& p, const Synapse
     MEMLIF_CUDA_CHECK(cudaMemcpy(d_codes.get(), codes.data(), codes.size() * sizeof(std::uint16_t),
                                  cudaMemcpyHostToDevice));
     for (std::uint64_t s0 = 0; s0 < codes.size(); s0 += stim_per_chunk) {
-        const std::uint64_t n = std::min<std::uint64_t>(stim_per_chunk, codes.size() - s0) * n_repeats;
+        const std::uint64_t n =
+            std::min<std::uint64_t>(stim_per_chunk, codes.size() - s0) * n_repeats;
         launch_trials(p, d, condition, d_codes.get() + s0, n_repeats, n, d_words.get(),
                       d_spikes.get(), nullptr);
         MEMLIF_CUDA_CHECK(cudaMemcpy(words.data() + s0 * n_repeats, d_words.get(),
@@ -1190,7 +1200,8 @@ ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>& words,
                                        std::uint32_t n_bins) {
     require_device("counts_from_words_cuda");
     if (n_repeats == 0 || words.size() != n_stimuli * std::uint64_t(n_repeats))
-        throw std::invalid_argument("counts_from_words_cuda: words.size() != n_stimuli * n_repeats");
+        throw std::invalid_argument(
+            "counts_from_words_cuda: words.size() != n_stimuli * n_repeats");
     if (words.size() >= 0xFFFFFFFFull)
         throw std::invalid_argument("counts_from_words_cuda: more than 2^32 - 1 words");
     ConditionCounts c;
@@ -1201,15 +1212,15 @@ ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>& words,
         return c;
     }
     ChunkReducer red(words.size(), n_repeats);
-    MEMLIF_CUDA_CHECK(cudaMemcpy(red.words.get(), words.data(), words.size() * sizeof(std::uint64_t),
-                                 cudaMemcpyHostToDevice));
+    MEMLIF_CUDA_CHECK(cudaMemcpy(red.words.get(), words.data(),
+                                 words.size() * sizeof(std::uint64_t), cudaMemcpyHostToDevice));
     red.enqueue(words.size(), 0, nullptr);
     ChunkScalars cs{};
     MEMLIF_CUDA_CHECK(cudaMemcpy(&cs, red.scalars.get(), sizeof(cs), cudaMemcpyDeviceToHost));
     std::vector<std::uint32_t> off(n_stimuli + 1), cnt(cs.m);
     c.words.resize(cs.m);
-    MEMLIF_CUDA_CHECK(cudaMemcpy(off.data(), red.local_off.get(), off.size() * sizeof(std::uint32_t),
-                                 cudaMemcpyDeviceToHost));
+    MEMLIF_CUDA_CHECK(cudaMemcpy(off.data(), red.local_off.get(),
+                                 off.size() * sizeof(std::uint32_t), cudaMemcpyDeviceToHost));
     MEMLIF_CUDA_CHECK(cudaMemcpy(c.words.data(), red.out_words.get(), cs.m * sizeof(std::uint64_t),
                                  cudaMemcpyDeviceToHost));
     MEMLIF_CUDA_CHECK(cudaMemcpy(cnt.data(), red.out_counts.get(), cs.m * sizeof(std::uint32_t),
@@ -1237,22 +1248,23 @@ PluginResult compute_plugin_cuda(const ConditionCounts& counts, const std::vecto
     PluginHost host(ns);
     red.reset(nullptr);
     if (m > 0) {
-        MEMLIF_CUDA_CHECK(cudaMemcpy(red.acc_words.get(), counts.words.data(), m * 8,
-                                     cudaMemcpyHostToDevice));
-        MEMLIF_CUDA_CHECK(cudaMemcpy(red.acc_counts.get(), counts.counts.data(), m * 8,
-                                     cudaMemcpyHostToDevice));
+        MEMLIF_CUDA_CHECK(
+            cudaMemcpy(red.acc_words.get(), counts.words.data(), m * 8, cudaMemcpyHostToDevice));
+        MEMLIF_CUDA_CHECK(
+            cudaMemcpy(red.acc_counts.get(), counts.counts.data(), m * 8, cudaMemcpyHostToDevice));
     }
     std::vector<std::uint32_t> stim(m);
     for (std::size_t s = 0; s < ns; ++s)
         for (std::uint64_t k = counts.offsets[s]; k < counts.offsets[s + 1]; ++k)
             stim[k] = static_cast<std::uint32_t>(s);
     if (m > 0)
-        MEMLIF_CUDA_CHECK(cudaMemcpy(red.acc_stim.get(), stim.data(), m * 4, cudaMemcpyHostToDevice));
-    MEMLIF_CUDA_CHECK(cudaMemcpy(red.acc_off.get(), counts.offsets.data(), (ns + 1) * 8,
-                                 cudaMemcpyHostToDevice));
+        MEMLIF_CUDA_CHECK(
+            cudaMemcpy(red.acc_stim.get(), stim.data(), m * 4, cudaMemcpyHostToDevice));
+    MEMLIF_CUDA_CHECK(
+        cudaMemcpy(red.acc_off.get(), counts.offsets.data(), (ns + 1) * 8, cudaMemcpyHostToDevice));
     const unsigned long long m_ull = m;
-    MEMLIF_CUDA_CHECK(cudaMemcpy(&red.scalars.get()->m, &m_ull, sizeof(m_ull),
-                                 cudaMemcpyHostToDevice));
+    MEMLIF_CUDA_CHECK(
+        cudaMemcpy(&red.scalars.get()->m, &m_ull, sizeof(m_ull), cudaMemcpyHostToDevice));
     red.enqueue(counts.n_bins, host, nullptr);
     MEMLIF_CUDA_CHECK(cudaDeviceSynchronize());
     return host.result(ns);

@@ -79,11 +79,12 @@ TEST_P(WordParity, KernelWordsMatchCpu) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cards, WordParity,
-    ::testing::Values(
-        ParityCase{"paper_card", {"simulation.repeats=15"}},
-        ParityCase{"uniform_jitter", {"stimulus.jitter.law=uniform", "simulation.repeats=8",
-                                      R"(conductance_grid=[{"kind":"list","values_uS":[3.0,12.0]}])"}},
-        ParityCase{"backspikes", {"backspike.enabled=true", "simulation.repeats=6",
+    ::testing::Values(ParityCase{"paper_card", {"simulation.repeats=15"}},
+                      ParityCase{"uniform_jitter",
+                                 {"stimulus.jitter.law=uniform", "simulation.repeats=8",
+                                  R"(conductance_grid=[{"kind":"list","values_uS":[3.0,12.0]}])"}},
+                      ParityCase{"backspikes",
+                                 {"backspike.enabled=true", "simulation.repeats=6",
                                   R"(conductance_grid=[{"kind":"list","values_uS":[6.2,13.6]}])"}}),
     [](const ::testing::TestParamInfo<ParityCase>& i) { return std::string(i.param.name); });
 
@@ -112,7 +113,8 @@ TEST_F(DeviceCounts, SyntheticWordsAllWidths) {
                 const std::uint64_t r = rng();
                 w = (r % 5 == 0) ? 0 : (r % 5 == 1) ? mask : (rng() & mask & 0x0F0F0F0F0F0F0F0Full);
             }
-            SCOPED_TRACE("n_bins " + std::to_string(n_bins) + ", repeats " + std::to_string(repeats));
+            SCOPED_TRACE("n_bins " + std::to_string(n_bins) + ", repeats " +
+                         std::to_string(repeats));
             expect_counts_equal(counts_from_words_cuda(words, ns, repeats, n_bins),
                                 counts_from_words(words, ns, repeats, n_bins));
         }
@@ -123,12 +125,13 @@ using DevicePlugin = GpuTest;
 
 TEST_F(DevicePlugin, MatchesHostOnSimulatedCounts) {
     for (const char* set : {"symmetric", "all"}) {
-        const SweepSpec spec = card_spec({std::string("stimulus.set=") + set, "simulation.repeats=4"});
+        const SweepSpec spec =
+            card_spec({std::string("stimulus.set=") + set, "simulation.repeats=4"});
         for (std::uint32_t c = 0; c < spec.drives.size(); c += 7) {
             const auto words =
                 simulate_words_cuda(spec.params, spec.drives[c], c, spec.stimulus_codes, 4);
-            const ConditionCounts counts = counts_from_words(
-                words, spec.stimulus_codes.size(), 4, spec.params.n_output_bins);
+            const ConditionCounts counts =
+                counts_from_words(words, spec.stimulus_codes.size(), 4, spec.params.n_output_bins);
             SCOPED_TRACE(std::string(set) + " condition " + std::to_string(c));
             expect_plugin_near(compute_plugin_cuda(counts, spec.p_s, spec.n_input_spikes),
                                compute_plugin(counts, spec.p_s, spec.n_input_spikes), 1e-12);
@@ -184,8 +187,8 @@ TEST_F(Sweep, ChunkedSweepEqualsHostPathOnSameWords) {
         const auto words = simulate_words_cuda(spec.params, spec.drives[c], c, spec.stimulus_codes,
                                                spec.n_repeats);
         EXPECT_EQ(out.trial_words, words);
-        const ConditionCounts host = counts_from_words(words, ns, spec.n_repeats,
-                                                       spec.params.n_output_bins);
+        const ConditionCounts host =
+            counts_from_words(words, ns, spec.n_repeats, spec.params.n_output_bins);
         expect_counts_equal(out.counts, host);
         ASSERT_TRUE(out.has_device_plugin);
         expect_plugin_near(out.device_plugin, compute_plugin(host, spec.p_s, spec.n_input_spikes),
@@ -196,8 +199,8 @@ TEST_F(Sweep, ChunkedSweepEqualsHostPathOnSameWords) {
 }
 
 TEST_F(Sweep, CountsIndependentOfChunking) {
-    SweepSpec spec = card_spec({"simulation.repeats=3",
-                                R"(conductance_grid=[{"kind":"list","values_uS":[2.6,13.6]}])"});
+    SweepSpec spec = card_spec(
+        {"simulation.repeats=3", R"(conductance_grid=[{"kind":"list","values_uS":[2.6,13.6]}])"});
     CollectSink whole, pieces;
     run_sweep_cuda(spec, whole, CudaOptions{});
     CudaOptions small;

@@ -61,9 +61,11 @@ inline void expect_counts_equal(const ConditionCounts& a, const ConditionCounts&
     EXPECT_EQ(a.counts, b.counts);
 }
 
-inline void expect_same_or_both_nan(double a, double b, double tol, const char* what, std::size_t i) {
+inline void expect_same_or_both_nan(double a, double b, double tol, const char* what,
+                                    std::size_t i) {
     if (std::isnan(a) || std::isnan(b)) {
-        EXPECT_TRUE(std::isnan(a) && std::isnan(b)) << what << "[" << i << "]: " << a << " vs " << b;
+        EXPECT_TRUE(std::isnan(a) && std::isnan(b))
+            << what << "[" << i << "]: " << a << " vs " << b;
     } else {
         EXPECT_NEAR(a, b, tol) << what << "[" << i << "]";
     }

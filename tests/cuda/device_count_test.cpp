@@ -2,8 +2,8 @@
 //! \file tests/cuda/device_count_test.cpp
 //! CPU test (runs everywhere, MEMLIF_DISABLE_DEVICE=1 from ctest): with the device hidden, the CUDA
 //! API reports no device and refuses work before touching device memory. In a CUDA build a
-//! cudaMalloc or a thrust::device_vector would fail with a CUDA or bad_alloc message instead, so the
-//! message proves the early exit.
+//! cudaMalloc or a thrust::device_vector would fail with a CUDA or bad_alloc message instead, so
+//! the message proves the early exit.
 #include "cuda/cuda_backend.hpp"
 #include "memlif/config.hpp"
 
