@@ -20,8 +20,10 @@ std::vector<SummaryRow> summary_rows_from_file(const io::RunReader& reader);
 //! written and returns the rows with corrected MI. Returns `rows` unchanged when only plug-in is asked.
 std::vector<SummaryRow> analyze_after_run(const RunConfig& cfg, const std::vector<SummaryRow>& rows, bool quiet);
 
-//! `memlif analyze FILE [--estimators ...] [--set information.key=value ...] [--replace]`.
+//! `memlif analyze FILE [--estimators ...] [--set information.key=value ...] [--group NAME]
+//! [--replace]`: recomputes the estimators from the stored counts (no re-simulation) into
+//! /analysis/NAME, starting from the information options the run used.
 int cmd_analyze(const std::string& path, const std::vector<std::string>& estimators,
-                const std::vector<std::string>& sets, bool replace);
+                const std::vector<std::string>& sets, const std::string& group, bool replace);
 
 } // namespace memlif

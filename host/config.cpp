@@ -3,11 +3,13 @@
 #include "config.hpp"
 
 #include "errors.hpp"
+#include "estimator_options.hpp"
 #include "io/io_error.hpp"
 
 #include "memlif/kernels/jitter.hpp"
 #include "memlif/kernels/lif.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -138,7 +140,14 @@ json default_card() {
         {"conductance_grid",
          json::array({json{{"kind", "list"}, {"values_uS", {2.6, 6.2, 13.6}}},
                       json{{"kind", "log"}, {"start_uS", 1.0}, {"stop_uS", 20.0}, {"n", 16}}})},
-        {"information", {{"estimators", {"plugin"}}}},
+        {"information",
+         {{"estimators", {"plugin", "mm", "pt", "jackknife"}},
+          {"pt_rtot", "full"},
+          {"qe", {{"partition", "shuffled"}, {"target", "entropies"}, {"inner", "plugin"}, {"replicates", 10},
+                  {"small_sample", "refuse"}}},
+          {"sh", {{"inner", "plugin"}, {"replicates", 20}}},
+          {"null", {{"estimator", "plugin"}, {"replicates", 100}}},
+          {"bootstrap", {{"estimator", "pt"}, {"replicates", 200}, {"confidence", 0.95}}}}},
         {"ground_truth", {{"enabled", false}, {"conditions", json::array({0, 1, 2})}, {"repeats", 2000}}},
         {"output", {{"path", "memlif_out.h5"}, {"store_trials", false}}},
     };
@@ -273,6 +282,13 @@ RunConfig resolve_config(const json& user) {
         c.estimators.push_back(est[i].get<std::string>());
     }
     c.information = at(card, "information");
+    {
+        const EstimatorOptions eo = estimator_options_from_card(c.information, c.seed); // errors name their key
+        const bool qe = std::find(eo.estimators.begin(), eo.estimators.end(), "qe") != eo.estimators.end();
+        if (qe && c.repeats < 4 && eo.small_sample == SmallSamplePolicy::refuse)
+            fail("information.qe.small_sample", "QE needs simulation.repeats >= 4 (got " + std::to_string(c.repeats) +
+                                                    "); set it to \"fallback\" to report plug-in with a flag");
+    }
 
     if (boolean(card, "ground_truth.enabled")) {
         c.ground_truth_repeats = static_cast<std::uint32_t>(integer(card, "ground_truth.repeats", 1, 0xFFFFFFFFull));

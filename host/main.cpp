@@ -97,10 +97,12 @@ int main(int argc, char** argv) {
     std::string analyze_path;
     std::vector<std::string> estimators;
     bool replace = false;
+    std::string group = "analyze";
     auto* analyze = app.add_subcommand("analyze", "Recompute estimators from stored counts (no re-simulation)");
     analyze->add_option("file", analyze_path, "memlif-run HDF5 file")->required();
     analyze->add_option("--estimators", estimators, "Estimators, e.g. plugin mm pt qe sh null jackknife bootstrap nsb");
     analyze->add_option("--set", sets, "Override an information.* option: key.path=value");
+    analyze->add_option("--group", group, "Name of the new group /analysis/NAME (default: analyze)");
     analyze->add_flag("--replace", replace, "Replace an existing /analysis group of the same name");
 
     try {
@@ -117,7 +119,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*info) return cmd_info(info_path);
-        if (*analyze) return memlif::cmd_analyze(analyze_path, estimators, sets, replace);
+        if (*analyze) return memlif::cmd_analyze(analyze_path, estimators, sets, group, replace);
     } catch (const memlif::ConfigError& e) {
         std::fprintf(stderr, "memlif: error: %s\n", e.what());
         return 2;

@@ -218,3 +218,85 @@ TEST_F(Cli, KilledRunLeavesAReadableFile) {
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(Cli, RunComputesTheCardEstimatorsAndShowsTheCorrectedMi) {
+    const std::string card = std::string(MEMLIF_SOURCE_DIR) + "/tools/cards/small.json";
+    const Result r = sh("run " + card + " --backend cpu -o " + file("e.h5"));
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find("MI_pt"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("95% CI"), std::string::npos) << r.out;
+    const memlif::io::RunReader f(file("e.h5"));
+    ASSERT_TRUE(f.has("/analysis/run/pt_mi_bit"));
+    const auto pt = f.read_f64("/analysis/run/pt_mi_bit");
+    const auto se = f.read_f64("/analysis/run/jackknife_mi_se_bit");
+    ASSERT_EQ(pt.size(), 2u);
+    for (std::uint32_t c = 0; c < 2; ++c) {
+        // with 2 repeats PT corrects the upward plug-in bias, and the jackknife SE is finite
+        EXPECT_LT(pt[c], f.plugin(c).mi);
+        EXPECT_GT(se[c], 0.0);
+    }
+    // `info` reproduces the corrected column from the file
+    EXPECT_NE(sh("info " + file("e.h5")).out.find("MI_pt"), std::string::npos);
+}
+
+TEST_F(Cli, AnalyzeAddsAGroupWithoutTouchingTheRun) {
+    const std::string card = std::string(MEMLIF_SOURCE_DIR) + "/tools/cards/small.json";
+    ASSERT_EQ(sh("run " + card + " -q --set 'information.estimators=[\"plugin\"]' -o " + file("a.h5")).code, 0);
+    std::vector<std::uint64_t> before;
+    {
+        const memlif::io::RunReader f(file("a.h5"));
+        EXPECT_FALSE(f.has("/analysis"));
+        before = f.counts(1).counts;
+    }
+    Result r = sh("analyze " + file("a.h5") + " --estimators plugin mm pt null --set information.null.replicates=20");
+    ASSERT_EQ(r.code, 0) << r.out;
+    {
+        const memlif::io::RunReader f(file("a.h5"));
+        EXPECT_EQ(f.counts(1).counts, before);
+        ASSERT_TRUE(f.has("/analysis/analyze/null_p_value"));
+        const auto p = f.read_f64("/analysis/analyze/null_p_value");
+        const auto mm = f.read_f64("/analysis/analyze/mm_mi_bit");
+        const auto plug = f.read_f64("/analysis/analyze/plugin_mi_bit");
+        EXPECT_NEAR(plug[1], f.plugin(1).mi, 1e-12);
+        EXPECT_LT(mm[1], plug[1]);
+        EXPECT_NEAR(p[1], 1.0 / 21.0, 1e-12); // 13.6 uS carries information: no null replicate reaches it
+    }
+    r = sh("analyze " + file("a.h5") + " --estimators plugin");
+    EXPECT_EQ(r.code, 2) << r.out; // the group exists
+    EXPECT_EQ(sh("analyze " + file("a.h5") + " --estimators plugin --replace").code, 0);
+    EXPECT_EQ(sh("analyze " + file("a.h5") + " --estimators plugin --group other").code, 0);
+    r = sh("analyze " + file("a.h5") + " --estimators magic --group m");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.out.find("magic"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, GroundTruthReportsEachEstimatorsBias) {
+    const std::string card = std::string(MEMLIF_SOURCE_DIR) + "/tools/cards/small.json";
+    const Result r = sh("run " + card + " --backend cpu -o " + file("g.h5") +
+                        " --set ground_truth.enabled=true --set 'ground_truth.conditions=[1]'"
+                        " --set ground_truth.repeats=12");
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find("ground truth"), std::string::npos) << r.out;
+    const memlif::io::RunReader f(file("g.h5"));
+    ASSERT_TRUE(f.has("/analysis/ground_truth/plugin_bias_bit"));
+    const auto ref = f.read_f64("/analysis/ground_truth/reference_mi_bit");
+    const auto bias = f.read_f64("/analysis/ground_truth/plugin_bias_bit");
+    const auto pt_bias = f.read_f64("/analysis/ground_truth/pt_bias_bit");
+    ASSERT_EQ(ref.size(), 1u);
+    EXPECT_NEAR(bias[0], f.plugin(1).mi - ref[0], 1e-12);
+    EXPECT_GT(bias[0], 0.5);            // plug-in at 2 repeats overestimates strongly
+    EXPECT_LT(pt_bias[0], bias[0]);     // PT removes part of that bias
+    EXPECT_EQ(f.read_u32("/analysis/ground_truth/condition")[0], 1u);
+}
+
+TEST_F(Cli, QeWithTooFewRepeatsIsRefusedUpFront) {
+    const Result r = sh("run --set simulation.repeats=2 --set 'information.estimators=[\"qe\"]' " +
+                        std::string(k_fast_grid) + " -o " + file("q.h5"));
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.out.find("information.qe.small_sample"), std::string::npos) << r.out;
+    EXPECT_FALSE(exists(file("q.h5")));
+}
+
+} // namespace
