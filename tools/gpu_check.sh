@@ -53,7 +53,10 @@ step() {
     g++ --version 2>&1 | head -1 || true
 } > "$out/environment.txt"
 note "environment: environment.txt"
-nvidia-smi -L > /dev/null 2>&1 || { note "FAIL  nvidia-smi -L found no GPU"; failed+=("nvidia-smi"); }
+if ! nvidia-smi -L > /dev/null 2>&1; then
+    note "FAIL  nvidia-smi -L found no GPU"
+    failed+=("nvidia-smi")
+fi
 
 configure_build() { # DIR EXTRA_CMAKE_ARGS...
     local dir="$1"
@@ -89,10 +92,19 @@ grep -h "\[ parity \]" "$out/ctest-default.log" "$out/ctest-nofmad.log" \
 
 run_bench() { # DIR JSON [FILTER]
     local filter="${3:-.}"
-    [ -x "$1/bench/memlif_bench" ] || { echo "memlif_bench not built (Google Benchmark missing?)"; return 1; }
+    if [ ! -x "$1/bench/memlif_bench" ]; then
+        echo "memlif_bench not built (Google Benchmark missing?)"
+        return 1
+    fi
     "$1/bench/memlif_bench" --benchmark_filter="$filter" --benchmark_repetitions=3 \
         --benchmark_report_aggregates_only=true \
-        --benchmark_out="$2" --benchmark_out_format=json
+        --benchmark_out="$2" --benchmark_out_format=json || return 1
+    # Google Benchmark exits 0 when a benchmark skips with an error ("no CUDA device"); on the GPU
+    # machine that is a failure.
+    if grep -q '"error_occurred": true' "$2"; then
+        echo "a benchmark reported an error (see $2)"
+        return 1
+    fi
 }
 step "benchmarks (default build)" "$out/bench-default.log" \
     run_bench "$b_default" "$out/bench-default.json"
