@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace memlif {
 namespace {
@@ -138,6 +140,105 @@ TEST(Trial, WindowShorterThanTheStimulusDropsLateSpikes) {
     p.n_output_bins = 10;
     EXPECT_EQ(run_trial(p, drive(p, 4.0), bit(0, 3), 1).word, 0u);
     EXPECT_EQ(run_trial(p, drive(p, 4.0), bit(0, 1), 1).word, 1ull << 5);
+}
+
+} // namespace
+} // namespace memlif
+
+namespace memlif {
+namespace {
+
+//! Independent per-step reference: every step re-evaluates the four pulse windows and the
+//! back-spike state from scratch (the straightforward reading of model.md §2.2, §4, §6).
+TrialResult reference_trial(const SimParams& p, const SynapseDrive& d, std::uint32_t code, std::uint64_t id) {
+    std::uint32_t on[4][4], off[4][4];
+    for (int b = 0; b < 4; ++b) {
+        const Philox4x32 r = trial_draw(p.seed, id, static_cast<std::uint32_t>(b), RngStream::jitter);
+        const std::uint32_t rr[4] = {r.x, r.y, r.z, r.w};
+        for (int i = 0; i < 4; ++i) {
+            const bool set = (code >> (4 * i + b)) & 1u;
+            on[i][b] = set ? b * p.steps_per_input_bin + jitter_onset_steps(p.jitter, rr[i]) : 0;
+            off[i][b] = set ? on[i][b] + p.spike_steps : 0;
+        }
+    }
+    const float a[4] = {d.a0, d.a1, d.a2, d.a3};
+    // back-spike windows, from the same interval draws
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> blocks;
+    if (p.backspike.enabled) {
+        std::uint64_t t = 0;
+        for (std::uint32_t j = 0; t < p.n_steps; ++j) {
+            t += backspike_interval_steps(p.backspike, p.seed, id, j);
+            if (t < p.n_steps) blocks.emplace_back(static_cast<std::uint32_t>(t), static_cast<std::uint32_t>(t) + p.backspike.width_steps);
+        }
+    }
+    TrialResult res;
+    float u = 0;
+    bool armed = true;
+    std::uint32_t reset_at = 0;
+    for (std::uint32_t k = 0; k < p.n_steps; ++k) {
+        float drive = 0;
+        for (int i = 0; i < 4; ++i) {
+            float ai = 0.0f;
+            for (int b = 0; b < 4; ++b)
+                if (k >= on[i][b] && k < off[i][b]) ai = a[i];
+            drive += ai;
+        }
+        for (const auto& bl : blocks)
+            if (k >= bl.first && k < bl.second) drive = 0;
+        u = u * p.decay + drive;
+        if (armed && u >= 1.0f) {
+            armed = false;
+            reset_at = k + 1 + p.delay_steps;
+            const std::uint32_t bin = (k + 1) / p.steps_per_output_bin;
+            if (bin < p.n_output_bins) {
+                res.word |= 1ull << bin;
+                ++res.n_spikes;
+            }
+        }
+        if (!armed && k + 1 == reset_at) {
+            u = 0;
+            armed = true;
+        }
+    }
+    return res;
+}
+
+void expect_matches_reference(const SimParams& p, double w, int n) {
+    const SynapseDrive d{static_cast<float>(step_increment(w, p.decay)), static_cast<float>(step_increment(0.8 * w, p.decay)),
+                         static_cast<float>(step_increment(1.3 * w, p.decay)), static_cast<float>(step_increment(w, p.decay))};
+    int fired = 0;
+    for (int t = 0; t < n; ++t) {
+        const std::uint32_t code = (static_cast<std::uint32_t>(t) * 2654435761u) >> 16;
+        const std::uint64_t id = make_trial_id(2, code, static_cast<std::uint32_t>(t));
+        const TrialResult a = run_trial(p, d, code, id), e = reference_trial(p, d, code, id);
+        ASSERT_EQ(a.word, e.word) << "trial " << t;
+        ASSERT_EQ(a.n_spikes, e.n_spikes) << "trial " << t;
+        fired += a.word != 0;
+    }
+    EXPECT_GT(fired, n / 4); // the comparison exercised firing trials
+}
+
+TEST(Trial, SegmentedLoopEqualsPerStepReferenceUniformJitter) {
+    SimParams p = default_params();
+    p.jitter.law = JitterLaw::uniform;
+    p.jitter.max_steps = 4000;
+    expect_matches_reference(p, 1.8, 300);
+}
+
+TEST(Trial, SegmentedLoopEqualsPerStepReferencePoissonJitterShortDelay) {
+    SimParams p = default_params();
+    ASSERT_TRUE(make_poisson_jitter_table(p.jitter, 20.0, 40, 100.0, false));
+    p.delay_steps = 100; // several spikes per input pulse
+    expect_matches_reference(p, 3.0, 300);
+}
+
+TEST(Trial, SegmentedLoopEqualsPerStepReferenceWithBackspikes) {
+    SimParams p = default_params();
+    ASSERT_TRUE(make_poisson_jitter_table(p.jitter, 20.0, 40, 100.0, false));
+    p.backspike.enabled = 1;
+    p.backspike.width_steps = 300;          // 3 ms blocks
+    p.backspike.mean_interval_steps = 2000; // every 20 ms on average: many blocks per trial
+    expect_matches_reference(p, 2.0, 300);
 }
 
 } // namespace
