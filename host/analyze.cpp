@@ -29,7 +29,8 @@ struct EstimatorTable {
     std::vector<double> mi, h_r, h_rs, se, ci_lo, ci_hi, corrected, null_mean, p_value, r_tot;
     std::vector<std::uint8_t> flags;  // [n_g, 6]
     std::vector<double> sss, sps;     // [n_g, n_s] where defined
-    bool has_sss = false;
+    std::vector<double> sss_ci_lo, sss_ci_hi, sps_ci_lo, sps_ci_hi; // bootstrap, [n_g, n_s]
+    bool has_sss = false, has_ci = false;
 };
 
 std::vector<std::uint8_t> flag_row(const InformationFlags& f) {
@@ -77,8 +78,8 @@ std::vector<SummaryRow> analyze_into(const std::string& path, const EstimatorOpt
                         &t.r_tot})
             v->assign(n_g, k_nan);
         t.flags.assign(n_g * 6, 0);
-        t.sss.assign(n_g * n_s, k_nan);
-        t.sps.assign(n_g * n_s, k_nan);
+        for (auto* v : {&t.sss, &t.sps, &t.sss_ci_lo, &t.sss_ci_hi, &t.sps_ci_lo, &t.sps_ci_hi})
+            v->assign(n_g * n_s, k_nan);
         tables.push_back(std::move(t));
     }
     std::size_t row = 0;
@@ -109,6 +110,13 @@ std::vector<SummaryRow> analyze_into(const std::string& path, const EstimatorOpt
                 t.has_sss = true;
                 std::copy(e->sss.begin(), e->sss.end(), t.sss.begin() + c * n_s);
                 if (e->sps.size() == n_s) std::copy(e->sps.begin(), e->sps.end(), t.sps.begin() + c * n_s);
+            }
+            if (e->sss_ci_lo.size() == n_s) {
+                t.has_ci = true;
+                std::copy(e->sss_ci_lo.begin(), e->sss_ci_lo.end(), t.sss_ci_lo.begin() + c * n_s);
+                std::copy(e->sss_ci_hi.begin(), e->sss_ci_hi.end(), t.sss_ci_hi.begin() + c * n_s);
+                std::copy(e->sps_ci_lo.begin(), e->sps_ci_lo.end(), t.sps_ci_lo.begin() + c * n_s);
+                std::copy(e->sps_ci_hi.begin(), e->sps_ci_hi.end(), t.sps_ci_hi.begin() + c * n_s);
             }
         }
         fill_corrected(rows[row++], r, opts);
@@ -146,6 +154,15 @@ std::vector<SummaryRow> analyze_into(const std::string& path, const EstimatorOpt
             w.write_f64(p + "sps_bit_per_spike", t.sps, gs_shape, "bit/spike");
             w.set_axes(p + "sss_bit", {"condition", "stimulus"});
             w.set_axes(p + "sps_bit_per_spike", {"condition", "stimulus"});
+        }
+        if (t.has_ci) {
+            const std::pair<const char*, const std::vector<double>*> ci[] = {
+                {"sss_ci_low_bit", &t.sss_ci_lo}, {"sss_ci_high_bit", &t.sss_ci_hi},
+                {"sps_ci_low_bit_per_spike", &t.sps_ci_lo}, {"sps_ci_high_bit_per_spike", &t.sps_ci_hi}};
+            for (const auto& [name, data] : ci) {
+                w.write_f64(p + name, *data, gs_shape, std::string(name).find("sps") == 0 ? "bit/spike" : "bit");
+                w.set_axes(p + name, {"condition", "stimulus"});
+            }
         }
     }
     w.close();
