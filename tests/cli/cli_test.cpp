@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <csignal>
@@ -297,6 +298,54 @@ TEST_F(Cli, QeWithTooFewRepeatsIsRefusedUpFront) {
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.out.find("information.qe.small_sample"), std::string::npos) << r.out;
     EXPECT_FALSE(exists(file("q.h5")));
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(Cli, StoredTrialsMatchTheCounts) {
+    const std::string card = std::string(MEMLIF_SOURCE_DIR) + "/tools/cards/small.json";
+    ASSERT_EQ(sh("run " + card + " -q --set output.store_trials=true -o " + file("t.h5")).code, 0);
+    const memlif::io::RunReader f(file("t.h5"));
+    ASSERT_TRUE(f.has_trials());
+    const auto t = f.trials();
+    ASSERT_EQ(t.word.size(), 2u * 3876 * 2);
+    // rebuild n(r|s) of condition 1 from the stored words and compare with the stored counts
+    std::vector<std::vector<std::uint64_t>> per(3876);
+    for (std::size_t i = 0; i < t.word.size(); ++i)
+        if (t.condition[i] == 1) per[t.stimulus[i]].push_back(t.word[i]);
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> rebuilt, stored;
+    for (std::uint32_t s = 0; s < 3876; ++s) {
+        std::sort(per[s].begin(), per[s].end());
+        for (auto w : per[s]) rebuilt.emplace_back(s, w);
+    }
+    const auto c = f.counts(1);
+    for (std::uint32_t s = 0; s < 3876; ++s)
+        for (auto k = c.offsets[s]; k < c.offsets[s + 1]; ++k)
+            for (std::uint64_t n = 0; n < c.counts[k]; ++n) stored.emplace_back(s, c.words[k]);
+    EXPECT_EQ(rebuilt, stored);
+    // off by default
+    ASSERT_EQ(sh("run " + card + " -q -o " + file("n.h5")).code, 0);
+    EXPECT_FALSE(memlif::io::RunReader(file("n.h5")).has_trials());
+}
+
+TEST_F(Cli, ProgressLineOnlyOnATerminal) {
+    const std::string card =
+        write("p.json", R"({"simulation": {"repeats": 1}, "conductance_grid": [{"kind": "list", "values_uS": [3]}]})");
+    const std::string cmd = std::string(MEMLIF_EXE) + " run " + card + " -o " + file("p.h5");
+    // under script(1) stderr is a pseudo-terminal: the progress line with rate and ETA appears
+    FILE* p = popen(("script -qec \"" + cmd + "\" /dev/null 2>&1").c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string out;
+    char buf[4096];
+    std::size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int status = pclose(p);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) GTEST_SKIP() << "script(1) not available";
+    EXPECT_NE(out.find("trials/s  ETA"), std::string::npos) << out;
+    // through a pipe (not a terminal) there is none
+    EXPECT_EQ(sh("run " + card + " -o " + file("q.h5")).out.find("ETA"), std::string::npos);
 }
 
 } // namespace
