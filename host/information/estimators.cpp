@@ -264,6 +264,22 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             e.h_rs = r.h_rs_jk;
             e.mi_se = r.mi_se;
             e.mi_corrected = r.mi_jk;
+            e.sss = pl.sss;
+            e.sps = pl.sps;
+            e.rank = pl.rank;
+            const SssJackknifeResult sj = compute_jackknife_sss(counts, p_s);
+            e.sss_se = sj.sss_se;
+            e.sss_corrected = sj.sss_jk;
+            e.sps_se.assign(sj.sss_se.size(), nan_value);
+            e.sps_corrected.assign(sj.sss_jk.size(), nan_value);
+            for (std::size_t s = 0; s < sj.sss_se.size(); ++s) {
+                if (n_spk[s] == 0)
+                    continue;
+                // SpS = I_1/n_spk with n_spk fixed: its jackknife is the SSS one scaled.
+                const double k = static_cast<double>(n_spk[s]);
+                e.sps_se[s] = sj.sss_se[s] / k;
+                e.sps_corrected[s] = sj.sss_jk[s] / k;
+            }
             detail::set_mi_flags(e.flags, e.mi, pl.n_stimuli_used, pl.h_s);
             break;
         }

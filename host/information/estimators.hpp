@@ -65,8 +65,9 @@ struct EstimatorResult {
     EstimatorKind kind = EstimatorKind::plugin;
     std::string name;                 //!< canonical name, e.g. "pt"
     double mi = 0, h_r = 0, h_rs = 0; //!< bits. jackknife: bias-corrected; null: observed
-    std::vector<double> sss;          //!< per-stimulus I_1 (plugin, mm, pt, bootstrap's point)
-    std::vector<double> sps;          //!< per-stimulus SpS, NaN where n_spk = 0
+    std::vector<double> sss; //!< per-stimulus I_1 (plugin, mm, pt, bootstrap's point; jackknife:
+                             //!< the plug-in I_1, its corrected value is sss_corrected)
+    std::vector<double> sps; //!< per-stimulus SpS, NaN where n_spk = 0
     std::vector<std::uint32_t> rank;  //!< SpS rank (1 = best, 0 = NaN)
     InformationFlags flags;
     double mi_se;    //!< jackknife SE, bootstrap SD, NSB posterior SD, null SD
@@ -77,6 +78,9 @@ struct EstimatorResult {
     double p_value;      //!< null: (1 + #{I_null >= I}) / (1 + M)
     std::vector<double> null_quantile_levels, null_quantiles;
     std::vector<double> sss_ci_lo, sss_ci_hi, sps_ci_lo, sps_ci_hi; //!< bootstrap
+    //! jackknife: delete-one SE and bias-corrected value of every plug-in SSS I_1(s) and SpS(s)
+    //! (compute_jackknife_sss); NaN where N_s < 2, SpS also where n_spk = 0.
+    std::vector<double> sss_se, sps_se, sss_corrected, sps_corrected;
     double r_bins;                                                  //!< mm: m^; pt: R~ of H(R)
     std::vector<double> r_bins_s;                                   //!< mm: m^_s; pt: R~_s
     double r_tot;                 //!< pt / nsb: response-space size used

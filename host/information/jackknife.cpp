@@ -8,11 +8,193 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 namespace memlif {
 namespace {
 
 double xlog2x(double x) { return x > 0.0 ? x * std::log2(x) : 0.0; }
+
+constexpr double inv_ln2 = 1.4426950408889634; // 1 / ln 2
+
+//! a log2(a/b), with 0 log 0 = 0.
+double xlog2_ratio(double a, double b) { return a > 0.0 ? a * std::log2(a / b) : 0.0; }
+
+//! log2(1 + x), accurate for small x.
+double log2_1p(double x) { return std::log1p(x) * inv_ln2; }
+
+//! Distinct-word index of every CSR entry (position in the ascending Marginal::words).
+std::vector<std::uint32_t> word_index_of_entries(const ConditionCounts& counts,
+                                                 const detail::Marginal& marg) {
+    std::vector<std::uint32_t> idx(counts.words.size());
+    for (std::size_t k = 0; k < counts.words.size(); ++k)
+        idx[k] = static_cast<std::uint32_t>(
+            std::lower_bound(marg.words.begin(), marg.words.end(), counts.words[k]) -
+            marg.words.begin());
+    return idx;
+}
+
+//! Empirical p(s): per stimulus, the deletions that shift I_1(s) by more than the common
+//! log2((N-1)/N) are its own m_s cells and the other-stimulus trials of its m_s words.
+void sss_jackknife_empirical(const ConditionCounts& counts, const detail::Marginal& marg,
+                             const std::vector<std::uint32_t>& word_of,
+                             const std::vector<std::uint64_t>& n_s, SssJackknifeResult& r) {
+    const double n = static_cast<double>(r.n_trials);
+    const double shift_n = log2_1p(-1.0 / n); // log2((N-1)/N), common to every deletion
+    std::vector<std::pair<double, double>> terms; // (number of deletions, extra shift)
+    for (std::size_t s = 0; s < counts.n_stimuli(); ++s) {
+        if (n_s[s] < 2)
+            continue;
+        const double ns = static_cast<double>(n_s[s]);
+        const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
+        double d_s = 0.0; // D_s = sum_r n(r|s) log2[n(r|s)/n(r)]
+        for (std::uint64_t k = b; k < e; ++k)
+            d_s += xlog2_ratio(static_cast<double>(counts.counts[k]),
+                               static_cast<double>(marg.n_r[word_of[k]]));
+        terms.clear();
+        double w_moved = 0.0;
+        for (std::uint64_t k = b; k < e; ++k) {
+            const double n_rs = static_cast<double>(counts.counts[k]);
+            const double n_r = static_cast<double>(marg.n_r[word_of[k]]);
+            // Own trial at r: N_s -> N_s - 1 and only term r of D_s changes.
+            const double d_new =
+                d_s - xlog2_ratio(n_rs, n_r) + xlog2_ratio(n_rs - 1.0, n_r - 1.0);
+            terms.push_back({n_rs, log2_1p(1.0 / (ns - 1.0)) + d_new / (ns - 1.0) - d_s / ns});
+            w_moved += n_rs;
+            // Another stimulus's trial at r: n(r) -> n(r) - 1.
+            const double w = n_r - n_rs;
+            if (w > 0.0) {
+                terms.push_back({w, -(n_rs / ns) * log2_1p(-1.0 / n_r)});
+                w_moved += w;
+            }
+        }
+        const double w_zero = n - w_moved; // deletions with only the common shift
+        double mean = 0.0;
+        for (const auto& [w, d] : terms)
+            mean += w * d;
+        mean /= n;
+        double ss = w_zero * mean * mean;
+        for (const auto& [w, d] : terms)
+            ss += w * (d - mean) * (d - mean);
+        r.sss_jk[s] = r.sss[s] - (n - 1.0) * (shift_n + mean);
+        r.sss_se[s] = std::sqrt((n - 1.0) / n * ss);
+        r.n_terms += terms.size();
+    }
+}
+
+//! Fixed p(s): see compute_jackknife_sss. With c = p(s')/(N_s'(N_s'-1)), deleting a trial of s'
+//! at r' adds c n(r|s') to p(r) for r != r' and c (n(r'|s') - N_s') at r', so
+//! g(r, s') = log2(1 + c n(r|s')/p(r)) and e(r', s') = log2(1 - c N_s'/(p(r') + c n(r'|s'))).
+void sss_jackknife_fixed(const ConditionCounts& counts, const std::vector<double>& p_s,
+                         const detail::Marginal& marg, const std::vector<std::uint32_t>& word_of,
+                         const std::vector<std::uint64_t>& n_s, SssJackknifeResult& r) {
+    const std::size_t ns = counts.n_stimuli();
+    const std::size_t cells = counts.words.size();
+    const double n = static_cast<double>(r.n_trials);
+    // Entries grouped by word (counting sort), ascending stimulus within a word.
+    std::vector<std::uint64_t> word_off(marg.words.size() + 1, 0);
+    for (std::uint32_t w : word_of)
+        ++word_off[w + 1];
+    for (std::size_t w = 0; w < marg.words.size(); ++w)
+        word_off[w + 1] += word_off[w];
+    std::vector<std::uint64_t> by_word(cells), fill(word_off.begin(), word_off.end() - 1);
+    std::vector<std::uint32_t> stim_of(cells);
+    for (std::size_t s = 0; s < ns; ++s)
+        for (std::uint64_t k = counts.offsets[s]; k < counts.offsets[s + 1]; ++k) {
+            stim_of[k] = static_cast<std::uint32_t>(s);
+            by_word[fill[word_of[k]]++] = k;
+        }
+    std::vector<double> c_of(ns, 0.0);
+    // Single-trial stimuli vanish when deleted: p(r) -> (p(r) - p(s')[r = r'])/(1 - p(s')),
+    // a common shift log2(1 - p(s')) for every other stimulus.
+    double single_sum = 0.0, single_sq = 0.0;
+    for (std::size_t s = 0; s < ns; ++s) {
+        const double m = static_cast<double>(n_s[s]);
+        if (n_s[s] >= 2)
+            c_of[s] = p_s[s] / (m * (m - 1.0));
+        if (n_s[s] == 1) {
+            const double c1 = log2_1p(-p_s[s]);
+            single_sum += c1;
+            single_sq += c1 * c1;
+        }
+    }
+    std::vector<double> g_acc(ns, 0.0), e1_acc(ns, 0.0), e2_acc(ns, 0.0);
+    std::vector<char> marked(ns, 0);
+    std::vector<std::uint32_t> touched;
+    for (std::size_t s = 0; s < ns; ++s) {
+        if (n_s[s] < 2)
+            continue;
+        const double m = static_cast<double>(n_s[s]);
+        const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
+        double sum_d = single_sum, sum_d2 = single_sq;
+        // Own deletions: recompute I_1(s) over its m_s words.
+        for (std::uint64_t kd = b; kd < e; ++kd) {
+            double v = 0.0;
+            for (std::uint64_t k = b; k < e; ++k) {
+                const double n_rs = static_cast<double>(counts.counts[k]);
+                const bool deleted_here = k == kd;
+                const double n_new = deleted_here ? n_rs - 1.0 : n_rs;
+                if (n_new == 0.0)
+                    continue;
+                const double p_new =
+                    marg.p_r_of_entry[k] + c_of[s] * (deleted_here ? n_rs - m : n_rs);
+                const double q = n_new / (m - 1.0);
+                v += q * std::log2(q / p_new);
+            }
+            const double d = v - r.sss[s];
+            const double w = static_cast<double>(counts.counts[kd]);
+            sum_d += w * d;
+            sum_d2 += w * d * d;
+            ++r.n_terms;
+        }
+        // Deletions of other stimuli that share a word with s.
+        for (std::uint64_t k = b; k < e; ++k) {
+            const double q = static_cast<double>(counts.counts[k]) / m;
+            const double p = marg.p_r_of_entry[k];
+            const std::uint32_t w = word_of[k];
+            for (std::uint64_t i = word_off[w]; i < word_off[w + 1]; ++i) {
+                const std::uint64_t k2 = by_word[i];
+                const std::uint32_t s2 = stim_of[k2];
+                if (s2 == s)
+                    continue;
+                const double n2 = static_cast<double>(counts.counts[k2]);
+                if (n_s[s2] == 1) {
+                    const double c1 = log2_1p(-p_s[s2]);
+                    const double e1 = -q * log2_1p(-p_s[s2] / p);
+                    sum_d += e1;
+                    sum_d2 += 2.0 * c1 * e1 + e1 * e1;
+                    ++r.n_terms;
+                    continue;
+                }
+                if (!marked[s2]) {
+                    marked[s2] = 1;
+                    touched.push_back(s2);
+                }
+                const double c = c_of[s2];
+                const double g = log2_1p(c * n2 / p);
+                const double ee = log2_1p(-c * static_cast<double>(n_s[s2]) / (p + c * n2));
+                g_acc[s2] += q * g;
+                e1_acc[s2] += n2 * q * ee;
+                e2_acc[s2] += n2 * q * q * ee * ee;
+            }
+        }
+        for (std::uint32_t s2 : touched) {
+            const double m2 = static_cast<double>(n_s[s2]);
+            const double g = g_acc[s2];
+            sum_d += -m2 * g - e1_acc[s2];
+            sum_d2 += m2 * g * g + 2.0 * g * e1_acc[s2] + e2_acc[s2];
+            g_acc[s2] = e1_acc[s2] = e2_acc[s2] = 0.0;
+            marked[s2] = 0;
+        }
+        r.n_terms += touched.size();
+        touched.clear();
+        const double mean = sum_d / n;
+        const double ss = std::max(0.0, sum_d2 - n * mean * mean);
+        r.sss_jk[s] = r.sss[s] - (n - 1.0) * mean;
+        r.sss_se[s] = std::sqrt((n - 1.0) / n * ss);
+    }
+}
 
 struct LeaveOneOut {
     double mi, h_r, h_rs;
@@ -146,6 +328,28 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
     acc.finish(r.mi, n, &LeaveOneOut::mi, r.mi_jk, r.mi_se);
     acc.finish(r.h_r, n, &LeaveOneOut::h_r, r.h_r_jk, r.h_r_se);
     acc.finish(r.h_rs, n, &LeaveOneOut::h_rs, r.h_rs_jk, r.h_rs_se);
+    return r;
+}
+
+SssJackknifeResult compute_jackknife_sss(const ConditionCounts& counts,
+                                         const std::vector<double>& p_s) {
+    detail::validate_inputs(counts, p_s, nullptr);
+    const std::size_t ns = counts.n_stimuli();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const PluginResult pl = compute_plugin(counts, p_s, std::vector<std::uint32_t>(ns, 1));
+    SssJackknifeResult r;
+    r.sss = pl.sss;
+    r.sss_jk.assign(ns, nan);
+    r.sss_se.assign(ns, nan);
+    r.n_trials = pl.n_trials;
+    if (pl.n_trials < 2)
+        return r;
+    const detail::Marginal marg = detail::compute_marginal(counts, p_s);
+    const std::vector<std::uint32_t> word_of = word_index_of_entries(counts, marg);
+    if (detail::is_empirical(counts, p_s))
+        sss_jackknife_empirical(counts, marg, word_of, pl.n_s, r);
+    else
+        sss_jackknife_fixed(counts, p_s, marg, word_of, pl.n_s, r);
     return r;
 }
 
