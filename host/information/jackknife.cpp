@@ -86,39 +86,60 @@ void sss_jackknife_empirical(const ConditionCounts& counts, const detail::Margin
 //! Fixed p(s): see compute_jackknife_sss. With c = p(s')/(N_s'(N_s'-1)), deleting a trial of s'
 //! at r' adds c n(r|s') to p(r) for r != r' and c (n(r'|s') - N_s') at r', so
 //! g(r, s') = log2(1 + c n(r|s')/p(r)) and e(r', s') = log2(1 - c N_s'/(p(r') + c n(r'|s'))).
+//! Both depend on the cell (r, s') only and are tabulated once; the pair sweep is multiply-adds.
 void sss_jackknife_fixed(const ConditionCounts& counts, const std::vector<double>& p_s,
                          const detail::Marginal& marg, const std::vector<std::uint32_t>& word_of,
                          const std::vector<std::uint64_t>& n_s, SssJackknifeResult& r) {
     const std::size_t ns = counts.n_stimuli();
     const std::size_t cells = counts.words.size();
     const double n = static_cast<double>(r.n_trials);
-    // Entries grouped by word (counting sort), ascending stimulus within a word.
-    std::vector<std::uint64_t> word_off(marg.words.size() + 1, 0);
-    for (std::uint32_t w : word_of)
-        ++word_off[w + 1];
-    for (std::size_t w = 0; w < marg.words.size(); ++w)
-        word_off[w + 1] += word_off[w];
-    std::vector<std::uint64_t> by_word(cells), fill(word_off.begin(), word_off.end() - 1);
-    std::vector<std::uint32_t> stim_of(cells);
-    for (std::size_t s = 0; s < ns; ++s)
-        for (std::uint64_t k = counts.offsets[s]; k < counts.offsets[s + 1]; ++k) {
-            stim_of[k] = static_cast<std::uint32_t>(s);
-            by_word[fill[word_of[k]]++] = k;
-        }
     std::vector<double> c_of(ns, 0.0);
     // Single-trial stimuli vanish when deleted: p(r) -> (p(r) - p(s')[r = r'])/(1 - p(s')),
-    // a common shift log2(1 - p(s')) for every other stimulus.
+    // a common shift c1(s') = log2(1 - p(s')) for every other stimulus.
+    std::vector<double> c1_of(ns, 0.0);
     double single_sum = 0.0, single_sq = 0.0;
     for (std::size_t s = 0; s < ns; ++s) {
         const double m = static_cast<double>(n_s[s]);
         if (n_s[s] >= 2)
             c_of[s] = p_s[s] / (m * (m - 1.0));
         if (n_s[s] == 1) {
-            const double c1 = log2_1p(-p_s[s]);
-            single_sum += c1;
-            single_sq += c1 * c1;
+            c1_of[s] = log2_1p(-p_s[s]);
+            single_sum += c1_of[s];
+            single_sq += c1_of[s] * c1_of[s];
         }
     }
+    // Cells grouped by word (counting sort; ascending stimulus within a word), each with the
+    // factors its deletions contribute to a stimulus that shares the word.
+    struct Cell {
+        std::uint32_t stim;
+        bool single; //!< N_s' = 1: g = -log2(1 - p(s')/p(r)), c1 = log2(1 - p(s'))
+        double g;    //!< g(r, s'), or the single-trial term
+        double ne;   //!< n(r|s') e(r, s')
+        double ne2;  //!< n(r|s') e(r, s')^2
+    };
+    std::vector<std::uint64_t> word_off(marg.words.size() + 1, 0);
+    for (std::uint32_t w : word_of)
+        ++word_off[w + 1];
+    for (std::size_t w = 0; w < marg.words.size(); ++w)
+        word_off[w + 1] += word_off[w];
+    std::vector<Cell> by_word(cells);
+    std::vector<std::uint64_t> fill(word_off.begin(), word_off.end() - 1);
+    for (std::size_t s = 0; s < ns; ++s)
+        for (std::uint64_t k = counts.offsets[s]; k < counts.offsets[s + 1]; ++k) {
+            Cell cell{static_cast<std::uint32_t>(s), n_s[s] == 1, 0.0, 0.0, 0.0};
+            const double p = marg.p_r_of_entry[k];
+            const double n2 = static_cast<double>(counts.counts[k]);
+            if (cell.single) {
+                cell.g = -log2_1p(-p_s[s] / p);
+            } else {
+                const double c = c_of[s];
+                const double e = log2_1p(-c * static_cast<double>(n_s[s]) / (p + c * n2));
+                cell.g = log2_1p(c * n2 / p);
+                cell.ne = n2 * e;
+                cell.ne2 = n2 * e * e;
+            }
+            by_word[fill[word_of[k]]++] = cell;
+        }
     std::vector<double> g_acc(ns, 0.0), e1_acc(ns, 0.0), e2_acc(ns, 0.0);
     std::vector<char> marked(ns, 0);
     std::vector<std::uint32_t> touched;
@@ -151,19 +172,16 @@ void sss_jackknife_fixed(const ConditionCounts& counts, const std::vector<double
         // Deletions of other stimuli that share a word with s.
         for (std::uint64_t k = b; k < e; ++k) {
             const double q = static_cast<double>(counts.counts[k]) / m;
-            const double p = marg.p_r_of_entry[k];
             const std::uint32_t w = word_of[k];
             for (std::uint64_t i = word_off[w]; i < word_off[w + 1]; ++i) {
-                const std::uint64_t k2 = by_word[i];
-                const std::uint32_t s2 = stim_of[k2];
+                const Cell& cell = by_word[i];
+                const std::uint32_t s2 = cell.stim;
                 if (s2 == s)
                     continue;
-                const double n2 = static_cast<double>(counts.counts[k2]);
-                if (n_s[s2] == 1) {
-                    const double c1 = log2_1p(-p_s[s2]);
-                    const double e1 = -q * log2_1p(-p_s[s2] / p);
+                if (cell.single) {
+                    const double e1 = q * cell.g;
                     sum_d += e1;
-                    sum_d2 += 2.0 * c1 * e1 + e1 * e1;
+                    sum_d2 += 2.0 * c1_of[s2] * e1 + e1 * e1;
                     ++r.n_terms;
                     continue;
                 }
@@ -171,12 +189,9 @@ void sss_jackknife_fixed(const ConditionCounts& counts, const std::vector<double
                     marked[s2] = 1;
                     touched.push_back(s2);
                 }
-                const double c = c_of[s2];
-                const double g = log2_1p(c * n2 / p);
-                const double ee = log2_1p(-c * static_cast<double>(n_s[s2]) / (p + c * n2));
-                g_acc[s2] += q * g;
-                e1_acc[s2] += n2 * q * ee;
-                e2_acc[s2] += n2 * q * q * ee * ee;
+                g_acc[s2] += q * cell.g;
+                e1_acc[s2] += q * cell.ne;
+                e2_acc[s2] += q * q * cell.ne2;
             }
         }
         for (std::uint32_t s2 : touched) {

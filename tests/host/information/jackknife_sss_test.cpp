@@ -241,3 +241,29 @@ TEST(JackknifeSss, SeedScaleIsLinearInCells) {
     for (std::size_t s = 0; s < c.n_stimuli(); ++s)
         ASSERT_TRUE(std::isfinite(jf.sss_se[s]));
 }
+
+TEST(JackknifeSss, FixedPsWorstCaseSharing) {
+    // Fixed p(s) is O(sum_r k_r^2): worst case, all 3876 stimuli emit the same 15 words.
+    std::vector<std::vector<std::uint64_t>> t(3876);
+    std::mt19937_64 gen(15);
+    std::uniform_int_distribution<std::uint64_t> word(0, 14);
+    for (auto& v : t)
+        for (int i = 0; i < 15; ++i)
+            v.push_back(word(gen));
+    const auto c = counts_from_trials(t, 20);
+    std::vector<double> w(c.n_stimuli());
+    double sum = 0;
+    for (std::size_t s = 0; s < w.size(); ++s)
+        sum += (w[s] = static_cast<double>(1 + s % 3));
+    for (double& x : w)
+        x /= sum;
+    const auto t0 = std::chrono::steady_clock::now();
+    const SssJackknifeResult jf = compute_jackknife_sss(c, w);
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("[ info ] worst-case sharing, fixed p: %.3f s, %llu terms\n", secs,
+                static_cast<unsigned long long>(jf.n_terms));
+    EXPECT_LT(secs, 4.0);
+    for (std::size_t s = 0; s < c.n_stimuli(); ++s)
+        ASSERT_TRUE(std::isfinite(jf.sss_se[s]));
+}
