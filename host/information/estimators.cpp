@@ -94,7 +94,9 @@ InnerEstimator parse_inner_estimator(const std::string& text) {
         return InnerEstimator::plugin;
     if (text == "pt")
         return InnerEstimator::pt;
-    bad_value("inner estimator", text, "plugin or pt");
+    if (text == "qe")
+        return InnerEstimator::qe;
+    bad_value("inner estimator", text, "plugin, pt or qe");
 }
 
 SmallSamplePolicy parse_small_sample_policy(const std::string& text) {
@@ -123,6 +125,8 @@ void validate_estimator_options(const EstimatorOptions& o) {
             throw std::invalid_argument("estimator '" + name + "' requested twice");
         seen.push_back(k);
     }
+    if (o.qe_inner == InnerEstimator::qe)
+        throw std::invalid_argument("qe inner estimator must be plugin or pt, got qe");
     if (o.qe_replicates == 0)
         throw std::invalid_argument("qe replicates must be >= 1, got 0");
     if (o.sh_replicates == 0)
@@ -219,6 +223,9 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             so.replicates = options.sh_replicates;
             so.seed = options.seed;
             so.bits_per_component = options.sh_bits_per_component;
+            so.qe_partition = options.qe_partition;
+            so.qe_replicates = options.qe_replicates;
+            so.small_sample = options.small_sample;
             const ShuffleResult r = compute_shuffle(counts, p_s, so);
             e.mi = r.mi;
             e.h_r = r.h_r;

@@ -28,7 +28,9 @@ const char* estimator_name(EstimatorKind kind);
 //! bad value.
 QePartition parse_qe_partition(const std::string& text);       //!< "block" | "shuffled"
 QeTarget parse_qe_target(const std::string& text);             //!< "entropies" | "information"
-InnerEstimator parse_inner_estimator(const std::string& text); //!< "plugin" | "pt"
+//! "plugin" | "pt" | "qe" ("qe" is valid for sh.inner only; validate_estimator_options refuses
+//! it for qe.inner).
+InnerEstimator parse_inner_estimator(const std::string& text);
 SmallSamplePolicy parse_small_sample_policy(const std::string& text); //!< "refuse" | "fallback"
 PointEstimator parse_point_estimator(const std::string& text);        //!< "plugin" | "mm" | "pt"
 
@@ -42,7 +44,8 @@ struct EstimatorOptions {
     InnerEstimator qe_inner = InnerEstimator::plugin;
     std::uint32_t qe_replicates = 10;                           //!< M for the shuffled partition
     SmallSamplePolicy small_sample = SmallSamplePolicy::refuse; //!< N_s < 4 for QE
-    // I_sh (§4.5)
+    // I_sh (§4.5). sh_inner = qe extrapolates every term with qe_partition, qe_replicates and
+    // small_sample above.
     InnerEstimator sh_inner = InnerEstimator::plugin;
     std::uint32_t sh_replicates = 20;
     std::uint32_t sh_bits_per_component = 1;
@@ -57,7 +60,8 @@ struct EstimatorOptions {
 };
 
 //! Throws std::invalid_argument naming the first bad field or value (unknown or duplicate
-//! estimator name, zero replicates, confidence outside (0, 1), quantile outside [0, 1]).
+//! estimator name, zero replicates, confidence outside (0, 1), quantile outside [0, 1],
+//! qe_inner = qe).
 void validate_estimator_options(const EstimatorOptions& options);
 
 //! Result of one estimator. Fields an estimator does not define stay NaN / empty.

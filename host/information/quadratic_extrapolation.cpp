@@ -73,6 +73,8 @@ std::vector<double> sub_p_s(const std::vector<std::uint64_t>& sizes, const std::
 QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
                                          const std::vector<double>& p_s, const QeOptions& options) {
     detail::validate_inputs(counts, p_s, nullptr);
+    if (options.inner == InnerEstimator::qe)
+        throw std::invalid_argument("QE cannot use itself as inner estimator (plugin or pt)");
     const std::size_t ns = counts.n_stimuli();
     const bool empirical = detail::is_empirical(counts, p_s);
     const double r_tot =

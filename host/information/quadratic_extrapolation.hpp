@@ -35,8 +35,13 @@ enum class QeTarget {
     information, //!< MINT: I itself with abscissas 1/totN_k
 };
 
-//! Estimator applied to each (sub)sample.
-enum class InnerEstimator { plugin, pt };
+//! Estimator applied to each (sub)sample (QE), or to each term of I_sh.
+enum class InnerEstimator {
+    plugin, //!< plug-in
+    pt,     //!< plug-in plus the Panzeri-Treves term
+    //! I_sh only: quadratic extrapolation of every term (compute_shuffle); QE itself refuses it.
+    qe,
+};
 
 //! What to do when some stimulus has 0 < N_s < 4 (no quarter exists).
 enum class SmallSamplePolicy {
@@ -73,7 +78,7 @@ std::array<double, 3> qe_weights(double n1, double n2, double n4);
 //! 1/n = 0 with weights from the actual subsample sizes. References: Strong, Koberle, de Ruyter
 //! van Steveninck & Bialek 1998, *PRL* 80:197; Treves & Panzeri 1995, *Neural Comput* 7:399.
 //! When p(s) is `empirical` (N_s/N) each subsample uses its own floor(N_s/k)/totN_k, as ibTB's
-//! pooled counts do; otherwise the given p(s).
+//! pooled counts do; otherwise the given p(s). Throws std::invalid_argument for inner == qe.
 QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
                                          const std::vector<double>& p_s,
                                          const QeOptions& options = {});
