@@ -211,11 +211,15 @@ void sss_jackknife_fixed(const ConditionCounts& counts, const std::vector<double
     }
 }
 
+//! Change theta_(-i) - theta of the three quantities for one deleted trial. Working with the
+//! changes (each O(1/N), computed from local differences) rather than the leave-one-out values
+//! keeps theta_JK = theta - (N-1) mean_i(delta_i) accurate at large N: an absolute rounding error
+//! in every leave-one-out value would be summed N times.
 struct LeaveOneOut {
     double mi, h_r, h_rs;
 };
 
-//! Accumulates weighted leave-one-out values, then forms the jackknife estimate and SE.
+//! Accumulates weighted leave-one-out changes, then forms the jackknife estimate and SE.
 struct Accumulator {
     std::vector<LeaveOneOut> values;
     std::vector<double> weights;
@@ -230,10 +234,29 @@ struct Accumulator {
             const double d = values[i].*field - mean;
             ss += weights[i] * d * d;
         }
-        jk = n * full - (n - 1.0) * mean;
+        jk = full - (n - 1.0) * mean;
         se = std::sqrt((n - 1.0) / n * ss);
     }
 };
+
+//! Change of the plug-in entropy log2 M - (1/M) sum_k f(c_k) (f(x) = x log2 x) when one count
+//! drops from c to c - 1 and M to M - 1, given the entropy h before:
+//!     log2((M-1)/M) - (log2 M - h)/(M-1) + (f(c) - f(c-1))/(M-1).
+double entropy_change_one_less(double h, double m, double c) {
+    return log2_1p(-1.0 / m) - (std::log2(m) - h) / (m - 1.0) +
+           (xlog2x(c) - xlog2x(c - 1.0)) / (m - 1.0);
+}
+
+//! plogp(p + d) - plogp(p), plogp(x) = -x log2 x, without cancellation:
+//!     -d log2(p + d) - p log2(1 + d/p).
+double plogp_change(double p, double d) {
+    if (d == 0.0)
+        return 0.0;
+    const double q = p + d;
+    if (q <= 0.0)
+        return -plogp_bits(p);
+    return -d * std::log2(q) - p * log2_1p(d / p);
+}
 
 } // namespace
 
@@ -262,44 +285,30 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
     acc.values.reserve(counts.words.size());
     acc.weights.reserve(counts.words.size());
     if (detail::is_empirical(counts, p_s)) {
-        // Pooled count n(r) of every entry, from the sorted marginal.
-        double sum_fr = 0.0, sum_fs = 0.0, sum_frs = 0.0;
-        for (std::uint64_t v : marg.n_r)
-            sum_fr += xlog2x(static_cast<double>(v));
-        for (std::size_t s = 0; s < ns; ++s)
-            sum_fs += xlog2x(static_cast<double>(pl.n_s[s]));
-        for (std::uint64_t v : counts.counts)
-            sum_frs += xlog2x(static_cast<double>(v));
-        const double n1 = n - 1.0;
+        // H(R) = log2 N - (1/N) sum_r f(n_r); H(R|S) = (1/N) [sum_s f(N_s) - sum_rs f(n_rs)].
+        const std::vector<std::uint32_t> word_of = word_index_of_entries(counts, marg);
         for (std::size_t s = 0; s < ns; ++s) {
             const double n_s = static_cast<double>(pl.n_s[s]);
             for (std::uint64_t k = counts.offsets[s]; k < counts.offsets[s + 1]; ++k) {
-                const std::size_t ri = static_cast<std::size_t>(
-                    std::lower_bound(marg.words.begin(), marg.words.end(), counts.words[k]) -
-                    marg.words.begin());
-                const double n_r = static_cast<double>(marg.n_r[ri]);
+                const double n_r = static_cast<double>(marg.n_r[word_of[k]]);
                 const double n_rs = static_cast<double>(counts.counts[k]);
-                const double a = sum_fr - xlog2x(n_r) + xlog2x(n_r - 1.0);
-                const double b = sum_fs - xlog2x(n_s) + xlog2x(n_s - 1.0);
-                const double c = sum_frs - xlog2x(n_rs) + xlog2x(n_rs - 1.0);
                 LeaveOneOut v;
-                v.h_r = (xlog2x(n1) - a) / n1;
-                v.h_rs = (b - c) / n1;
+                v.h_r = entropy_change_one_less(pl.h_r, n, n_r);
+                v.h_rs = (pl.h_rs + xlog2x(n_s - 1.0) - xlog2x(n_s) + xlog2x(n_rs) -
+                          xlog2x(n_rs - 1.0)) /
+                         (n - 1.0);
                 v.mi = v.h_r - v.h_rs;
                 acc.values.push_back(v);
                 acc.weights.push_back(n_rs);
             }
         }
     } else {
-        double g = 0.0; // sum_r p(r) log2 p(r) = -H(R)
-        for (double p : marg.p_r)
-            g -= plogp_bits(p);
-        std::vector<std::uint64_t> tmp;
         for (std::size_t s = 0; s < ns; ++s) {
             const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
             const double n_s = static_cast<double>(pl.n_s[s]);
             if (e == b)
                 continue;
+            const double c = pl.n_s[s] >= 2 ? p_s[s] / (n_s * (n_s - 1.0)) : 0.0;
             for (std::uint64_t k = b; k < e; ++k) {
                 LeaveOneOut v;
                 if (pl.n_s[s] == 1) {
@@ -315,24 +324,18 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
                     for (double& p : p2)
                         p = rest > 0 ? p / rest : 0.0;
                     const PluginResult q = compute_plugin(c2, p2, no_spk);
-                    v = {q.mi, q.h_r, q.h_rs};
+                    v = {q.mi - pl.mi, q.h_r - pl.h_r, q.h_rs - pl.h_rs};
                 } else {
-                    // Only p(r) of the words of s move; H(R|s) is recomputed from its counts.
-                    double g2 = g;
-                    tmp.assign(counts.counts.begin() + static_cast<std::ptrdiff_t>(b),
-                               counts.counts.begin() + static_cast<std::ptrdiff_t>(e));
-                    tmp[k - b] -= 1;
+                    // Only p(r) of the words of s move: by c n(r|s), and by c (n(r|s) - N_s) at
+                    // the deleted word; H(R|s) loses one count.
+                    v.h_r = 0.0;
                     for (std::uint64_t j = b; j < e; ++j) {
-                        const double p_old = marg.p_r_of_entry[j];
-                        const double p_new = p_old -
-                                             p_s[s] * static_cast<double>(counts.counts[j]) / n_s +
-                                             p_s[s] * static_cast<double>(tmp[j - b]) / (n_s - 1.0);
-                        g2 += plogp_bits(p_old) - plogp_bits(std::max(p_new, 0.0));
+                        const double n_js = static_cast<double>(counts.counts[j]);
+                        const double d = c * (j == k ? n_js - n_s : n_js);
+                        v.h_r += plogp_change(marg.p_r_of_entry[j], d);
                     }
-                    const double h_s_new =
-                        entropy_bits_from_counts(tmp.data(), tmp.size(), n_s - 1.0);
-                    v.h_r = -g2;
-                    v.h_rs = pl.h_rs - p_s[s] * pl.h_r_s[s] + p_s[s] * h_s_new;
+                    v.h_rs = p_s[s] * entropy_change_one_less(
+                                          pl.h_r_s[s], n_s, static_cast<double>(counts.counts[k]));
                     v.mi = v.h_r - v.h_rs;
                 }
                 acc.values.push_back(v);

@@ -26,7 +26,9 @@ struct JackknifeResult {
 //! Deleting a trial of s changes n(r|s), N_s and N; in `empirical` mode (p_s = N_s/N, detected)
 //! p(s) follows, otherwise p(s) stays fixed (renormalised if a stimulus loses its last trial).
 //! Empirical mode is O(cells) from N I = f(N) - sum_r f(n_r) - sum_s f(N_s) + sum_rs f(n_rs),
-//! f(x) = x log2 x; fixed p(s) is O(sum_s m_s^2).
+//! f(x) = x log2 x; fixed p(s) is O(sum_s m_s^2). Every leave-one-out change theta_(-i) - theta
+//! is formed from local differences (O(1/N) terms), and theta_JK = theta - (N-1) mean(change), so
+//! rounding does not grow with N.
 JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vector<double>& p_s);
 
 //! Per-stimulus delete-one jackknife of the plug-in SSS (see compute_jackknife_sss).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file tests/host/information/property_test.cpp
 //! Seeded Monte-Carlo properties (information.md §7.4): under independence the plug-in mean is the
-//! chi-square mean (S-1)(R-1)/(2N ln2) and PT, QE and I_sh (PT terms)
+//! chi-square mean (S-1)(R-1)/(2N ln2) and PT, QE and I_sh (PT or QE terms)
 //! average about 0. Tolerance 3 SE of the
 //! mean over datasets (plus the O(1/N^2) slack of the first-order formula for plug-in).
 #include "host/information/panzeri_treves.hpp"
@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 
 using namespace memlif;
@@ -21,7 +22,7 @@ TEST(Property, IndependenceMeans) {
     const int n_stim = 4, n_words = 4, n_s = 40, n_sets = 300;
     std::mt19937_64 gen(20240601);
     std::uniform_int_distribution<std::uint64_t> word(0, n_words - 1);
-    std::vector<double> plug, pt, qe, sh;
+    std::vector<double> plug, pt, qe, sh, sh_qe;
     for (int d = 0; d < n_sets; ++d) {
         std::vector<std::vector<std::uint64_t>> t(n_stim);
         for (auto& v : t)
@@ -41,6 +42,11 @@ TEST(Property, IndependenceMeans) {
         so.inner = InnerEstimator::pt;
         so.seed = static_cast<std::uint64_t>(d);
         sh.push_back(compute_shuffle(c, p, so).mi);
+        // I_sh with QE on every term (§4.5): also expected to average about 0.
+        so.inner = InnerEstimator::qe;
+        so.replicates = 5;
+        so.qe_replicates = 2;
+        sh_qe.push_back(compute_shuffle(c, p, so).mi);
     }
     auto mean_se = [](const std::vector<double>& v, double& m, double& se) {
         m = 0;
@@ -61,6 +67,9 @@ TEST(Property, IndependenceMeans) {
     mean_se(qe, m, se);
     EXPECT_NEAR(m, 0.0, 3 * se + 0.005);
     mean_se(sh, m, se);
+    EXPECT_NEAR(m, 0.0, 3 * se + 0.005);
+    mean_se(sh_qe, m, se);
+    std::printf("[ info ] independence: mean I_sh,QE = %.5f (SE %.5f)\n", m, se);
     EXPECT_NEAR(m, 0.0, 3 * se + 0.005);
 }
 
