@@ -30,7 +30,8 @@ struct EstimatorTable {
     std::vector<std::uint8_t> flags;  // [n_g, 6]
     std::vector<double> sss, sps;     // [n_g, n_s] where defined
     std::vector<double> sss_ci_lo, sss_ci_hi, sps_ci_lo, sps_ci_hi; // bootstrap, [n_g, n_s]
-    bool has_sss = false, has_ci = false;
+    std::vector<double> sss_se, sps_se, sss_corr, sps_corr;         // jackknife, [n_g, n_s]
+    bool has_sss = false, has_ci = false, has_se = false;
 };
 
 std::vector<std::uint8_t> flag_row(const InformationFlags& f) {
@@ -78,7 +79,8 @@ std::vector<SummaryRow> analyze_into(const std::string& path, const EstimatorOpt
                         &t.r_tot})
             v->assign(n_g, k_nan);
         t.flags.assign(n_g * 6, 0);
-        for (auto* v : {&t.sss, &t.sps, &t.sss_ci_lo, &t.sss_ci_hi, &t.sps_ci_lo, &t.sps_ci_hi})
+        for (auto* v : {&t.sss, &t.sps, &t.sss_ci_lo, &t.sss_ci_hi, &t.sps_ci_lo, &t.sps_ci_hi, &t.sss_se, &t.sps_se,
+                        &t.sss_corr, &t.sps_corr})
             v->assign(n_g * n_s, k_nan);
         tables.push_back(std::move(t));
     }
@@ -117,6 +119,13 @@ std::vector<SummaryRow> analyze_into(const std::string& path, const EstimatorOpt
                 std::copy(e->sss_ci_hi.begin(), e->sss_ci_hi.end(), t.sss_ci_hi.begin() + c * n_s);
                 std::copy(e->sps_ci_lo.begin(), e->sps_ci_lo.end(), t.sps_ci_lo.begin() + c * n_s);
                 std::copy(e->sps_ci_hi.begin(), e->sps_ci_hi.end(), t.sps_ci_hi.begin() + c * n_s);
+            }
+            if (e->sss_se.size() == n_s) {
+                t.has_se = true;
+                std::copy(e->sss_se.begin(), e->sss_se.end(), t.sss_se.begin() + c * n_s);
+                std::copy(e->sps_se.begin(), e->sps_se.end(), t.sps_se.begin() + c * n_s);
+                std::copy(e->sss_corrected.begin(), e->sss_corrected.end(), t.sss_corr.begin() + c * n_s);
+                std::copy(e->sps_corrected.begin(), e->sps_corrected.end(), t.sps_corr.begin() + c * n_s);
             }
         }
         fill_corrected(rows[row++], r, opts);
@@ -160,6 +169,15 @@ std::vector<SummaryRow> analyze_into(const std::string& path, const EstimatorOpt
                 {"sss_ci_low_bit", &t.sss_ci_lo}, {"sss_ci_high_bit", &t.sss_ci_hi},
                 {"sps_ci_low_bit_per_spike", &t.sps_ci_lo}, {"sps_ci_high_bit_per_spike", &t.sps_ci_hi}};
             for (const auto& [name, data] : ci) {
+                w.write_f64(p + name, *data, gs_shape, std::string(name).find("sps") == 0 ? "bit/spike" : "bit");
+                w.set_axes(p + name, {"condition", "stimulus"});
+            }
+        }
+        if (t.has_se) {
+            const std::pair<const char*, const std::vector<double>*> se[] = {
+                {"sss_se_bit", &t.sss_se}, {"sps_se_bit_per_spike", &t.sps_se},
+                {"sss_corrected_bit", &t.sss_corr}, {"sps_corrected_bit_per_spike", &t.sps_corr}};
+            for (const auto& [name, data] : se) {
                 w.write_f64(p + name, *data, gs_shape, std::string(name).find("sps") == 0 ? "bit/spike" : "bit");
                 w.set_axes(p + name, {"condition", "stimulus"});
             }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -238,6 +239,13 @@ TEST_F(Cli, RunComputesTheCardEstimatorsAndShowsTheCorrectedMi) {
         EXPECT_LT(pt[c], f.plugin(c).mi);
         EXPECT_GT(se[c], 0.0);
     }
+    // per-stimulus jackknife SE of SSS: finite for stimuli that ever fire at 13.6 uS
+    std::vector<std::size_t> shape;
+    const auto sss_se = f.read_f64("/analysis/run/jackknife_sss_se_bit", &shape);
+    ASSERT_EQ(shape, (std::vector<std::size_t>{2, 3876}));
+    std::size_t finite = 0;
+    for (std::size_t s = 3876; s < 2 * 3876; ++s) finite += std::isfinite(sss_se[s]) && sss_se[s] >= 0;
+    EXPECT_EQ(finite, 3876u);
     // `info` reproduces the corrected column from the file
     EXPECT_NE(sh("info " + file("e.h5")).out.find("MI_pt"), std::string::npos);
 }
