@@ -2,6 +2,7 @@
 //! \file cuda/cuda_stub.cpp
 //! CPU-only builds: no device, and a clear error if the CUDA backend is asked for.
 #include "cuda_backend.hpp"
+#include "estimators_cuda.hpp"
 
 namespace memlif {
 
@@ -25,6 +26,24 @@ ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>&, std::s
 
 PluginResult compute_plugin_cuda(const ConditionCounts&, const std::vector<double>&,
                                  const std::vector<std::uint32_t>&) {
+    throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
+}
+
+PermutationNullResult permutation_null_cuda(const ConditionCounts&, const std::vector<double>&,
+                                            const std::vector<std::uint32_t>&,
+                                            const PermutationNullOptions&, PointEstimator,
+                                            const RtotSpec&, const EstimatorCudaOptions&) {
+    throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
+}
+
+BootstrapResult bootstrap_cuda(const ConditionCounts&, const std::vector<double>&,
+                               const std::vector<std::uint32_t>&, const BootstrapOptions&,
+                               const EstimatorCudaOptions&) {
+    throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
+}
+
+QeResult quadratic_extrapolation_cuda(const ConditionCounts&, const std::vector<double>&,
+                                      const QeOptions&, const EstimatorCudaOptions&) {
     throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
 }
 

@@ -1,0 +1,1567 @@
+// SPDX-License-Identifier: MIT
+//! \file cuda/estimators_cuda.cu
+//! GPU permutation null, stratified bootstrap and QE subsamplings (information.md §4.4, §4.6,
+//! §4.7), reproducing the host estimators replicate for replicate.
+//!
+//! Pipeline of one call:
+//!  1. Condition setup: the distinct words of the condition get ids (their rank), and the
+//!     canonical trial list ("pool": stimuli ascending, words ascending, one entry per trial) is
+//!     expanded on the device as word ids. Every replicate table only holds words of the
+//!     condition, so (group, stimulus, word id) packs into one 64-bit sort key.
+//!  2. Replicates, batched by memory: the permutation null and the QE partitions run the host's
+//!     Fisher-Yates shuffles exactly, in parallel (below); the bootstrap draws are independent.
+//!  3. Evaluation: the keys of all groups of a batch are radix sorted and run-length counted into
+//!     cells n(r|s) of each group; a second sort by (group, word, stimulus) gives p(r) and n(r).
+//!     Per-(group, stimulus) sums run one thread per segment in the host's order, so H(R|s),
+//!     SSS(s) and p(r) agree with the host to the last bits of log(); only the sum over words of
+//!     H(R) (and the pooled BayesCount sums) are block trees.
+//!  4. The host part of this file combines the per-stimulus values in the host's order and
+//!     summarises the replicates with the same code paths as host/information.
+//!
+//! Exact draws. The host draws u64 number d of the stream (seed, purpose, replicate) as Philox
+//! block d/2, and `below(n)` rejects values under 2^64 mod n (probability < n / 2^64). Each
+//! device thread draws at its nominal position d; if any nominal draw of a replicate is rejected
+//! the first real rejection is among them, so the replicate is flagged and its draws are redone
+//! sequentially on the host with the host's own RandomStream. Results never depend on batching.
+//!
+//! Parallel Fisher-Yates. Given its draws, the host shuffle is the swap sequence
+//! (i-1, j_i), i = n..2. A swap commutes with every swap on other positions, so any schedule that
+//! keeps the order of the swaps touching each position gives the host's permutation. Each round,
+//! every pending swap reserves both positions with atomicMin of its sequence index and commits if
+//! it holds both (deterministic reservations; Shun, Gu, Blelloch, Fineman & Gibbons, SODA 2015,
+//! who also show the dependence depth, hence the number of rounds, is O(log n) w.h.p.).
+#include "check.cuh"
+#include "estimators_cuda.hpp"
+
+#include "host/information/random_stream.hpp"
+#include "memlif/kernels/entropy.hpp"
+#include "memlif/kernels/rng.hpp"
+
+#include <cub/block/block_reduce.cuh>
+#include <cub/device/device_radix_sort.cuh>
+#include <cub/device/device_select.cuh>
+#include <cub/util_type.cuh>
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace memlif {
+namespace {
+
+using u32 = std::uint32_t;
+using u64 = std::uint64_t;
+using u8 = std::uint8_t;
+
+constexpr int k_threads = 256;
+constexpr u32 k_free = 0xFFFFFFFFu; //!< an unreserved position
+//! Index limit of the 32-bit positions, cells and swap indices (k_free is never an index).
+constexpr u64 k_max_index = 0xFFFFFFF0ull;
+
+// ---------------------------------------------------------------------------------------------
+// RAII device memory. Destructors never throw: after a sticky fault every free fails, and the
+// original CudaError is the one the caller must see.
+
+template <class T> class DevBuf {
+  public:
+    DevBuf() = default;
+    DevBuf(const DevBuf&) = delete;
+    DevBuf& operator=(const DevBuf&) = delete;
+    ~DevBuf() { release(); }
+    //! Grows to at least n elements; the contents are not kept.
+    void ensure(std::size_t n) {
+        if (n <= n_ && p_ != nullptr) return;
+        release();
+        MEMLIF_CUDA_CHECK(
+            cudaMalloc(reinterpret_cast<void**>(&p_), std::max<std::size_t>(n, 1) * sizeof(T)));
+        n_ = std::max<std::size_t>(n, 1);
+    }
+    T* get() const { return p_; }
+
+  private:
+    void release() {
+        if (p_) (void)cudaFree(p_);
+        p_ = nullptr;
+        n_ = 0;
+    }
+    T* p_ = nullptr;
+    std::size_t n_ = 0;
+};
+
+template <class T> void upload(DevBuf<T>& d, const std::vector<T>& h) {
+    d.ensure(h.size());
+    if (!h.empty())
+        MEMLIF_CUDA_CHECK(
+            cudaMemcpy(d.get(), h.data(), h.size() * sizeof(T), cudaMemcpyHostToDevice));
+}
+
+template <class T> void download(std::vector<T>& h, const T* d, std::size_t n) {
+    h.resize(n);
+    if (n > 0) MEMLIF_CUDA_CHECK(cudaMemcpy(h.data(), d, n * sizeof(T), cudaMemcpyDeviceToHost));
+}
+
+unsigned grid_for(u64 n) {
+    const u64 blocks = (n + k_threads - 1) / k_threads;
+    return static_cast<unsigned>(std::max<u64>(1, std::min<u64>(blocks, 1u << 20)));
+}
+
+//! Number of bits that hold the values 0 .. n-1.
+u32 bits_for(u64 n) {
+    u32 b = 0;
+    while (b < 64 && (n > 1 ? (n - 1) >> b : 0) != 0) ++b;
+    return b;
+}
+
+[[noreturn]] void fail(const char* what, const std::string& msg) {
+    throw std::invalid_argument(std::string(what) + ": " + msg);
+}
+
+void require_device(const char* what, int device) {
+    // Checked before any cudaMalloc: without a driver the first allocation would fail with a
+    // runtime error instead of this message (architecture.md §3.2 #7).
+    const int n = device_count();
+    if (n == 0)
+        throw CudaError(std::string(what) + ": no CUDA device available (no driver, no GPU, or "
+                                            "MEMLIF_DISABLE_DEVICE=1)");
+    if (device < 0 || device >= n)
+        throw CudaError(std::string(what) + ": no CUDA device " + std::to_string(device));
+    MEMLIF_CUDA_CHECK(cudaSetDevice(device));
+}
+
+#define MEMLIF_GRID_STRIDE(i, n)                                                                   \
+    for (u64 i = blockIdx.x * static_cast<u64>(blockDim.x) + threadIdx.x; i < (n);                 \
+         i += static_cast<u64>(gridDim.x) * blockDim.x)
+
+// ---------------------------------------------------------------------------------------------
+// Device helpers.
+
+//! First index in [0, n) with a[index] > x (n if none).
+template <class T> __device__ u64 upper_bound_dev(const T* a, u64 n, T x) {
+    u64 lo = 0, hi = n;
+    while (lo < hi) {
+        const u64 mid = lo + (hi - lo) / 2;
+        if (a[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+//! First index in [0, n) with a[index] >= x (n if none).
+template <class T> __device__ u64 lower_bound_dev(const T* a, u64 n, T x) {
+    u64 lo = 0, hi = n;
+    while (lo < hi) {
+        const u64 mid = lo + (hi - lo) / 2;
+        if (a[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+//! u64 number `draw` of the host's RandomStream(seed, purpose, replicate): two consecutive u32
+//! of the stream, high word first, i.e. lanes (x, y) or (z, w) of Philox block draw / 2.
+__device__ u64 stream_u64(u64 seed, u32 purpose, u32 replicate, u64 draw) {
+    const u64 block = draw >> 1;
+    const Philox4x32 r = philox4x32_10(
+        Philox4x32{static_cast<u32>(block), static_cast<u32>(block >> 32), replicate, purpose},
+        static_cast<u32>(seed), static_cast<u32>(seed >> 32));
+    return (draw & 1u) ? (static_cast<u64>(r.z) << 32 | r.w) : (static_cast<u64>(r.x) << 32 | r.y);
+}
+
+//! RandomStream::below(n) at its nominal position; `rejected` when the host would draw again.
+__device__ u64 below_nominal(u64 seed, u32 purpose, u32 replicate, u64 draw, u64 n,
+                             bool& rejected) {
+    const u64 r = stream_u64(seed, purpose, replicate, draw);
+    const u64 threshold = (0 - n) % n;
+    rejected = r < threshold;
+    return r % n;
+}
+
+//! acc + a * b rounded twice, as g++ computes it (no FMA contraction), so that p(r) is the
+//! host's value bit for bit.
+__device__ __forceinline__ double add_product(double acc, double a, double b) {
+    return __dadd_rn(acc, __dmul_rn(a, b));
+}
+
+//! bayes_count (host/information/bayes_count.cpp) over a segment of 32-bit counts, same
+//! arithmetic in the same order.
+__device__ double bayes_count_dev(const u32* counts, u64 n_counts, double r_tot) {
+    double n = 0.0, r0 = 0.0;
+    for (u64 k = 0; k < n_counts; ++k) {
+        if (counts[k] == 0) continue;
+        n += static_cast<double>(counts[k]);
+        r0 += 1.0;
+    }
+    if (r0 >= r_tot) return r_tot;
+    if (n == 0.0) return 0.0;
+    double e = r0;
+    for (u64 k = 0; k < n_counts; ++k)
+        if (counts[k] != 0) e -= pow(1.0 - static_cast<double>(counts[k]) / n, n);
+    double d_prev = r_tot;
+    double d = fabs(r0 - e);
+    double r = r0;
+    const double unseen_unit = 1.0 - pow(n / (n + r0), 1.0 / n);
+    while (d < d_prev && r < r_tot) {
+        r += 1.0;
+        const double gamma = __dmul_rn(r - r0, unseen_unit);
+        e = 0.0;
+        for (u64 k = 0; k < n_counts; ++k) {
+            if (counts[k] == 0) continue;
+            const double post =
+                __dmul_rn((static_cast<double>(counts[k]) + 1.0) / (n + r0), 1.0 - gamma);
+            e += 1.0 - pow(1.0 - post, n);
+        }
+        e = __dadd_rn(e, __dmul_rn(r - r0, 1.0 - pow(1.0 - gamma / (r - r0), n)));
+        d_prev = d;
+        d = fabs(r0 - e);
+    }
+    r -= 1.0;
+    if (d < d_prev) r += 1.0;
+    return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels: condition setup.
+
+__global__ void iota_kernel(u32* a, u64 n) { MEMLIF_GRID_STRIDE(i, n) a[i] = static_cast<u32>(i); }
+
+template <class T> __global__ void head_flags_kernel(const T* sorted, u64 n, u8* flags) {
+    MEMLIF_GRID_STRIDE(i, n) flags[i] = (i == 0 || sorted[i] != sorted[i - 1]) ? 1 : 0;
+}
+
+__global__ void gather_words_kernel(const u32* heads, u64 n_heads, const u64* sorted, u64* out) {
+    MEMLIF_GRID_STRIDE(i, n_heads) out[i] = sorted[heads[i]];
+}
+
+__global__ void word_id_kernel(const u64* words, u64 n, const u64* dict, u64 n_dict, u32* wid) {
+    MEMLIF_GRID_STRIDE(i, n) wid[i] = static_cast<u32>(lower_bound_dev(dict, n_dict, words[i]));
+}
+
+//! Canonical trial t: its word id (entry found in the trial offsets of the entries) and stimulus.
+__global__ void pool_kernel(u64 n_trials, const u32* entry_off, u64 n_entries,
+                            const u32* wid_of_entry, const u32* trial_off, u64 n_stimuli, u32* pool,
+                            u32* stim) {
+    MEMLIF_GRID_STRIDE(t, n_trials) {
+        const u32 tt = static_cast<u32>(t);
+        pool[t] = wid_of_entry[upper_bound_dev(entry_off, n_entries + 1, tt) - 1];
+        stim[t] = static_cast<u32>(upper_bound_dev(trial_off, n_stimuli + 1, tt) - 1);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels: parallel Fisher-Yates.
+
+//! Segments of one copy: segment k occupies positions [seg_pos[k], seg_pos[k+1]) of the copy and
+//! owns swaps (= stream draws) [seg_q[k], seg_q[k+1]); copies are laid end to end.
+struct ShuffleLayout {
+    const u32* seg_pos;
+    const u32* seg_q;
+    u64 n_seg;
+    u64 q_per_copy;
+    u64 pos_per_copy;
+};
+
+//! Swap q of copy c: draw d = q - c * q_per_copy of stream (seed, purpose, stream_of_copy[c]),
+//! step i of its segment's shuffle, positions (i-1, j) shifted to the copy.
+__global__ void swap_plan_kernel(u64 seed, u32 purpose, const u32* stream_of_copy, u64 n_copies,
+                                 ShuffleLayout lay, u32* pa, u32* pb, u32* rejected) {
+    MEMLIF_GRID_STRIDE(q, n_copies * lay.q_per_copy) {
+        const u64 c = q / lay.q_per_copy, d = q % lay.q_per_copy;
+        const u64 seg = upper_bound_dev(lay.seg_q, lay.n_seg + 1, static_cast<u32>(d)) - 1;
+        const u64 len = lay.seg_pos[seg + 1] - lay.seg_pos[seg];
+        const u64 i = len - (d - lay.seg_q[seg]);
+        bool rej = false;
+        const u64 j = below_nominal(seed, purpose, stream_of_copy[c], d, i, rej);
+        const u64 base = c * lay.pos_per_copy + lay.seg_pos[seg];
+        pa[q] = static_cast<u32>(base + i - 1);
+        pb[q] = static_cast<u32>(base + j);
+        if (rej) rejected[c] = 1;
+    }
+}
+
+__global__ void reserve_kernel(const u32* pending, u64 n, const u32* pa, const u32* pb,
+                               u32* reservation) {
+    MEMLIF_GRID_STRIDE(i, n) {
+        const u32 q = pending[i];
+        atomicMin(&reservation[pa[q]], q);
+        atomicMin(&reservation[pb[q]], q);
+    }
+}
+
+//! A swap holding both reservations has no earlier pending swap on its positions: it runs and
+//! frees them. A loser keeps any reservation it won; it stays the smallest pending index there.
+__global__ void commit_kernel(const u32* pending, u64 n, const u32* pa, const u32* pb,
+                              u32* reservation, u32* values, u8* keep) {
+    MEMLIF_GRID_STRIDE(i, n) {
+        const u32 q = pending[i];
+        const u32 a = pa[q], b = pb[q];
+        if (reservation[a] == q && reservation[b] == q) {
+            const u32 t = values[a];
+            values[a] = values[b];
+            values[b] = t;
+            reservation[a] = k_free;
+            reservation[b] = k_free;
+            keep[i] = 0;
+        } else {
+            keep[i] = 1;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels: replicate items, packed (group, stimulus, word id) keys.
+
+struct KeyLayout {
+    u32 s_bits, w_bits;
+    __device__ u64 pack(u64 g, u64 s, u64 w) const {
+        return (g << (s_bits + w_bits)) | (s << w_bits) | w;
+    }
+};
+
+//! Copy c of the trial list (already permuted, or the pool itself with stride 0) as group c.
+__global__ void copy_items_kernel(u64 n_copies, u64 n_trials, const u32* values, u64 stride,
+                                  const u32* stim, KeyLayout kl, u64* keys) {
+    MEMLIF_GRID_STRIDE(i, n_copies * n_trials) {
+        const u64 c = i / n_trials, p = i % n_trials;
+        keys[i] = kl.pack(c, stim[p], values[c * stride + p]);
+    }
+}
+
+//! Bootstrap replicate rep0 + r: trial t of stimulus s draws below(N_s) at stream position t
+//! (the host's draws run over stimuli in order, N_s per stimulus) and copies that canonical trial.
+__global__ void bootstrap_items_kernel(u64 seed, u32 purpose, u32 rep0, u64 n_reps, u64 n_trials,
+                                       const u32* stim, const u32* trial_off, const u32* pool,
+                                       KeyLayout kl, u64* keys, u32* rejected) {
+    MEMLIF_GRID_STRIDE(i, n_reps * n_trials) {
+        const u64 r = i / n_trials, t = i % n_trials;
+        const u32 s = stim[t];
+        const u64 n = trial_off[s + 1] - trial_off[s];
+        bool rej = false;
+        const u64 u = below_nominal(seed, purpose, rep0 + static_cast<u32>(r), t, n, rej);
+        keys[i] = kl.pack(r, s, pool[trial_off[s] + u]);
+        if (rej) rejected[r] = 1;
+    }
+}
+
+//! QE subsamples of replicate m (copies 2m: halves, 2m+1: quarters). Trial idx of stimulus s
+//! in a copy goes to pile j (shuffled: consecutive blocks, j = idx / size; block: round-robin
+//! deal, j = idx % k) when idx < k * size, size = floor(N_s / k). Groups of m: 6m + {0, 1} halves,
+//! 6m + {2 .. 5} quarters. sub_off[level][s] places the items of each level contiguously.
+__global__ void qe_items_kernel(u64 n_reps, u64 n_trials, const u32* values, u64 copy_stride,
+                                bool round_robin, const u32* stim, const u32* trial_off,
+                                const u32* sub_off, u64 n_stimuli, u64 items_half,
+                                u64 items_per_rep, KeyLayout kl, u64* keys) {
+    MEMLIF_GRID_STRIDE(i, n_reps * 2 * n_trials) {
+        const u64 c = i / n_trials, p = i % n_trials;
+        const u64 m = c / 2, level = c % 2, k = level == 0 ? 2 : 4;
+        const u32 s = stim[p];
+        const u64 idx = p - trial_off[s];
+        const u64 size = (trial_off[s + 1] - trial_off[s]) / k;
+        if (idx >= k * size) continue;
+        const u64 j = round_robin ? idx % k : idx / size;
+        const u64 g = m * 6 + (level == 0 ? j : 2 + j);
+        const u64 slot = m * items_per_rep + (level == 0 ? 0 : items_half) +
+                         sub_off[level * (n_stimuli + 1) + s] + idx;
+        keys[slot] = kl.pack(g, s, values[c * copy_stride + p]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels: evaluation of the groups of a batch.
+
+__global__ void cells_kernel(const u32* heads, u64 n_cells, const u64* sorted, u64* cell_key,
+                             u32* cell_count) {
+    MEMLIF_GRID_STRIDE(c, n_cells) {
+        cell_key[c] = sorted[heads[c]];
+        cell_count[c] = heads[c + 1] - heads[c];
+    }
+}
+
+//! Start of every (group, stimulus) segment among the cells sorted by (g, s, w).
+__global__ void segment_start_kernel(const u64* cell_key, u64 n_cells, u64 n_segments,
+                                     u64 n_stimuli, KeyLayout kl, u32* start) {
+    MEMLIF_GRID_STRIDE(gs, n_segments + 1) {
+        if (gs == n_segments) {
+            start[gs] = static_cast<u32>(n_cells);
+        } else {
+            const u64 key = kl.pack(gs / n_stimuli, gs % n_stimuli, 0);
+            start[gs] = static_cast<u32>(lower_bound_dev(cell_key, n_cells, key));
+        }
+    }
+}
+
+//! Per (group, stimulus): N_s, distinct words, plug-in H(R|s) in ascending word order (as
+//! entropy_bits_from_counts), the marginal weight p(s)/N_s and, for PT, BayesCount.
+__global__ void segment_stats_kernel(const u32* start, const u32* cell_count, u64 n_segments,
+                                     u64 n_stimuli, const u32* level_of_group,
+                                     const double* p_levels, bool bayes, double r_tot, u32* n_out,
+                                     u32* m_out, double* h_out, double* weight_out, double* r_out) {
+    MEMLIF_GRID_STRIDE(gs, n_segments) {
+        const u32 b = start[gs], e = start[gs + 1];
+        u64 n = 0;
+        double sx = 0.0;
+        for (u32 c = b; c < e; ++c) {
+            n += cell_count[c];
+            const double x = static_cast<double>(cell_count[c]);
+            sx = __dadd_rn(sx, __dmul_rn(x, log(x)));
+        }
+        const double total = static_cast<double>(n);
+        double h = 0.0;
+        if (total > 0.0) {
+            h = (log(total) - sx / total) / ln2;
+            h = h > 0.0 ? h : 0.0;
+        }
+        const u64 g = gs / n_stimuli, s = gs % n_stimuli;
+        const double p = p_levels[static_cast<u64>(level_of_group[g]) * n_stimuli + s];
+        n_out[gs] = static_cast<u32>(n);
+        m_out[gs] = e - b;
+        h_out[gs] = h;
+        weight_out[gs] = n > 0 ? p / total : 0.0;
+        r_out[gs] = (bayes && e > b) ? bayes_count_dev(cell_count + b, e - b, r_tot) : 0.0;
+    }
+}
+
+//! Second key (g, w, s) of every cell, carrying the cell index.
+__global__ void word_major_kernel(const u64* cell_key, u64 n_cells, KeyLayout kl, u64* key2,
+                                  u32* idx) {
+    const u64 s_mask = kl.s_bits == 0 ? 0 : (~0ull >> (64 - kl.s_bits));
+    const u64 w_mask = kl.w_bits == 0 ? 0 : (~0ull >> (64 - kl.w_bits));
+    MEMLIF_GRID_STRIDE(c, n_cells) {
+        const u64 k = cell_key[c];
+        const u64 w = k & w_mask, s = (k >> kl.w_bits) & s_mask, g = k >> (kl.s_bits + kl.w_bits);
+        key2[c] = (g << (kl.w_bits + kl.s_bits)) | (w << kl.s_bits) | s;
+        idx[c] = static_cast<u32>(c);
+    }
+}
+
+//! One thread per run of equal (g, w) among the word-major cells: p(r) = sum_s p(s)/N_s n(r|s)
+//! in ascending s (compute_marginal's order, bit for bit), n(r), and -p log2 p at the run head.
+//! A group with a single word gets p = 1 and H(R) = 0 exactly, as the host.
+__global__ void word_runs_kernel(const u64* key2, const u32* idx, u64 n_cells, KeyLayout kl,
+                                 u64 n_stimuli, const u32* cell_count, const double* weight,
+                                 double* p_of_cell, double* term, u32* n_r) {
+    const u32 gw_shift = kl.s_bits;
+    const u32 g_shift = kl.s_bits + kl.w_bits;
+    const u64 s_mask = kl.s_bits == 0 ? 0 : (~0ull >> (64 - kl.s_bits));
+    MEMLIF_GRID_STRIDE(i, n_cells) {
+        const u64 gw = key2[i] >> gw_shift;
+        if (i > 0 && (key2[i - 1] >> gw_shift) == gw) {
+            term[i] = 0.0;
+            n_r[i] = 0;
+            continue;
+        }
+        const u64 g = key2[i] >> g_shift;
+        double p = 0.0;
+        u64 n = 0, j = i;
+        for (; j < n_cells && (key2[j] >> gw_shift) == gw; ++j) {
+            const u64 s = key2[j] & s_mask;
+            const u32 count = cell_count[idx[j]];
+            p = add_product(p, weight[g * n_stimuli + s], static_cast<double>(count));
+            n += count;
+        }
+        const bool first = i == 0 || (key2[i - 1] >> g_shift) != g;
+        const bool last = j == n_cells || (key2[j] >> g_shift) != g;
+        if (first && last) p = 1.0;
+        for (u64 t = i; t < j; ++t) p_of_cell[idx[t]] = p;
+        term[i] = plogp_bits(p);
+        n_r[i] = static_cast<u32>(n);
+    }
+}
+
+__global__ void group_start_kernel(const u64* key2, u64 n_cells, u64 n_groups, KeyLayout kl,
+                                   u32* start) {
+    MEMLIF_GRID_STRIDE(g, n_groups + 1) {
+        start[g] =
+            g == n_groups
+                ? static_cast<u32>(n_cells)
+                : static_cast<u32>(lower_bound_dev(key2, n_cells, g << (kl.s_bits + kl.w_bits)));
+    }
+}
+
+//! One block per group: H(R) (block tree over the words), distinct words, N, and for PT the
+//! BayesCount of the pooled counts n(r) (bayes_count's iteration, its sums as block trees).
+__global__ void __launch_bounds__(k_threads)
+    group_kernel(const u32* start, const double* term, const u32* n_r, bool bayes, double r_tot,
+                 double* h_r, u32* n_words, u64* n_total, double* r_pooled) {
+    using Reduce = cub::BlockReduce<double, k_threads>;
+    using ReduceU = cub::BlockReduce<u64, k_threads>;
+    __shared__ union {
+        typename Reduce::TempStorage d;
+        typename ReduceU::TempStorage u;
+    } tmp;
+    __shared__ double bcast[2];
+    __shared__ u64 bcast_u[2];
+    const u64 g = blockIdx.x;
+    const u32 b = start[g], e = start[g + 1];
+    double h = 0.0;
+    u64 words = 0, n = 0;
+    for (u32 i = b + threadIdx.x; i < e; i += blockDim.x) {
+        h += term[i];
+        words += n_r[i] > 0 ? 1 : 0;
+        n += n_r[i];
+    }
+    h = Reduce(tmp.d).Sum(h);
+    __syncthreads();
+    words = ReduceU(tmp.u).Sum(words);
+    __syncthreads();
+    n = ReduceU(tmp.u).Sum(n);
+    if (threadIdx.x == 0) {
+        h_r[g] = h;
+        n_words[g] = static_cast<u32>(words);
+        n_total[g] = n;
+        bcast_u[0] = words;
+        bcast_u[1] = n;
+    }
+    __syncthreads();
+    if (!bayes) return;
+    const double r0 = static_cast<double>(bcast_u[0]);
+    const double nn = static_cast<double>(bcast_u[1]);
+    if (r0 >= r_tot || nn == 0.0) {
+        if (threadIdx.x == 0) r_pooled[g] = r0 >= r_tot ? r_tot : 0.0;
+        return;
+    }
+    double part = 0.0;
+    for (u32 i = b + threadIdx.x; i < e; i += blockDim.x)
+        if (n_r[i] != 0) part += pow(1.0 - static_cast<double>(n_r[i]) / nn, nn);
+    __syncthreads();
+    part = Reduce(tmp.d).Sum(part);
+    if (threadIdx.x == 0) bcast[0] = r0 - part;
+    __syncthreads();
+    double ex = bcast[0];
+    double d_prev = r_tot;
+    double d = fabs(r0 - ex);
+    double r = r0;
+    const double unseen_unit = 1.0 - pow(nn / (nn + r0), 1.0 / nn);
+    while (d < d_prev && r < r_tot) {
+        r += 1.0;
+        const double gamma = __dmul_rn(r - r0, unseen_unit);
+        part = 0.0;
+        for (u32 i = b + threadIdx.x; i < e; i += blockDim.x) {
+            if (n_r[i] == 0) continue;
+            const double post =
+                __dmul_rn((static_cast<double>(n_r[i]) + 1.0) / (nn + r0), 1.0 - gamma);
+            part += 1.0 - pow(1.0 - post, nn);
+        }
+        __syncthreads();
+        part = Reduce(tmp.d).Sum(part);
+        if (threadIdx.x == 0)
+            bcast[0] = __dadd_rn(part, __dmul_rn(r - r0, 1.0 - pow(1.0 - gamma / (r - r0), nn)));
+        __syncthreads();
+        ex = bcast[0];
+        d_prev = d;
+        d = fabs(r0 - ex);
+    }
+    r -= 1.0;
+    if (d < d_prev) r += 1.0;
+    if (threadIdx.x == 0) r_pooled[g] = r;
+}
+
+//! SSS(s) = sum_r q log2(q / p(r)), q = n(r|s)/N_s, in ascending word order (compute_plugin).
+__global__ void surprise_kernel(const u32* start, const u32* cell_count, const double* p_of_cell,
+                                const u32* n_seg, u64 n_segments, double* kl_out) {
+    MEMLIF_GRID_STRIDE(gs, n_segments) {
+        const double n = static_cast<double>(n_seg[gs]);
+        double kl = 0.0;
+        for (u32 c = start[gs]; c < start[gs + 1]; ++c) {
+            const double q = static_cast<double>(cell_count[c]) / n;
+            kl = add_product(kl, q, log2(q / p_of_cell[c]));
+        }
+        kl_out[gs] = kl;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host-side copies of the host/information helpers this file needs (memlif_cuda does not link
+// memlif_information); each is a line-for-line transcription so the arithmetic is the same.
+
+u64 n_trials_of(const ConditionCounts& c, std::size_t s) { return c.n_trials(s); }
+
+void validate_inputs(const char* what, const ConditionCounts& counts,
+                     const std::vector<double>& p_s, const std::vector<u32>* n_spk) {
+    const std::size_t ns = counts.n_stimuli();
+    if (counts.n_bins < 1 || counts.n_bins > 64)
+        fail(what, "counts.n_bins must be in 1..64, got " + std::to_string(counts.n_bins));
+    if (counts.words.size() != counts.counts.size())
+        fail(what, "counts.words and counts.counts differ in length");
+    if (!counts.offsets.empty() && counts.offsets.back() != counts.words.size())
+        fail(what, "counts.offsets does not end at the number of entries");
+    if (p_s.size() != ns)
+        fail(what, "p_s has " + std::to_string(p_s.size()) + " entries for " + std::to_string(ns) +
+                       " stimuli");
+    if (n_spk != nullptr && n_spk->size() != ns)
+        fail(what, "n_spk has " + std::to_string(n_spk->size()) + " entries for " +
+                       std::to_string(ns) + " stimuli");
+    double sum = 0.0;
+    bool any_trials = false;
+    for (std::size_t s = 0; s < ns; ++s) {
+        if (!(p_s[s] >= 0.0)) fail(what, "p_s[" + std::to_string(s) + "] is negative or NaN");
+        const u64 n = n_trials_of(counts, s);
+        if (n == 0 && p_s[s] != 0.0)
+            fail(what, "stimulus " + std::to_string(s) +
+                           " has no trials but p(s) = " + std::to_string(p_s[s]));
+        any_trials = any_trials || n > 0;
+        sum += p_s[s];
+    }
+    for (u64 c : counts.counts)
+        if (c == 0) fail(what, "counts contain a zero entry");
+    if (any_trials && std::fabs(sum - 1.0) > 1e-9)
+        fail(what, "p_s sums to " + std::to_string(sum) + ", not 1");
+}
+
+bool is_empirical(const ConditionCounts& counts, const std::vector<double>& p_s) {
+    const std::size_t ns = counts.n_stimuli();
+    u64 total = 0;
+    for (std::size_t s = 0; s < ns; ++s) total += n_trials_of(counts, s);
+    if (p_s.size() != ns) return false;
+    for (std::size_t s = 0; s < ns; ++s) {
+        const double e =
+            total == 0 ? 0.0
+                       : static_cast<double>(n_trials_of(counts, s)) / static_cast<double>(total);
+        if (std::fabs(e - p_s[s]) > 1e-12) return false;
+    }
+    return true;
+}
+
+//! response_space_size (host/information/bayes_count.cpp).
+double response_space(const ConditionCounts& counts, const RtotSpec& spec) {
+    switch (spec.mode) {
+    case RtotMode::full:
+        return std::ldexp(1.0, static_cast<int>(counts.n_bins));
+    case RtotMode::ibtb: {
+        u64 any = 0;
+        for (u64 w : counts.words) any |= w;
+        int bits = 0;
+        for (; any != 0; any &= any - 1) ++bits;
+        return std::ldexp(1.0, bits);
+    }
+    case RtotMode::user: {
+        std::vector<u64> w(counts.words);
+        std::sort(w.begin(), w.end());
+        const double m = static_cast<double>(std::unique(w.begin(), w.end()) - w.begin());
+        if (!(spec.user_value >= m))
+            throw std::invalid_argument("pt.rtot = " + std::to_string(spec.user_value) +
+                                        " is below the observed number of distinct responses " +
+                                        std::to_string(static_cast<u64>(m)));
+        return spec.user_value;
+    }
+    }
+    throw std::invalid_argument("unknown R_tot mode");
+}
+
+//! quantile_sorted and mean_sd (host/information/resampling.cpp).
+double quantile_sorted(const std::vector<double>& sorted, double q) {
+    if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const double h = q * static_cast<double>(sorted.size() - 1);
+    const std::size_t lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+    return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+void mean_sd(const std::vector<double>& v, double& mean, double& sd) {
+    mean = 0.0;
+    sd = 0.0;
+    if (v.empty()) return;
+    for (double x : v) mean += x;
+    mean /= static_cast<double>(v.size());
+    if (v.size() < 2) return;
+    double ss = 0.0;
+    for (double x : v) ss += (x - mean) * (x - mean);
+    sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
+}
+
+//! qe_weights (host/information/quadratic_extrapolation.cpp).
+std::array<double, 3> lagrange_weights(double n1, double n2, double n4) {
+    const double x[3] = {1.0 / n1, 1.0 / n2, 1.0 / n4};
+    std::array<double, 3> w{};
+    for (int i = 0; i < 3; ++i) {
+        double p = 1.0;
+        for (int j = 0; j < 3; ++j)
+            if (j != i) p *= x[j] / (x[j] - x[i]);
+        w[static_cast<std::size_t>(i)] = p;
+    }
+    return w;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Device state of one condition.
+
+struct Condition {
+    std::size_t n_stimuli = 0;
+    u64 n_trials = 0;           //!< N
+    u64 n_words = 0;            //!< distinct words D
+    std::vector<u64> n_s;       //!< N_s
+    std::vector<u32> trial_off; //!< S + 1 canonical trial offsets
+    DevBuf<u32> d_pool, d_stim; //!< word id and stimulus of every canonical trial
+    DevBuf<u32> d_trial_off;
+    KeyLayout keys{0, 0};
+    u32 s_bits = 0, w_bits = 0;
+};
+
+//! CUB temporary storage, grown on demand.
+struct Scratch {
+    DevBuf<unsigned char> temp;
+    std::size_t temp_bytes = 0;
+    DevBuf<std::int64_t> num;
+    void* get(std::size_t bytes) {
+        if (bytes > temp_bytes) {
+            temp.ensure(bytes);
+            temp_bytes = bytes;
+        }
+        return temp.get();
+    }
+};
+
+//! Positions of a[0, n) whose flag is set, in order; returns how many.
+u64 select_flagged(Scratch& sc, const u32* in, const u8* flags, u32* out, u64 n) {
+    sc.num.ensure(1);
+    std::size_t bytes = 0;
+    MEMLIF_CUDA_CHECK(cub::DeviceSelect::Flagged(nullptr, bytes, in, flags, out, sc.num.get(),
+                                                 static_cast<std::int64_t>(n)));
+    void* t = sc.get(bytes);
+    MEMLIF_CUDA_CHECK(cub::DeviceSelect::Flagged(t, bytes, in, flags, out, sc.num.get(),
+                                                 static_cast<std::int64_t>(n)));
+    std::int64_t k = 0;
+    MEMLIF_CUDA_CHECK(cudaMemcpy(&k, sc.num.get(), sizeof(k), cudaMemcpyDeviceToHost));
+    return static_cast<u64>(k);
+}
+
+//! Sorts keys in place (the result may land in either buffer; returns the one holding it).
+u64* sort_keys(Scratch& sc, u64* a, u64* b, u64 n, u32 bits) {
+    cub::DoubleBuffer<u64> db(a, b);
+    if (n > 1) {
+        std::size_t bytes = 0;
+        const int end_bit = static_cast<int>(std::max<u32>(bits, 1));
+        MEMLIF_CUDA_CHECK(cub::DeviceRadixSort::SortKeys(nullptr, bytes, db, n, 0, end_bit));
+        void* t = sc.get(bytes);
+        MEMLIF_CUDA_CHECK(cub::DeviceRadixSort::SortKeys(t, bytes, db, n, 0, end_bit));
+    }
+    return db.Current();
+}
+
+void setup_condition(const char* what, const ConditionCounts& counts, Condition& c, Scratch& sc) {
+    c.n_stimuli = counts.n_stimuli();
+    c.n_s.assign(c.n_stimuli, 0);
+    c.trial_off.assign(c.n_stimuli + 1, 0);
+    u64 total = 0;
+    for (std::size_t s = 0; s < c.n_stimuli; ++s) {
+        c.n_s[s] = n_trials_of(counts, s);
+        total += c.n_s[s];
+        if (total > k_max_index) fail(what, "more than 2^32 - 16 trials (32-bit device indices)");
+        c.trial_off[s + 1] = static_cast<u32>(total);
+    }
+    if (c.n_stimuli > k_max_index) fail(what, "too many stimuli for 32-bit device indices");
+    c.n_trials = total;
+    const u64 n_entries = counts.words.size();
+    std::vector<u32> entry_off(n_entries + 1, 0);
+    for (u64 k = 0; k < n_entries; ++k)
+        entry_off[k + 1] = entry_off[k] + static_cast<u32>(counts.counts[k]);
+
+    // Dictionary: sort a copy of the words, keep the run heads.
+    DevBuf<u64> words, sorted_alt, dict;
+    DevBuf<u32> iota, heads, wid, d_entry_off;
+    DevBuf<u8> flags;
+    upload(words, counts.words);
+    sorted_alt.ensure(n_entries);
+    DevBuf<u64> words_copy;
+    upload(words_copy, counts.words);
+    const u64* sorted = sort_keys(sc, words_copy.get(), sorted_alt.get(), n_entries, 64);
+    flags.ensure(n_entries);
+    iota.ensure(n_entries);
+    heads.ensure(n_entries);
+    if (n_entries > 0) {
+        head_flags_kernel<<<grid_for(n_entries), k_threads>>>(sorted, n_entries, flags.get());
+        MEMLIF_CUDA_CHECK_LAUNCH("head_flags_kernel");
+        iota_kernel<<<grid_for(n_entries), k_threads>>>(iota.get(), n_entries);
+        MEMLIF_CUDA_CHECK_LAUNCH("iota_kernel");
+        c.n_words = select_flagged(sc, iota.get(), flags.get(), heads.get(), n_entries);
+    }
+    dict.ensure(c.n_words);
+    wid.ensure(n_entries);
+    if (n_entries > 0) {
+        gather_words_kernel<<<grid_for(c.n_words), k_threads>>>(heads.get(), c.n_words, sorted,
+                                                                dict.get());
+        MEMLIF_CUDA_CHECK_LAUNCH("gather_words_kernel");
+        word_id_kernel<<<grid_for(n_entries), k_threads>>>(words.get(), n_entries, dict.get(),
+                                                           c.n_words, wid.get());
+        MEMLIF_CUDA_CHECK_LAUNCH("word_id_kernel");
+    }
+    upload(d_entry_off, entry_off);
+    upload(c.d_trial_off, c.trial_off);
+    c.d_pool.ensure(c.n_trials);
+    c.d_stim.ensure(c.n_trials);
+    if (c.n_trials > 0) {
+        pool_kernel<<<grid_for(c.n_trials), k_threads>>>(
+            c.n_trials, d_entry_off.get(), n_entries, wid.get(), c.d_trial_off.get(), c.n_stimuli,
+            c.d_pool.get(), c.d_stim.get());
+        MEMLIF_CUDA_CHECK_LAUNCH("pool_kernel");
+    }
+    c.s_bits = bits_for(c.n_stimuli);
+    c.w_bits = bits_for(c.n_words);
+    c.keys = KeyLayout{c.s_bits, c.w_bits};
+    MEMLIF_CUDA_CHECK(cudaDeviceSynchronize());
+}
+
+//! Largest group count whose index still fits beside stimulus and word in a 64-bit key.
+u64 max_groups_for_keys(const Condition& c) {
+    const u32 free_bits = 64 - c.s_bits - c.w_bits;
+    return free_bits >= 32 ? (1ull << 32) : (1ull << free_bits);
+}
+
+//! Replicates per batch: what the byte budget holds (per_rep bytes each), at least 1, at most
+//! total and limit (index and key widths).
+u64 batch_size(const EstimatorCudaOptions& opts, u64 per_rep, u64 total, u64 limit) {
+    std::size_t budget = opts.max_batch_bytes;
+    if (budget == 0) {
+        std::size_t free_b = 0, total_b = 0;
+        MEMLIF_CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
+        budget = free_b / 2;
+    }
+    u64 b = per_rep > 0 ? budget / per_rep : total;
+    b = std::max<u64>(1, std::min<u64>({b, total, limit}));
+    return b;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parallel Fisher-Yates over copies of the pool.
+
+struct Shuffler {
+    DevBuf<u32> pa, pb, pending[2], reservation, stream_of_copy, rejected, seg_pos, seg_q;
+    DevBuf<u8> keep;
+    std::vector<u32> h_seg_pos, h_seg_q;
+
+    void set_layout(std::vector<u32> pos, std::vector<u32> q) {
+        h_seg_pos = std::move(pos);
+        h_seg_q = std::move(q);
+        upload(seg_pos, h_seg_pos);
+        upload(seg_q, h_seg_q);
+    }
+
+    //! Shuffles n_copies copies (values laid end to end, pos_per_copy each) with the streams
+    //! (seed, purpose, stream_ids[c]), segment by segment as the host's shuffle_in_place calls.
+    void run(Scratch& sc, u32* values, u64 pos_per_copy, u64 seed, u32 purpose,
+             const std::vector<u32>& stream_ids) {
+        const u64 n_copies = stream_ids.size();
+        const u64 n_seg = h_seg_pos.size() - 1;
+        const u64 q_per_copy = h_seg_q.back();
+        const u64 n_q = n_copies * q_per_copy;
+        if (n_q == 0) return;
+        pa.ensure(n_q);
+        pb.ensure(n_q);
+        upload(stream_of_copy, stream_ids);
+        rejected.ensure(n_copies);
+        MEMLIF_CUDA_CHECK(cudaMemset(rejected.get(), 0, n_copies * sizeof(u32)));
+        const ShuffleLayout lay{seg_pos.get(), seg_q.get(), n_seg, q_per_copy, pos_per_copy};
+        swap_plan_kernel<<<grid_for(n_q), k_threads>>>(
+            seed, purpose, stream_of_copy.get(), n_copies, lay, pa.get(), pb.get(), rejected.get());
+        MEMLIF_CUDA_CHECK_LAUNCH("swap_plan_kernel");
+        std::vector<u32> rej;
+        download(rej, rejected.get(), n_copies);
+        for (u64 c = 0; c < n_copies; ++c)
+            if (rej[c] != 0) redraw_on_host(c, seed, purpose, stream_ids[c], pos_per_copy);
+
+        const u64 n_pos = n_copies * pos_per_copy;
+        reservation.ensure(n_pos);
+        MEMLIF_CUDA_CHECK(cudaMemset(reservation.get(), 0xFF, n_pos * sizeof(u32)));
+        pending[0].ensure(n_q);
+        pending[1].ensure(n_q);
+        keep.ensure(n_q);
+        iota_kernel<<<grid_for(n_q), k_threads>>>(pending[0].get(), n_q);
+        MEMLIF_CUDA_CHECK_LAUNCH("iota_kernel");
+        u64 n = n_q;
+        int cur = 0;
+        // Every round commits at least the smallest pending swap of each copy.
+        for (u64 round = 0; n > 0; ++round) {
+            if (round > n_q) throw CudaError("parallel shuffle made no progress");
+            reserve_kernel<<<grid_for(n), k_threads>>>(pending[cur].get(), n, pa.get(), pb.get(),
+                                                       reservation.get());
+            MEMLIF_CUDA_CHECK_LAUNCH("reserve_kernel");
+            commit_kernel<<<grid_for(n), k_threads>>>(pending[cur].get(), n, pa.get(), pb.get(),
+                                                      reservation.get(), values, keep.get());
+            MEMLIF_CUDA_CHECK_LAUNCH("commit_kernel");
+            n = select_flagged(sc, pending[cur].get(), keep.get(), pending[1 - cur].get(), n);
+            cur = 1 - cur;
+        }
+    }
+
+  private:
+    //! The host's sequential draws for copy c (some nominal draw was rejected).
+    void redraw_on_host(u64 c, u64 seed, u32 purpose, u32 stream_id, u64 pos_per_copy) {
+        detail::RandomStream rng(seed, static_cast<detail::RandomPurpose>(purpose), stream_id);
+        const u64 q_per_copy = h_seg_q.back();
+        std::vector<u32> b(q_per_copy);
+        for (std::size_t k = 0; k + 1 < h_seg_pos.size(); ++k) {
+            const u64 len = h_seg_pos[k + 1] - h_seg_pos[k];
+            for (u64 i = len; i > 1; --i) {
+                const u64 j = rng.below(i);
+                b[h_seg_q[k] + (len - i)] = static_cast<u32>(c * pos_per_copy + h_seg_pos[k] + j);
+            }
+        }
+        MEMLIF_CUDA_CHECK(cudaMemcpy(pb.get() + c * q_per_copy, b.data(), q_per_copy * 4,
+                                     cudaMemcpyHostToDevice));
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation of the groups of a batch.
+
+struct EvalSpec {
+    u64 n_groups = 0;
+    std::vector<u32> level_of_group; //!< row of p_levels used by each group
+    bool bayes_stimuli = false;      //!< PT: BayesCount of every n(.|s)
+    bool bayes_pooled = false;       //!< PT: BayesCount of the pooled n(.)
+    bool surprise = false;           //!< SSS(s)
+    double r_tot = 0;
+};
+
+//! Per group and per (group, stimulus) results, on the host. Index gs = g * S + s.
+struct EvalOut {
+    std::vector<double> h_r, r_pooled;
+    std::vector<u32> n_words;
+    std::vector<u64> n_total;
+    std::vector<u32> n, m;
+    std::vector<double> h, kl, r_s;
+};
+
+u64 eval_bytes_per_item() { return 8 + 8 + 1 + 4 + 4 + 4 + 8 + 8 + 4; }
+u64 eval_bytes_per_segment() { return 4 + 4 + 4 + 8 + 8 + 8 + 8; }
+
+struct Evaluator {
+    DevBuf<u64> key_a, key_b;
+    DevBuf<u8> flags;
+    DevBuf<u32> iota, heads, cell_count, seg_start, group_start, level;
+    DevBuf<double> p_of_cell, term, p_levels;
+    DevBuf<u32> n_r, seg_n, seg_m, n_words;
+    DevBuf<double> seg_h, seg_w, seg_r, seg_kl, h_r, r_pooled;
+    DevBuf<u64> n_total;
+
+    void reserve(u64 n_items) {
+        key_a.ensure(n_items);
+        key_b.ensure(n_items);
+    }
+    u64* keys() { return key_a.get(); }
+
+    //! Counts the n_items keys written to keys() and evaluates every group.
+    void run(Scratch& sc, const Condition& c, u64 n_items, const EvalSpec& spec, EvalOut& out) {
+        const u64 n_stim = c.n_stimuli, n_groups = spec.n_groups;
+        const u64 n_seg = n_groups * n_stim;
+        const u32 bits = c.s_bits + c.w_bits + bits_for(n_groups);
+        if (bits > 64)
+            throw std::invalid_argument("too many stimuli and distinct words for 64-bit keys");
+        u64* sorted = sort_keys(sc, key_a.get(), key_b.get(), n_items, bits);
+        u64* other = sorted == key_a.get() ? key_b.get() : key_a.get();
+
+        // Cells (g, s, w) with their counts: heads of the sorted runs.
+        flags.ensure(n_items);
+        iota.ensure(n_items);
+        heads.ensure(n_items + 1);
+        u64 n_cells = 0;
+        if (n_items > 0) {
+            head_flags_kernel<<<grid_for(n_items), k_threads>>>(sorted, n_items, flags.get());
+            MEMLIF_CUDA_CHECK_LAUNCH("head_flags_kernel");
+            iota_kernel<<<grid_for(n_items), k_threads>>>(iota.get(), n_items);
+            MEMLIF_CUDA_CHECK_LAUNCH("iota_kernel");
+            n_cells = select_flagged(sc, iota.get(), flags.get(), heads.get(), n_items);
+        }
+        const u32 end = static_cast<u32>(n_items);
+        MEMLIF_CUDA_CHECK(cudaMemcpy(heads.get() + n_cells, &end, 4, cudaMemcpyHostToDevice));
+        u64* cell_key = other;
+        cell_count.ensure(n_cells);
+        if (n_cells > 0) {
+            cells_kernel<<<grid_for(n_cells), k_threads>>>(heads.get(), n_cells, sorted, cell_key,
+                                                           cell_count.get());
+            MEMLIF_CUDA_CHECK_LAUNCH("cells_kernel");
+        }
+
+        // Per (group, stimulus) segments.
+        upload(level, spec.level_of_group);
+        seg_start.ensure(n_seg + 1);
+        seg_n.ensure(n_seg);
+        seg_m.ensure(n_seg);
+        seg_h.ensure(n_seg);
+        seg_w.ensure(n_seg);
+        seg_r.ensure(n_seg);
+        segment_start_kernel<<<grid_for(n_seg + 1), k_threads>>>(cell_key, n_cells, n_seg, n_stim,
+                                                                 c.keys, seg_start.get());
+        MEMLIF_CUDA_CHECK_LAUNCH("segment_start_kernel");
+        if (n_seg > 0) {
+            segment_stats_kernel<<<grid_for(n_seg), k_threads>>>(
+                seg_start.get(), cell_count.get(), n_seg, n_stim, level.get(), p_levels.get(),
+                spec.bayes_stimuli, spec.r_tot, seg_n.get(), seg_m.get(), seg_h.get(), seg_w.get(),
+                seg_r.get());
+            MEMLIF_CUDA_CHECK_LAUNCH("segment_stats_kernel");
+        }
+
+        // Word-major order: p(r), n(r), H(R) terms.
+        u64* key2 = sorted; // the item keys are no longer needed
+        p_of_cell.ensure(n_cells);
+        term.ensure(n_cells);
+        n_r.ensure(n_cells);
+        u32* vals = iota.get();
+        if (n_cells > 0) {
+            word_major_kernel<<<grid_for(n_cells), k_threads>>>(cell_key, n_cells, c.keys, key2,
+                                                                vals);
+            MEMLIF_CUDA_CHECK_LAUNCH("word_major_kernel");
+            cub::DoubleBuffer<u64> kdb(key2, cell_key);
+            cub::DoubleBuffer<u32> vdb(vals, heads.get());
+            if (n_cells > 1) {
+                std::size_t bytes = 0;
+                const int end_bit = static_cast<int>(std::max<u32>(bits, 1));
+                MEMLIF_CUDA_CHECK(
+                    cub::DeviceRadixSort::SortPairs(nullptr, bytes, kdb, vdb, n_cells, 0, end_bit));
+                void* t = sc.get(bytes);
+                MEMLIF_CUDA_CHECK(
+                    cub::DeviceRadixSort::SortPairs(t, bytes, kdb, vdb, n_cells, 0, end_bit));
+            }
+            key2 = kdb.Current();
+            vals = vdb.Current();
+            word_runs_kernel<<<grid_for(n_cells), k_threads>>>(
+                key2, vals, n_cells, c.keys, n_stim, cell_count.get(), seg_w.get(), p_of_cell.get(),
+                term.get(), n_r.get());
+            MEMLIF_CUDA_CHECK_LAUNCH("word_runs_kernel");
+        }
+        group_start.ensure(n_groups + 1);
+        h_r.ensure(n_groups);
+        n_words.ensure(n_groups);
+        n_total.ensure(n_groups);
+        r_pooled.ensure(n_groups);
+        group_start_kernel<<<grid_for(n_groups + 1), k_threads>>>(key2, n_cells, n_groups, c.keys,
+                                                                  group_start.get());
+        MEMLIF_CUDA_CHECK_LAUNCH("group_start_kernel");
+        group_kernel<<<static_cast<unsigned>(n_groups), k_threads>>>(
+            group_start.get(), term.get(), n_r.get(), spec.bayes_pooled, spec.r_tot, h_r.get(),
+            n_words.get(), n_total.get(), r_pooled.get());
+        MEMLIF_CUDA_CHECK_LAUNCH("group_kernel");
+        if (spec.surprise) {
+            seg_kl.ensure(n_seg);
+            if (n_seg > 0) {
+                surprise_kernel<<<grid_for(n_seg), k_threads>>>(seg_start.get(), cell_count.get(),
+                                                                p_of_cell.get(), seg_n.get(), n_seg,
+                                                                seg_kl.get());
+                MEMLIF_CUDA_CHECK_LAUNCH("surprise_kernel");
+            }
+        }
+        MEMLIF_CUDA_CHECK(cudaDeviceSynchronize());
+
+        download(out.h_r, h_r.get(), n_groups);
+        download(out.n_words, n_words.get(), n_groups);
+        download(out.n_total, n_total.get(), n_groups);
+        download(out.r_pooled, r_pooled.get(), n_groups);
+        download(out.n, seg_n.get(), n_seg);
+        download(out.m, seg_m.get(), n_seg);
+        download(out.h, seg_h.get(), n_seg);
+        download(out.r_s, seg_r.get(), n_seg);
+        if (spec.surprise)
+            download(out.kl, seg_kl.get(), n_seg);
+        else
+            out.kl.assign(n_seg, 0.0);
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Host combination, in the host estimators' order.
+
+//! detail::point_estimate (host/information/resampling.cpp) of group g: compute_plugin, and for
+//! MM / PT apply_first_order with (m^, m^_s) or (R~, R~_s).
+struct PointValues {
+    double mi = 0, h_r = 0, h_rs = 0;
+    std::vector<double> sss, sps;
+};
+
+PointValues point_values(const EvalOut& e, u64 g, std::size_t ns, const std::vector<double>& p_s,
+                         const std::vector<u32>& n_spk, PointEstimator est, double r_pooled,
+                         bool per_stimulus) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    PointValues v;
+    if (per_stimulus) {
+        v.sss.assign(ns, nan);
+        v.sps.assign(ns, nan);
+    }
+    const u64 base = g * ns;
+    if (est == PointEstimator::plugin) {
+        double h_rs = 0.0;
+        for (std::size_t s = 0; s < ns; ++s) {
+            if (e.n[base + s] == 0) continue;
+            h_rs += p_s[s] * e.h[base + s];
+            if (per_stimulus) v.sss[s] = e.kl[base + s];
+        }
+        v.h_r = e.h_r[g];
+        v.h_rs = h_rs;
+        v.mi = v.h_r - v.h_rs;
+        if (per_stimulus)
+            for (std::size_t s = 0; s < ns; ++s)
+                if (n_spk[s] != 0 && !std::isnan(v.sss[s]))
+                    v.sps[s] = v.sss[s] / static_cast<double>(n_spk[s]);
+        return v;
+    }
+    u64 n_total = 0;
+    for (std::size_t s = 0; s < ns; ++s) n_total += e.n[base + s];
+    const double r_bins = est == PointEstimator::mm ? static_cast<double>(e.n_words[g]) : r_pooled;
+    const double term_r = first_order_bias_bits(r_bins, static_cast<double>(n_total));
+    v.h_r = e.h_r[g] + term_r;
+    double h_rs = 0.0;
+    for (std::size_t s = 0; s < ns; ++s) {
+        const u64 n = e.n[base + s];
+        if (n == 0) continue;
+        const double r_s =
+            est == PointEstimator::mm ? static_cast<double>(e.m[base + s]) : e.r_s[base + s];
+        const double term_s = first_order_bias_bits(r_s, static_cast<double>(n));
+        h_rs += p_s[s] * (e.h[base + s] + term_s);
+        if (per_stimulus) {
+            v.sss[s] = e.kl[base + s] - term_s + term_r;
+            if (n_spk[s] > 0) v.sps[s] = v.sss[s] / static_cast<double>(n_spk[s]);
+        }
+    }
+    v.h_rs = h_rs;
+    v.mi = v.h_r - v.h_rs;
+    return v;
+}
+
+//! inner_entropies (host/information/quadratic_extrapolation.cpp) of group g.
+void sample_entropies(const EvalOut& e, u64 g, std::size_t ns, bool pt, double& h_r,
+                      std::vector<double>& h_r_s) {
+    h_r_s.assign(ns, 0.0);
+    h_r = e.h_r[g];
+    double n_total = 0.0;
+    for (std::size_t s = 0; s < ns; ++s) {
+        const u64 gs = g * ns + s;
+        const double n = static_cast<double>(e.n[gs]);
+        n_total += n;
+        h_r_s[s] = e.h[gs];
+        if (pt && e.m[gs] > 0) h_r_s[s] += first_order_bias_bits(e.r_s[gs], n);
+    }
+    if (pt && e.n_words[g] > 0) h_r += first_order_bias_bits(e.r_pooled[g], n_total);
+}
+
+//! The canonical table as one group: the observed data of the null, the full level of QE.
+void evaluate_identity(Scratch& sc, Condition& c, Evaluator& ev, const EvalSpec& spec,
+                       EvalOut& out) {
+    ev.reserve(c.n_trials);
+    if (c.n_trials > 0) {
+        copy_items_kernel<<<grid_for(c.n_trials), k_threads>>>(1, c.n_trials, c.d_pool.get(), 0,
+                                                               c.d_stim.get(), c.keys, ev.keys());
+        MEMLIF_CUDA_CHECK_LAUNCH("copy_items_kernel");
+    }
+    ev.run(sc, c, c.n_trials, spec, out);
+}
+
+Interval summarise(std::vector<double> v, double confidence) {
+    Interval iv;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (double x : v)
+        if (std::isnan(x)) return {nan, nan, nan};
+    double mean = 0;
+    mean_sd(v, mean, iv.sd);
+    std::sort(v.begin(), v.end());
+    iv.lo = quantile_sorted(v, 0.5 * (1.0 - confidence));
+    iv.hi = quantile_sorted(v, 0.5 * (1.0 + confidence));
+    return iv;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Permutation null.
+
+PermutationNullResult permutation_null_cuda(const ConditionCounts& counts,
+                                            const std::vector<double>& p_s,
+                                            const std::vector<std::uint32_t>& n_spk,
+                                            const PermutationNullOptions& options,
+                                            PointEstimator estimator, const RtotSpec& rtot,
+                                            const EstimatorCudaOptions& cuda) {
+    const char* what = "permutation_null_cuda";
+    require_device(what, cuda.device);
+    validate_inputs(what, counts, p_s, &n_spk);
+    if (options.replicates == 0) throw std::invalid_argument("permutation null needs M >= 1");
+    for (double q : options.quantile_levels)
+        if (!(q >= 0.0 && q <= 1.0)) throw std::invalid_argument("quantile level outside [0, 1]");
+    const bool pt = estimator == PointEstimator::pt;
+    const double r_tot = pt ? response_space(counts, rtot) : 0.0;
+
+    Scratch sc;
+    Condition c;
+    setup_condition(what, counts, c, sc);
+    const std::size_t ns = c.n_stimuli;
+    Evaluator ev;
+    ev.p_levels.ensure(ns);
+    if (ns > 0)
+        MEMLIF_CUDA_CHECK(
+            cudaMemcpy(ev.p_levels.get(), p_s.data(), ns * 8, cudaMemcpyHostToDevice));
+
+    EvalSpec spec;
+    spec.n_groups = 1;
+    spec.level_of_group = {0};
+    spec.bayes_stimuli = pt;
+    spec.bayes_pooled = pt; // permutations keep n(r): the observed R~ serves every replicate
+    spec.r_tot = r_tot;
+    EvalOut out;
+    evaluate_identity(sc, c, ev, spec, out);
+    const double r_pooled = out.r_pooled[0];
+
+    PermutationNullResult r;
+    r.observed = point_values(out, 0, ns, p_s, n_spk, estimator, r_pooled, false).mi;
+    r.replicates = options.replicates;
+    std::vector<double> null(options.replicates);
+    std::uint32_t at_least = 0;
+
+    const u64 n = c.n_trials;
+    const u64 per_rep =
+        n * (eval_bytes_per_item() + 4 + 4 + 4 + 8 + 1 + 4) + ns * eval_bytes_per_segment();
+    const u64 limit = std::min<u64>(max_groups_for_keys(c), n > 0 ? k_max_index / n : 1);
+    const u64 batch = batch_size(cuda, per_rep, options.replicates, limit);
+    Shuffler sh;
+    sh.set_layout({0, static_cast<u32>(n)}, {0, static_cast<u32>(n > 0 ? n - 1 : 0)});
+    DevBuf<u32> values;
+    values.ensure(batch * n);
+    ev.reserve(batch * n);
+    spec.bayes_pooled = false;
+    const u32 purpose = static_cast<u32>(detail::RandomPurpose::label_permutation);
+    for (u64 m0 = 0; m0 < options.replicates; m0 += batch) {
+        const u64 b = std::min<u64>(batch, options.replicates - m0);
+        std::vector<u32> ids(b);
+        for (u64 k = 0; k < b; ++k) {
+            ids[k] = static_cast<u32>(m0 + k);
+            if (n > 0)
+                MEMLIF_CUDA_CHECK(cudaMemcpy(values.get() + k * n, c.d_pool.get(), n * 4,
+                                             cudaMemcpyDeviceToDevice));
+        }
+        sh.run(sc, values.get(), n, options.seed, purpose, ids);
+        if (n > 0) {
+            copy_items_kernel<<<grid_for(b * n), k_threads>>>(b, n, values.get(), n, c.d_stim.get(),
+                                                              c.keys, ev.keys());
+            MEMLIF_CUDA_CHECK_LAUNCH("copy_items_kernel");
+        }
+        spec.n_groups = b;
+        spec.level_of_group.assign(b, 0);
+        ev.run(sc, c, b * n, spec, out);
+        for (u64 k = 0; k < b; ++k) {
+            const double x = point_values(out, k, ns, p_s, n_spk, estimator, r_pooled, false).mi;
+            null[m0 + k] = x;
+            if (x >= r.observed) ++at_least;
+        }
+    }
+    mean_sd(null, r.null_mean, r.null_sd);
+    std::sort(null.begin(), null.end());
+    r.quantile_levels = options.quantile_levels;
+    for (double q : options.quantile_levels) r.quantiles.push_back(quantile_sorted(null, q));
+    r.p_value = (1.0 + at_least) / (1.0 + options.replicates);
+    r.corrected = r.observed - r.null_mean;
+    return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bootstrap.
+
+BootstrapResult bootstrap_cuda(const ConditionCounts& counts, const std::vector<double>& p_s,
+                               const std::vector<std::uint32_t>& n_spk,
+                               const BootstrapOptions& options, const EstimatorCudaOptions& cuda) {
+    const char* what = "bootstrap_cuda";
+    require_device(what, cuda.device);
+    validate_inputs(what, counts, p_s, &n_spk);
+    if (options.replicates < 2) throw std::invalid_argument("bootstrap needs B >= 2");
+    if (!(options.confidence > 0.0 && options.confidence < 1.0))
+        throw std::invalid_argument("bootstrap confidence must be in (0, 1)");
+    const bool pt = options.estimator == PointEstimator::pt;
+    // R_tot is resolved on the data once, as compute_bootstrap does.
+    const double r_tot = pt ? response_space(counts, options.rtot) : 0.0;
+
+    Scratch sc;
+    Condition c;
+    setup_condition(what, counts, c, sc);
+    const std::size_t ns = c.n_stimuli;
+    const u64 n = c.n_trials;
+    Evaluator ev;
+    ev.p_levels.ensure(ns);
+    if (ns > 0)
+        MEMLIF_CUDA_CHECK(
+            cudaMemcpy(ev.p_levels.get(), p_s.data(), ns * 8, cudaMemcpyHostToDevice));
+
+    const std::size_t b_count = options.replicates;
+    std::vector<double> mi(b_count), h_r(b_count), h_rs(b_count);
+    std::vector<std::vector<double>> sss(ns, std::vector<double>(b_count)),
+        sps(ns, std::vector<double>(b_count));
+
+    const u64 per_rep = n * eval_bytes_per_item() + ns * eval_bytes_per_segment();
+    const u64 limit = std::min<u64>(max_groups_for_keys(c), n > 0 ? k_max_index / n : 1);
+    const u64 batch = batch_size(cuda, per_rep, b_count, limit);
+    ev.reserve(batch * n);
+    DevBuf<u32> rejected;
+    rejected.ensure(batch);
+    std::vector<u32> pool_host; // fetched only if some nominal draw is rejected
+    EvalSpec spec;
+    spec.bayes_stimuli = pt;
+    spec.bayes_pooled = pt;
+    spec.surprise = true;
+    spec.r_tot = r_tot;
+    EvalOut out;
+    const u32 purpose = static_cast<u32>(detail::RandomPurpose::bootstrap);
+    for (u64 b0 = 0; b0 < b_count; b0 += batch) {
+        const u64 b = std::min<u64>(batch, b_count - b0);
+        if (n > 0) {
+            MEMLIF_CUDA_CHECK(cudaMemset(rejected.get(), 0, b * sizeof(u32)));
+            bootstrap_items_kernel<<<grid_for(b * n), k_threads>>>(
+                options.seed, purpose, static_cast<u32>(b0), b, n, c.d_stim.get(),
+                c.d_trial_off.get(), c.d_pool.get(), c.keys, ev.keys(), rejected.get());
+            MEMLIF_CUDA_CHECK_LAUNCH("bootstrap_items_kernel");
+            std::vector<u32> rej;
+            download(rej, rejected.get(), b);
+            for (u64 k = 0; k < b; ++k) {
+                if (rej[k] == 0) continue;
+                // Redo this replicate's draws with the host's stream (a rejection shifted them).
+                if (pool_host.empty()) download(pool_host, c.d_pool.get(), n);
+                detail::RandomStream rng(options.seed, detail::RandomPurpose::bootstrap,
+                                         static_cast<u32>(b0 + k));
+                std::vector<u64> keys(n);
+                for (std::size_t s = 0; s < ns; ++s)
+                    for (u64 t = c.trial_off[s]; t < c.trial_off[s + 1]; ++t) {
+                        const u64 u = rng.below(c.n_s[s]);
+                        keys[t] = (k << (c.s_bits + c.w_bits)) | (static_cast<u64>(s) << c.w_bits) |
+                                  pool_host[c.trial_off[s] + u];
+                    }
+                MEMLIF_CUDA_CHECK(
+                    cudaMemcpy(ev.keys() + k * n, keys.data(), n * 8, cudaMemcpyHostToDevice));
+            }
+        }
+        spec.n_groups = b;
+        spec.level_of_group.assign(b, 0);
+        ev.run(sc, c, b * n, spec, out);
+        for (u64 k = 0; k < b; ++k) {
+            const PointValues v =
+                point_values(out, k, ns, p_s, n_spk, options.estimator, out.r_pooled[k], true);
+            const u64 rep = b0 + k;
+            mi[rep] = v.mi;
+            h_r[rep] = v.h_r;
+            h_rs[rep] = v.h_rs;
+            for (std::size_t s = 0; s < ns; ++s) {
+                sss[s][rep] = v.sss[s];
+                sps[s][rep] = v.sps[s];
+            }
+        }
+    }
+    BootstrapResult r;
+    r.replicates = options.replicates;
+    r.confidence = options.confidence;
+    r.mi = summarise(mi, options.confidence);
+    r.h_r = summarise(h_r, options.confidence);
+    r.h_rs = summarise(h_rs, options.confidence);
+    for (std::size_t s = 0; s < ns; ++s) {
+        r.sss.push_back(summarise(sss[s], options.confidence));
+        r.sps.push_back(summarise(sps[s], options.confidence));
+    }
+    return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quadratic extrapolation.
+
+QeResult quadratic_extrapolation_cuda(const ConditionCounts& counts, const std::vector<double>& p_s,
+                                      const QeOptions& options, const EstimatorCudaOptions& cuda) {
+    const char* what = "quadratic_extrapolation_cuda";
+    require_device(what, cuda.device);
+    validate_inputs(what, counts, p_s, nullptr);
+    const std::size_t ns = counts.n_stimuli();
+    const bool empirical = is_empirical(counts, p_s);
+    const bool pt = options.inner == InnerEstimator::pt;
+    const double r_tot = pt ? response_space(counts, options.rtot) : 0.0;
+
+    std::vector<u64> n_s(ns);
+    u32 used = 0;
+    double h_s = 0;
+    bool small = false;
+    for (std::size_t s = 0; s < ns; ++s) {
+        n_s[s] = n_trials_of(counts, s);
+        if (n_s[s] > 0) ++used;
+        if (n_s[s] > 0 && n_s[s] < 4) small = true;
+        h_s += plogp_bits(p_s[s]);
+    }
+
+    Scratch sc;
+    Condition c;
+    setup_condition(what, counts, c, sc);
+    const u64 n = c.n_trials;
+    Evaluator ev;
+    // Rows of p_levels: 0 = p_s (full data), 1 = halves, 2 = quarters.
+    std::vector<std::vector<u64>> sizes(3, std::vector<u64>(ns));
+    std::vector<std::vector<double>> p_sub(3);
+    std::array<double, 3> level_size{};
+    const int ks[3] = {1, 2, 4};
+    for (int li = 0; li < 3; ++li) {
+        const std::size_t lvl = static_cast<std::size_t>(li);
+        double tot = 0;
+        for (std::size_t s = 0; s < ns; ++s) {
+            sizes[lvl][s] = n_s[s] / static_cast<u64>(ks[li]);
+            tot += static_cast<double>(sizes[lvl][s]);
+        }
+        level_size[lvl] = tot;
+        if (li == 0 || !empirical) {
+            p_sub[lvl] = p_s;
+        } else { // sub_p_s: each subsample's own floor(N_s/k) / totN_k
+            p_sub[lvl].assign(ns, 0.0);
+            for (std::size_t s = 0; s < ns; ++s)
+                p_sub[lvl][s] = static_cast<double>(sizes[lvl][s]) / tot;
+        }
+    }
+    std::vector<double> p_rows;
+    for (const auto& row : p_sub) p_rows.insert(p_rows.end(), row.begin(), row.end());
+    upload(ev.p_levels, p_rows);
+
+    QeResult res;
+    res.flags.ps_not_empirical = !empirical;
+    EvalSpec spec;
+    spec.n_groups = 1;
+    spec.level_of_group = {0};
+    spec.bayes_stimuli = pt;
+    spec.bayes_pooled = pt;
+    spec.r_tot = r_tot;
+    EvalOut out;
+    evaluate_identity(sc, c, ev, spec, out);
+    double full_h_r = 0;
+    std::vector<double> full_h_r_s;
+    sample_entropies(out, 0, ns, pt, full_h_r, full_h_r_s);
+    if (small) {
+        if (options.small_sample == SmallSamplePolicy::refuse)
+            throw std::domain_error("QE needs N_s >= 4 for every stimulus with trials");
+        res.flags.qe_fallback = true;
+        res.h_r = full_h_r;
+        for (std::size_t s = 0; s < ns; ++s) res.h_rs += p_s[s] * full_h_r_s[s];
+        res.mi = res.h_r - res.h_rs;
+        detail::set_mi_flags(res.flags, res.mi, used, h_s);
+        return res;
+    }
+    const bool shuffled = options.partition == QePartition::shuffled;
+    if (shuffled && options.replicates == 0)
+        throw std::invalid_argument("QE shuffled partition needs at least one replicate");
+
+    std::array<double, 3> hr{};
+    std::array<std::vector<double>, 3> hrs;
+    std::array<double, 3> level_mi{};
+    hr[0] = full_h_r;
+    hrs[0] = full_h_r_s;
+    for (std::size_t s = 0; s < ns; ++s) level_mi[0] += p_s[s] * full_h_r_s[s];
+    level_mi[0] = full_h_r - level_mi[0];
+    res.level_size[0] = 0;
+    for (std::size_t s = 0; s < ns; ++s) res.level_size[0] += static_cast<double>(n_s[s]);
+    res.level_size[1] = level_size[1];
+    res.level_size[2] = level_size[2];
+
+    // Item slots: halves then quarters of each replicate, stimulus blocks of k * floor(N_s/k).
+    std::vector<u32> sub_off(2 * (ns + 1), 0);
+    for (int li = 0; li < 2; ++li) {
+        const u64 k = li == 0 ? 2 : 4;
+        u32* off = sub_off.data() + static_cast<std::size_t>(li) * (ns + 1);
+        for (std::size_t s = 0; s < ns; ++s)
+            off[s + 1] = off[s] + static_cast<u32>(k * (n_s[s] / k));
+    }
+    const u64 items_half = sub_off[ns], items_per_rep = items_half + sub_off[2 * ns + 1];
+    DevBuf<u32> d_sub_off;
+    upload(d_sub_off, sub_off);
+
+    const u32 reps = shuffled ? options.replicates : 1;
+    const u64 per_rep = items_per_rep * eval_bytes_per_item() +
+                        (shuffled ? 2 * n * (4 + 4 + 4 + 8 + 1 + 4) : 0) +
+                        6 * ns * eval_bytes_per_segment();
+    const u64 limit = std::min<u64>(max_groups_for_keys(c) / 6,
+                                    k_max_index / std::max<u64>(2 * n, items_per_rep + 1));
+    const u64 batch = batch_size(cuda, per_rep, reps, std::max<u64>(limit, 1));
+    Shuffler sh;
+    {
+        std::vector<u32> pos(ns + 1, 0), q(ns + 1, 0);
+        for (std::size_t s = 0; s < ns; ++s) {
+            pos[s + 1] = c.trial_off[s + 1];
+            q[s + 1] = q[s] + static_cast<u32>(n_s[s] > 0 ? n_s[s] - 1 : 0);
+        }
+        sh.set_layout(pos, q);
+    }
+    DevBuf<u32> values;
+    if (shuffled) values.ensure(2 * batch * n);
+    ev.reserve(batch * items_per_rep);
+    for (int li = 1; li < 3; ++li) hrs[static_cast<std::size_t>(li)].assign(ns, 0.0);
+    std::array<double, 3> sum_hr{}, sum_mi{};
+    const u32 purpose = static_cast<u32>(detail::RandomPurpose::qe_partition);
+    std::vector<double> e_h_r_s;
+    for (u64 m0 = 0; m0 < reps; m0 += batch) {
+        const u64 b = std::min<u64>(batch, reps - m0);
+        if (shuffled) {
+            // One stream per (replicate, level), as the host: counter word m * 4 + k.
+            std::vector<u32> ids(2 * b);
+            for (u64 k = 0; k < b; ++k) {
+                ids[2 * k] = static_cast<u32>((m0 + k) * 4u + 2u);
+                ids[2 * k + 1] = static_cast<u32>((m0 + k) * 4u + 4u);
+            }
+            for (u64 cc = 0; cc < 2 * b && n > 0; ++cc)
+                MEMLIF_CUDA_CHECK(cudaMemcpy(values.get() + cc * n, c.d_pool.get(), n * 4,
+                                             cudaMemcpyDeviceToDevice));
+            sh.run(sc, values.get(), n, options.seed, purpose, ids);
+        }
+        if (n > 0) {
+            // block: every copy is the pool itself (stride 0), dealt round-robin.
+            const u32* src = shuffled ? values.get() : c.d_pool.get();
+            qe_items_kernel<<<grid_for(2 * b * n), k_threads>>>(
+                b, n, src, shuffled ? n : 0, !shuffled, c.d_stim.get(), c.d_trial_off.get(),
+                d_sub_off.get(), ns, items_half, items_per_rep, c.keys, ev.keys());
+            MEMLIF_CUDA_CHECK_LAUNCH("qe_items_kernel");
+        }
+        spec.n_groups = 6 * b;
+        spec.level_of_group.resize(6 * b);
+        for (u64 g = 0; g < 6 * b; ++g) spec.level_of_group[g] = (g % 6) < 2 ? 1 : 2;
+        ev.run(sc, c, b * items_per_rep, spec, out);
+        // The host accumulates level by level, replicate by replicate, pile by pile; per level
+        // that is the order used here.
+        for (int li = 1; li < 3; ++li) {
+            const std::size_t lvl = static_cast<std::size_t>(li);
+            const u64 k = static_cast<u64>(ks[li]);
+            for (u64 mm = 0; mm < b; ++mm)
+                for (u64 j = 0; j < k; ++j) {
+                    const u64 g = mm * 6 + (li == 1 ? j : 2 + j);
+                    double e_h_r = 0;
+                    sample_entropies(out, g, ns, pt, e_h_r, e_h_r_s);
+                    sum_hr[lvl] += e_h_r;
+                    double hrs_sub = 0;
+                    for (std::size_t s = 0; s < ns; ++s) {
+                        hrs[lvl][s] += e_h_r_s[s];
+                        hrs_sub += p_sub[lvl][s] * e_h_r_s[s];
+                    }
+                    sum_mi[lvl] += e_h_r - hrs_sub;
+                }
+        }
+    }
+    for (int li = 1; li < 3; ++li) {
+        const std::size_t lvl = static_cast<std::size_t>(li);
+        const double norm = static_cast<double>(reps) * static_cast<double>(ks[li]);
+        hr[lvl] = sum_hr[lvl] / norm;
+        level_mi[lvl] = sum_mi[lvl] / norm;
+        for (std::size_t s = 0; s < ns; ++s) hrs[lvl][s] /= norm;
+    }
+    res.level_mi = level_mi;
+    res.weights = lagrange_weights(res.level_size[0], res.level_size[1], res.level_size[2]);
+    const auto& w = res.weights;
+    res.h_r = w[0] * hr[0] + w[1] * hr[1] + w[2] * hr[2];
+    if (options.target == QeTarget::entropies) {
+        double h_rs = 0;
+        for (std::size_t s = 0; s < ns; ++s) {
+            if (n_s[s] == 0) continue;
+            const auto ws =
+                lagrange_weights(static_cast<double>(n_s[s]), static_cast<double>(n_s[s] / 2),
+                                 static_cast<double>(n_s[s] / 4));
+            h_rs += p_s[s] * (ws[0] * hrs[0][s] + ws[1] * hrs[1][s] + ws[2] * hrs[2][s]);
+        }
+        res.h_rs = h_rs;
+        res.mi = res.h_r - res.h_rs;
+    } else {
+        res.mi = w[0] * level_mi[0] + w[1] * level_mi[1] + w[2] * level_mi[2];
+        res.h_rs = res.h_r - res.mi;
+    }
+    detail::set_mi_flags(res.flags, res.mi, used, h_s);
+    return res;
+}
+
+} // namespace memlif
