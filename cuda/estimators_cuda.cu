@@ -33,7 +33,11 @@
 #include "check.cuh"
 #include "estimators_cuda.hpp"
 
+#include "host/information/bayes_count.hpp"
+#include "host/information/marginal.hpp"
+#include "host/information/quadratic_extrapolation.hpp"
 #include "host/information/random_stream.hpp"
+#include "host/information/resampling.hpp"
 #include "memlif/kernels/entropy.hpp"
 #include "memlif/kernels/rng.hpp"
 
@@ -581,115 +585,25 @@ __global__ void surprise_kernel(const u32* start, const u32* cell_count, const d
 }
 
 // ---------------------------------------------------------------------------------------------
-// Host-side copies of the host/information helpers this file needs (memlif_cuda does not link
-// memlif_information); each is a line-for-line transcription so the arithmetic is the same.
+// Host-side steps shared with host/information, called directly so the arithmetic is the same.
 
 u64 n_trials_of(const ConditionCounts& c, std::size_t s) { return c.n_trials(s); }
 
 void validate_inputs(const char* what, const ConditionCounts& counts,
                      const std::vector<double>& p_s, const std::vector<u32>* n_spk) {
-    const std::size_t ns = counts.n_stimuli();
-    if (counts.n_bins < 1 || counts.n_bins > 64)
-        fail(what, "counts.n_bins must be in 1..64, got " + std::to_string(counts.n_bins));
-    if (counts.words.size() != counts.counts.size())
-        fail(what, "counts.words and counts.counts differ in length");
-    if (!counts.offsets.empty() && counts.offsets.back() != counts.words.size())
-        fail(what, "counts.offsets does not end at the number of entries");
-    if (p_s.size() != ns)
-        fail(what, "p_s has " + std::to_string(p_s.size()) + " entries for " + std::to_string(ns) +
-                       " stimuli");
-    if (n_spk != nullptr && n_spk->size() != ns)
-        fail(what, "n_spk has " + std::to_string(n_spk->size()) + " entries for " +
-                       std::to_string(ns) + " stimuli");
-    double sum = 0.0;
-    bool any_trials = false;
-    for (std::size_t s = 0; s < ns; ++s) {
-        if (!(p_s[s] >= 0.0)) fail(what, "p_s[" + std::to_string(s) + "] is negative or NaN");
-        const u64 n = n_trials_of(counts, s);
-        if (n == 0 && p_s[s] != 0.0)
-            fail(what, "stimulus " + std::to_string(s) +
-                           " has no trials but p(s) = " + std::to_string(p_s[s]));
-        any_trials = any_trials || n > 0;
-        sum += p_s[s];
+    try {
+        detail::validate_inputs(counts, p_s, n_spk);
+    } catch (const std::invalid_argument& e) {
+        fail(what, e.what());
     }
-    for (u64 c : counts.counts)
-        if (c == 0) fail(what, "counts contain a zero entry");
-    if (any_trials && std::fabs(sum - 1.0) > 1e-9)
-        fail(what, "p_s sums to " + std::to_string(sum) + ", not 1");
 }
 
-bool is_empirical(const ConditionCounts& counts, const std::vector<double>& p_s) {
-    const std::size_t ns = counts.n_stimuli();
-    u64 total = 0;
-    for (std::size_t s = 0; s < ns; ++s) total += n_trials_of(counts, s);
-    if (p_s.size() != ns) return false;
-    for (std::size_t s = 0; s < ns; ++s) {
-        const double e =
-            total == 0 ? 0.0
-                       : static_cast<double>(n_trials_of(counts, s)) / static_cast<double>(total);
-        if (std::fabs(e - p_s[s]) > 1e-12) return false;
-    }
-    return true;
-}
+using detail::is_empirical;
+using detail::mean_sd;
+using detail::quantile_sorted;
 
-//! response_space_size (host/information/bayes_count.cpp).
 double response_space(const ConditionCounts& counts, const RtotSpec& spec) {
-    switch (spec.mode) {
-    case RtotMode::full:
-        return std::ldexp(1.0, static_cast<int>(counts.n_bins));
-    case RtotMode::ibtb: {
-        u64 any = 0;
-        for (u64 w : counts.words) any |= w;
-        int bits = 0;
-        for (; any != 0; any &= any - 1) ++bits;
-        return std::ldexp(1.0, bits);
-    }
-    case RtotMode::user: {
-        std::vector<u64> w(counts.words);
-        std::sort(w.begin(), w.end());
-        const double m = static_cast<double>(std::unique(w.begin(), w.end()) - w.begin());
-        if (!(spec.user_value >= m))
-            throw std::invalid_argument("pt.rtot = " + std::to_string(spec.user_value) +
-                                        " is below the observed number of distinct responses " +
-                                        std::to_string(static_cast<u64>(m)));
-        return spec.user_value;
-    }
-    }
-    throw std::invalid_argument("unknown R_tot mode");
-}
-
-//! quantile_sorted and mean_sd (host/information/resampling.cpp).
-double quantile_sorted(const std::vector<double>& sorted, double q) {
-    if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
-    const double h = q * static_cast<double>(sorted.size() - 1);
-    const std::size_t lo = static_cast<std::size_t>(std::floor(h));
-    const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-    return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
-void mean_sd(const std::vector<double>& v, double& mean, double& sd) {
-    mean = 0.0;
-    sd = 0.0;
-    if (v.empty()) return;
-    for (double x : v) mean += x;
-    mean /= static_cast<double>(v.size());
-    if (v.size() < 2) return;
-    double ss = 0.0;
-    for (double x : v) ss += (x - mean) * (x - mean);
-    sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
-}
-
-//! qe_weights (host/information/quadratic_extrapolation.cpp).
-std::array<double, 3> lagrange_weights(double n1, double n2, double n4) {
-    const double x[3] = {1.0 / n1, 1.0 / n2, 1.0 / n4};
-    std::array<double, 3> w{};
-    for (int i = 0; i < 3; ++i) {
-        double p = 1.0;
-        for (int j = 0; j < 3; ++j)
-            if (j != i) p *= x[j] / (x[j] - x[i]);
-        w[static_cast<std::size_t>(i)] = p;
-    }
-    return w;
+    return response_space_size(counts, spec);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1542,7 +1456,7 @@ QeResult quadratic_extrapolation_cuda(const ConditionCounts& counts, const std::
         for (std::size_t s = 0; s < ns; ++s) hrs[lvl][s] /= norm;
     }
     res.level_mi = level_mi;
-    res.weights = lagrange_weights(res.level_size[0], res.level_size[1], res.level_size[2]);
+    res.weights = qe_weights(res.level_size[0], res.level_size[1], res.level_size[2]);
     const auto& w = res.weights;
     res.h_r = w[0] * hr[0] + w[1] * hr[1] + w[2] * hr[2];
     if (options.target == QeTarget::entropies) {
@@ -1550,7 +1464,7 @@ QeResult quadratic_extrapolation_cuda(const ConditionCounts& counts, const std::
         for (std::size_t s = 0; s < ns; ++s) {
             if (n_s[s] == 0) continue;
             const auto ws =
-                lagrange_weights(static_cast<double>(n_s[s]), static_cast<double>(n_s[s] / 2),
+                qe_weights(static_cast<double>(n_s[s]), static_cast<double>(n_s[s] / 2),
                                  static_cast<double>(n_s[s] / 4));
             h_rs += p_s[s] * (ws[0] * hrs[0][s] + ws[1] * hrs[1][s] + ws[2] * hrs[2][s]);
         }

@@ -4,6 +4,7 @@
 
 #include "backend.hpp"
 #include "errors.hpp"
+#include "estimator_accelerator.hpp"
 #include "estimator_options.hpp"
 #include "information/estimators.hpp"
 #include "stimulus_set.hpp"
@@ -311,7 +312,8 @@ std::vector<SummaryRow> summary_rows_from_file(const io::RunReader& reader) {
 }
 
 std::vector<SummaryRow> analyze_after_run(const RunConfig& cfg, const std::vector<SummaryRow>& rows, bool quiet) {
-    const EstimatorOptions opts = estimator_options_from_card(cfg.information, cfg.seed);
+    EstimatorOptions opts = estimator_options_from_card(cfg.information, cfg.seed);
+    opts.accelerator = estimator_accelerator_for(cfg.backend);
     const bool gt = !cfg.ground_truth_conditions.empty();
     if (only_plugin(opts) && !gt) return rows;
     std::vector<EstimatorResults> small;
@@ -323,7 +325,8 @@ std::vector<SummaryRow> analyze_after_run(const RunConfig& cfg, const std::vecto
 }
 
 int cmd_analyze(const std::string& path, const std::vector<std::string>& estimators,
-                const std::vector<std::string>& sets, const std::string& group, bool replace) {
+                const std::vector<std::string>& sets, const std::string& group, bool replace,
+                const std::string& backend) {
     io::RunMetadata meta;
     {
         const io::RunReader reader(path);
@@ -347,7 +350,8 @@ int cmd_analyze(const std::string& path, const std::vector<std::string>& estimat
         else
             resolved[it.key()] = it.value();
     }
-    const EstimatorOptions opts = estimator_options_from_card(resolved, meta.seed);
+    EstimatorOptions opts = estimator_options_from_card(resolved, meta.seed);
+    opts.accelerator = estimator_accelerator_for(backend);
     const std::string g = "/analysis/" + group;
     const auto rows = analyze_into(path, opts, g, replace, resolved.dump(), nullptr);
     std::fputs(format_summary(rows).c_str(), stdout);

@@ -22,8 +22,10 @@ std::vector<SummaryRow> analyze_after_run(const RunConfig& cfg, const std::vecto
 
 //! `memlif analyze FILE [--estimators ...] [--set information.key=value ...] [--group NAME]
 //! [--replace]`: recomputes the estimators from the stored counts (no re-simulation) into
-//! /analysis/NAME, starting from the information options the run used.
+//! /analysis/NAME, starting from the information options the run used. `backend` ("auto" | "cpu"
+//! | "cuda") decides where the null, bootstrap and QE subsamplings run.
 int cmd_analyze(const std::string& path, const std::vector<std::string>& estimators,
-                const std::vector<std::string>& sets, const std::string& group, bool replace);
+                const std::vector<std::string>& sets, const std::string& group, bool replace,
+                const std::string& backend);
 
 } // namespace memlif

@@ -28,6 +28,8 @@ std::string cpu_description(const CpuOptions& cpu) {
 } // namespace
 
 BackendChoice choose_backend(const std::string& requested, const CpuOptions& cpu) {
+    if (requested != "auto" && requested != "cpu" && requested != "cuda")
+        throw UsageError("--backend " + requested + ": expected auto, cpu or cuda");
     BackendChoice c;
     c.cpu = cpu;
     if (requested == "cpu") {

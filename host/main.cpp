@@ -103,6 +103,9 @@ int main(int argc, char** argv) {
     analyze->add_option("--estimators", estimators, "Estimators, e.g. plugin mm pt qe sh null jackknife bootstrap nsb");
     analyze->add_option("--set", sets, "Override an information.* option: key.path=value");
     analyze->add_option("--group", group, "Name of the new group /analysis/NAME (default: analyze)");
+    std::string analyze_backend = "auto";
+    analyze->add_option("--backend", analyze_backend,
+                        "Where the null, bootstrap and QE subsamplings run: auto | cpu | cuda");
     analyze->add_flag("--replace", replace, "Replace an existing /analysis group of the same name");
 
     try {
@@ -119,7 +122,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*info) return cmd_info(info_path);
-        if (*analyze) return memlif::cmd_analyze(analyze_path, estimators, sets, group, replace);
+        if (*analyze) return memlif::cmd_analyze(analyze_path, estimators, sets, group, replace, analyze_backend);
     } catch (const memlif::ConfigError& e) {
         std::fprintf(stderr, "memlif: error: %s\n", e.what());
         return 2;

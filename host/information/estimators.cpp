@@ -207,7 +207,9 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             q.replicates = options.qe_replicates;
             q.seed = options.seed;
             q.small_sample = options.small_sample;
-            const QeResult r = compute_quadratic_extrapolation(counts, p_s, q);
+            const QeResult r = options.accelerator && options.accelerator->quadratic_extrapolation
+                                   ? options.accelerator->quadratic_extrapolation(counts, p_s, q)
+                                   : compute_quadratic_extrapolation(counts, p_s, q);
             e.mi = r.mi;
             e.h_r = r.h_r;
             e.h_rs = r.h_rs;
@@ -250,7 +252,10 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
                                                    const std::vector<double>& p) {
                 return detail::point_estimate(c, p, spk, pe, rt).mi;
             };
-            const PermutationNullResult r = compute_permutation_null(counts, p_s, stat, no);
+            const PermutationNullResult r =
+                options.accelerator && options.accelerator->permutation_null
+                    ? options.accelerator->permutation_null(counts, p_s, n_spk, no, pe, options.pt_rtot)
+                    : compute_permutation_null(counts, p_s, stat, no);
             e.mi = r.observed;
             e.h_r = nan_value;
             e.h_rs = nan_value;
@@ -297,7 +302,9 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             bo.confidence = options.bootstrap_confidence;
             bo.estimator = options.bootstrap_estimator;
             bo.rtot = options.pt_rtot;
-            const BootstrapResult r = compute_bootstrap(counts, p_s, n_spk, bo);
+            const BootstrapResult r = options.accelerator && options.accelerator->bootstrap
+                                          ? options.accelerator->bootstrap(counts, p_s, n_spk, bo)
+                                          : compute_bootstrap(counts, p_s, n_spk, bo);
             const detail::PointEstimate pt =
                 detail::point_estimate(counts, p_s, n_spk, bo.estimator, bo.rtot);
             e.mi = pt.mi;

@@ -6,12 +6,15 @@
 
 #include "../counts.hpp"
 #include "bayes_count.hpp"
+#include "permutation_null.hpp"
+#include "bootstrap.hpp"
 #include "flags.hpp"
 #include "plugin.hpp"
 #include "quadratic_extrapolation.hpp"
 #include "resampling.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +36,21 @@ QeTarget parse_qe_target(const std::string& text);             //!< "entropies" 
 InnerEstimator parse_inner_estimator(const std::string& text);
 SmallSamplePolicy parse_small_sample_policy(const std::string& text); //!< "refuse" | "fallback"
 PointEstimator parse_point_estimator(const std::string& text);        //!< "plugin" | "mm" | "pt"
+
+//! Optional replacements for the three resampling estimators that cost the most (permutation
+//! null, stratified bootstrap, QE subsamplings), e.g. the CUDA versions in cuda/estimators_cuda.hpp.
+//! Each must return what the host function returns for the same seeds; unset members use the host.
+struct EstimatorAccelerator {
+    std::function<PermutationNullResult(const ConditionCounts&, const std::vector<double>&,
+                                        const std::vector<std::uint32_t>&, const PermutationNullOptions&,
+                                        PointEstimator, const RtotSpec&)>
+        permutation_null;
+    std::function<BootstrapResult(const ConditionCounts&, const std::vector<double>&,
+                                  const std::vector<std::uint32_t>&, const BootstrapOptions&)>
+        bootstrap;
+    std::function<QeResult(const ConditionCounts&, const std::vector<double>&, const QeOptions&)>
+        quadratic_extrapolation;
+};
 
 struct EstimatorOptions {
     std::vector<std::string> estimators{"plugin", "mm", "pt"}; //!< spec default set (§5)
@@ -57,6 +75,8 @@ struct EstimatorOptions {
     PointEstimator bootstrap_estimator = PointEstimator::plugin;
     std::uint32_t bootstrap_replicates = 200;
     double bootstrap_confidence = 0.95;
+    //! Where set, the null, bootstrap and QE subsamplings run there instead of on the host.
+    const EstimatorAccelerator* accelerator = nullptr;
 };
 
 //! Throws std::invalid_argument naming the first bad field or value (unknown or duplicate

@@ -126,3 +126,43 @@ TEST(Estimators, ErrorsPropagate) {
     o.small_sample = SmallSamplePolicy::fallback;
     EXPECT_TRUE(compute_estimators(c, {0.5, 0.5}, {1, 1}, o).find("qe")->flags.qe_fallback);
 }
+
+TEST(Estimators, AcceleratorReplacesTheResamplingEstimators) {
+    const auto c = bsc_like();
+    EstimatorOptions o;
+    o.estimators = {"qe", "null", "bootstrap"};
+    o.seed = 11;
+    o.null_replicates = 30;
+    o.bootstrap_replicates = 30;
+    const EstimatorResults host = compute_estimators(c, {0.5, 0.5}, {1, 0}, o);
+
+    // an accelerator that delegates to the host functions gives the host results ...
+    int calls = 0;
+    EstimatorAccelerator same;
+    same.quadratic_extrapolation = [&](const ConditionCounts& k, const std::vector<double>& p, const QeOptions& q) {
+        ++calls;
+        return compute_quadratic_extrapolation(k, p, q);
+    };
+    same.bootstrap = [&](const ConditionCounts& k, const std::vector<double>& p, const std::vector<std::uint32_t>& n,
+                         const BootstrapOptions& b) {
+        ++calls;
+        return compute_bootstrap(k, p, n, b);
+    };
+    o.accelerator = &same;
+    const EstimatorResults via = compute_estimators(c, {0.5, 0.5}, {1, 0}, o);
+    EXPECT_EQ(calls, 2); // the unset permutation_null member stays on the host
+    EXPECT_EQ(via.find("qe")->mi, host.find("qe")->mi);
+    EXPECT_EQ(via.find("bootstrap")->mi_ci_lo, host.find("bootstrap")->mi_ci_lo);
+    EXPECT_EQ(via.find("null")->p_value, host.find("null")->p_value);
+
+    // ... and whatever the accelerator returns is what the dispatcher reports
+    EstimatorAccelerator marked;
+    marked.permutation_null = [](const ConditionCounts&, const std::vector<double>&, const std::vector<std::uint32_t>&,
+                                 const PermutationNullOptions&, PointEstimator, const RtotSpec&) {
+        PermutationNullResult r;
+        r.null_mean = 42.0;
+        return r;
+    };
+    o.accelerator = &marked;
+    EXPECT_EQ(compute_estimators(c, {0.5, 0.5}, {1, 0}, o).find("null")->null_mean, 42.0);
+}
