@@ -1068,19 +1068,6 @@ void evaluate_identity(Scratch& sc, Condition& c, Evaluator& ev, const EvalSpec&
     ev.run(sc, c, c.n_trials, spec, out);
 }
 
-Interval summarise(std::vector<double> v, double confidence) {
-    Interval iv;
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    for (double x : v)
-        if (std::isnan(x)) return {nan, nan, nan};
-    double mean = 0;
-    mean_sd(v, mean, iv.sd);
-    std::sort(v.begin(), v.end());
-    iv.lo = quantile_sorted(v, 0.5 * (1.0 - confidence));
-    iv.hi = quantile_sorted(v, 0.5 * (1.0 + confidence));
-    return iv;
-}
-
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -1261,17 +1248,7 @@ BootstrapResult bootstrap_cuda(const ConditionCounts& counts, const std::vector<
             }
         }
     }
-    BootstrapResult r;
-    r.replicates = options.replicates;
-    r.confidence = options.confidence;
-    r.mi = summarise(mi, options.confidence);
-    r.h_r = summarise(h_r, options.confidence);
-    r.h_rs = summarise(h_rs, options.confidence);
-    for (std::size_t s = 0; s < ns; ++s) {
-        r.sss.push_back(summarise(sss[s], options.confidence));
-        r.sps.push_back(summarise(sps[s], options.confidence));
-    }
-    return r;
+    return detail::summarise_bootstrap(mi, h_r, h_rs, sss, sps, options.replicates, options.confidence);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1455,26 +1432,7 @@ QeResult quadratic_extrapolation_cuda(const ConditionCounts& counts, const std::
         level_mi[lvl] = sum_mi[lvl] / norm;
         for (std::size_t s = 0; s < ns; ++s) hrs[lvl][s] /= norm;
     }
-    res.level_mi = level_mi;
-    res.weights = qe_weights(res.level_size[0], res.level_size[1], res.level_size[2]);
-    const auto& w = res.weights;
-    res.h_r = w[0] * hr[0] + w[1] * hr[1] + w[2] * hr[2];
-    if (options.target == QeTarget::entropies) {
-        double h_rs = 0;
-        for (std::size_t s = 0; s < ns; ++s) {
-            if (n_s[s] == 0) continue;
-            const auto ws =
-                qe_weights(static_cast<double>(n_s[s]), static_cast<double>(n_s[s] / 2),
-                                 static_cast<double>(n_s[s] / 4));
-            h_rs += p_s[s] * (ws[0] * hrs[0][s] + ws[1] * hrs[1][s] + ws[2] * hrs[2][s]);
-        }
-        res.h_rs = h_rs;
-        res.mi = res.h_r - res.h_rs;
-    } else {
-        res.mi = w[0] * level_mi[0] + w[1] * level_mi[1] + w[2] * level_mi[2];
-        res.h_rs = res.h_r - res.mi;
-    }
-    detail::set_mi_flags(res.flags, res.mi, used, h_s);
+    detail::combine_qe_levels(res, hr, level_mi, hrs, n_s, p_s, options.target, used, h_s);
     return res;
 }
 

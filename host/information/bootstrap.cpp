@@ -84,15 +84,23 @@ BootstrapResult compute_bootstrap(const ConditionCounts& counts, const std::vect
             sps[s][b] = e.sps[s];
         }
     }
+    return detail::summarise_bootstrap(mi, h_r, h_rs, sss, sps, options.replicates, options.confidence);
+}
+
+BootstrapResult detail::summarise_bootstrap(const std::vector<double>& mi, const std::vector<double>& h_r,
+                                            const std::vector<double>& h_rs,
+                                            const std::vector<std::vector<double>>& sss,
+                                            const std::vector<std::vector<double>>& sps,
+                                            std::uint32_t replicates, double confidence) {
     BootstrapResult r;
-    r.replicates = options.replicates;
-    r.confidence = options.confidence;
-    r.mi = summarise(mi, options.confidence);
-    r.h_r = summarise(h_r, options.confidence);
-    r.h_rs = summarise(h_rs, options.confidence);
-    for (std::size_t s = 0; s < ns; ++s) {
-        r.sss.push_back(summarise(sss[s], options.confidence));
-        r.sps.push_back(summarise(sps[s], options.confidence));
+    r.replicates = replicates;
+    r.confidence = confidence;
+    r.mi = summarise(mi, confidence);
+    r.h_r = summarise(h_r, confidence);
+    r.h_rs = summarise(h_rs, confidence);
+    for (std::size_t s = 0; s < sss.size(); ++s) {
+        r.sss.push_back(summarise(sss[s], confidence));
+        r.sps.push_back(summarise(sps[s], confidence));
     }
     return r;
 }

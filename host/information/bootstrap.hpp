@@ -44,4 +44,17 @@ BootstrapResult compute_bootstrap(const ConditionCounts& counts, const std::vect
                                   const std::vector<std::uint32_t>& n_spk,
                                   const BootstrapOptions& options = {});
 
+namespace detail {
+
+//! Summarises bootstrap replicates (SD and central percentile interval of each quantity); shared
+//! by the host and the CUDA bootstrap so both report identically. `sss[s][b]` is replicate b of
+//! stimulus s.
+BootstrapResult summarise_bootstrap(const std::vector<double>& mi, const std::vector<double>& h_r,
+                                    const std::vector<double>& h_rs,
+                                    const std::vector<std::vector<double>>& sss,
+                                    const std::vector<std::vector<double>>& sps,
+                                    std::uint32_t replicates, double confidence);
+
+} // namespace detail
+
 } // namespace memlif

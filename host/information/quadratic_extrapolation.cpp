@@ -180,13 +180,22 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
         for (std::size_t s = 0; s < ns; ++s)
             hrs[lvl][s] /= norm;
     }
+    detail::combine_qe_levels(res, hr, level_mi, hrs, n_s, p_s, options.target, used, h_s);
+    return res;
+}
+
+void detail::combine_qe_levels(QeResult& res, const std::array<double, 3>& hr,
+                               const std::array<double, 3>& level_mi,
+                               const std::array<std::vector<double>, 3>& hrs,
+                               const std::vector<std::uint64_t>& n_s, const std::vector<double>& p_s,
+                               QeTarget target, std::uint32_t used, double h_s) {
     res.level_mi = level_mi;
     res.weights = qe_weights(res.level_size[0], res.level_size[1], res.level_size[2]);
     const auto& w = res.weights;
     res.h_r = w[0] * hr[0] + w[1] * hr[1] + w[2] * hr[2];
-    if (options.target == QeTarget::entropies) {
+    if (target == QeTarget::entropies) {
         double h_rs = 0;
-        for (std::size_t s = 0; s < ns; ++s) {
+        for (std::size_t s = 0; s < n_s.size(); ++s) {
             if (n_s[s] == 0)
                 continue;
             const auto ws = qe_weights(static_cast<double>(n_s[s]), static_cast<double>(n_s[s] / 2),
@@ -200,7 +209,6 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
         res.h_rs = res.h_r - res.mi;
     }
     detail::set_mi_flags(res.flags, res.mi, used, h_s);
-    return res;
 }
 
 } // namespace memlif

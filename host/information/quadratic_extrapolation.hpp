@@ -83,4 +83,18 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
                                          const std::vector<double>& p_s,
                                          const QeOptions& options = {});
 
+namespace detail {
+
+//! The last QE step, shared by the host and the CUDA implementation: given the per-level H(R),
+//! MI and per-stimulus H(R|s) (level 0 = full data, 1 = halves, 2 = quarters, already averaged),
+//! applies the Lagrange weights of the actual sizes (per stimulus for `entropies`) and sets MI,
+//! H(R), H(R|S), weights and flags of `res`.
+void combine_qe_levels(QeResult& res, const std::array<double, 3>& hr,
+                       const std::array<double, 3>& level_mi,
+                       const std::array<std::vector<double>, 3>& hrs,
+                       const std::vector<std::uint64_t>& n_s, const std::vector<double>& p_s,
+                       QeTarget target, std::uint32_t used, double h_s);
+
+} // namespace detail
+
 } // namespace memlif
