@@ -9,6 +9,7 @@
 //! SweepSpec::keep_trial_words asks for them).
 #include "check.cuh"
 #include "cuda_backend.hpp"
+#include "device_buffer.cuh"
 #include "trial_launch.hpp"
 
 #include "memlif/kernels/entropy.hpp"
@@ -60,30 +61,8 @@ constexpr std::uint64_t k_default_chunk_cap = 1ull << 23;
 // RAII holders. Destructors never throw: after a sticky kernel fault every free fails, and the
 // original CudaError is the one the user must see.
 
-template <class T> class DeviceBuffer {
-  public:
-    DeviceBuffer() = default;
-    explicit DeviceBuffer(std::size_t n) { reset(n); }
-    DeviceBuffer(const DeviceBuffer&) = delete;
-    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-    ~DeviceBuffer() { release(); }
-    void reset(std::size_t n) {
-        release();
-        if (n > 0) MEMLIF_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&p_), n * sizeof(T)));
-        n_ = n;
-    }
-    T* get() const { return p_; }
-    std::size_t size() const { return n_; }
+using detail::DeviceBuffer;
 
-  private:
-    void release() {
-        if (p_) (void)cudaFree(p_);
-        p_ = nullptr;
-        n_ = 0;
-    }
-    T* p_ = nullptr;
-    std::size_t n_ = 0;
-};
 
 template <class T> class PinnedBuffer {
   public:

@@ -31,6 +31,7 @@
 //! it holds both (deterministic reservations; Shun, Gu, Blelloch, Fineman & Gibbons, SODA 2015,
 //! who also show the dependence depth, hence the number of rounds, is O(log n) w.h.p.).
 #include "check.cuh"
+#include "device_buffer.cuh"
 #include "estimators_cuda.hpp"
 
 #include "host/information/bayes_count.hpp"
@@ -69,37 +70,9 @@ constexpr u32 k_free = 0xFFFFFFFFu; //!< an unreserved position
 //! Index limit of the 32-bit positions, cells and swap indices (k_free is never an index).
 constexpr u64 k_max_index = 0xFFFFFFF0ull;
 
-// ---------------------------------------------------------------------------------------------
-// RAII device memory. Destructors never throw: after a sticky fault every free fails, and the
-// original CudaError is the one the caller must see.
+using detail::DeviceBuffer;
 
-template <class T> class DevBuf {
-  public:
-    DevBuf() = default;
-    DevBuf(const DevBuf&) = delete;
-    DevBuf& operator=(const DevBuf&) = delete;
-    ~DevBuf() { release(); }
-    //! Grows to at least n elements; the contents are not kept.
-    void ensure(std::size_t n) {
-        if (n <= n_ && p_ != nullptr) return;
-        release();
-        MEMLIF_CUDA_CHECK(
-            cudaMalloc(reinterpret_cast<void**>(&p_), std::max<std::size_t>(n, 1) * sizeof(T)));
-        n_ = std::max<std::size_t>(n, 1);
-    }
-    T* get() const { return p_; }
-
-  private:
-    void release() {
-        if (p_) (void)cudaFree(p_);
-        p_ = nullptr;
-        n_ = 0;
-    }
-    T* p_ = nullptr;
-    std::size_t n_ = 0;
-};
-
-template <class T> void upload(DevBuf<T>& d, const std::vector<T>& h) {
+template <class T> void upload(DeviceBuffer<T>& d, const std::vector<T>& h) {
     d.ensure(h.size());
     if (!h.empty())
         MEMLIF_CUDA_CHECK(
@@ -615,17 +588,17 @@ struct Condition {
     u64 n_words = 0;            //!< distinct words D
     std::vector<u64> n_s;       //!< N_s
     std::vector<u32> trial_off; //!< S + 1 canonical trial offsets
-    DevBuf<u32> d_pool, d_stim; //!< word id and stimulus of every canonical trial
-    DevBuf<u32> d_trial_off;
+    DeviceBuffer<u32> d_pool, d_stim; //!< word id and stimulus of every canonical trial
+    DeviceBuffer<u32> d_trial_off;
     KeyLayout keys{0, 0};
     u32 s_bits = 0, w_bits = 0;
 };
 
 //! CUB temporary storage, grown on demand.
 struct Scratch {
-    DevBuf<unsigned char> temp;
+    DeviceBuffer<unsigned char> temp;
     std::size_t temp_bytes = 0;
-    DevBuf<std::int64_t> num;
+    DeviceBuffer<std::int64_t> num;
     void* get(std::size_t bytes) {
         if (bytes > temp_bytes) {
             temp.ensure(bytes);
@@ -681,12 +654,12 @@ void setup_condition(const char* what, const ConditionCounts& counts, Condition&
         entry_off[k + 1] = entry_off[k] + static_cast<u32>(counts.counts[k]);
 
     // Dictionary: sort a copy of the words, keep the run heads.
-    DevBuf<u64> words, sorted_alt, dict;
-    DevBuf<u32> iota, heads, wid, d_entry_off;
-    DevBuf<u8> flags;
+    DeviceBuffer<u64> words, sorted_alt, dict;
+    DeviceBuffer<u32> iota, heads, wid, d_entry_off;
+    DeviceBuffer<u8> flags;
     upload(words, counts.words);
     sorted_alt.ensure(n_entries);
-    DevBuf<u64> words_copy;
+    DeviceBuffer<u64> words_copy;
     upload(words_copy, counts.words);
     const u64* sorted = sort_keys(sc, words_copy.get(), sorted_alt.get(), n_entries, 64);
     flags.ensure(n_entries);
@@ -749,8 +722,8 @@ u64 batch_size(const EstimatorCudaOptions& opts, u64 per_rep, u64 total, u64 lim
 // Parallel Fisher-Yates over copies of the pool.
 
 struct Shuffler {
-    DevBuf<u32> pa, pb, pending[2], reservation, stream_of_copy, rejected, seg_pos, seg_q;
-    DevBuf<u8> keep;
+    DeviceBuffer<u32> pa, pb, pending[2], reservation, stream_of_copy, rejected, seg_pos, seg_q;
+    DeviceBuffer<u8> keep;
     std::vector<u32> h_seg_pos, h_seg_q;
 
     void set_layout(std::vector<u32> pos, std::vector<u32> q) {
@@ -850,13 +823,13 @@ u64 eval_bytes_per_item() { return 8 + 8 + 1 + 4 + 4 + 4 + 8 + 8 + 4; }
 u64 eval_bytes_per_segment() { return 4 + 4 + 4 + 8 + 8 + 8 + 8; }
 
 struct Evaluator {
-    DevBuf<u64> key_a, key_b;
-    DevBuf<u8> flags;
-    DevBuf<u32> iota, heads, cell_count, seg_start, group_start, level;
-    DevBuf<double> p_of_cell, term, p_levels;
-    DevBuf<u32> n_r, seg_n, seg_m, n_words;
-    DevBuf<double> seg_h, seg_w, seg_r, seg_kl, h_r, r_pooled;
-    DevBuf<u64> n_total;
+    DeviceBuffer<u64> key_a, key_b;
+    DeviceBuffer<u8> flags;
+    DeviceBuffer<u32> iota, heads, cell_count, seg_start, group_start, level;
+    DeviceBuffer<double> p_of_cell, term, p_levels;
+    DeviceBuffer<u32> n_r, seg_n, seg_m, n_words;
+    DeviceBuffer<double> seg_h, seg_w, seg_r, seg_kl, h_r, r_pooled;
+    DeviceBuffer<u64> n_total;
 
     void reserve(u64 n_items) {
         key_a.ensure(n_items);
@@ -1121,7 +1094,7 @@ PermutationNullResult permutation_null_cuda(const ConditionCounts& counts,
     const u64 batch = batch_size(cuda, per_rep, options.replicates, limit);
     Shuffler sh;
     sh.set_layout({0, static_cast<u32>(n)}, {0, static_cast<u32>(n > 0 ? n - 1 : 0)});
-    DevBuf<u32> values;
+    DeviceBuffer<u32> values;
     values.ensure(batch * n);
     ev.reserve(batch * n);
     spec.bayes_pooled = false;
@@ -1195,7 +1168,7 @@ BootstrapResult bootstrap_cuda(const ConditionCounts& counts, const std::vector<
     const u64 limit = std::min<u64>(max_groups_for_keys(c), n > 0 ? k_max_index / n : 1);
     const u64 batch = batch_size(cuda, per_rep, b_count, limit);
     ev.reserve(batch * n);
-    DevBuf<u32> rejected;
+    DeviceBuffer<u32> rejected;
     rejected.ensure(batch);
     std::vector<u32> pool_host; // fetched only if some nominal draw is rejected
     EvalSpec spec;
@@ -1353,7 +1326,7 @@ QeResult quadratic_extrapolation_cuda(const ConditionCounts& counts, const std::
             off[s + 1] = off[s] + static_cast<u32>(k * (n_s[s] / k));
     }
     const u64 items_half = sub_off[ns], items_per_rep = items_half + sub_off[2 * ns + 1];
-    DevBuf<u32> d_sub_off;
+    DeviceBuffer<u32> d_sub_off;
     upload(d_sub_off, sub_off);
 
     const u32 reps = shuffled ? options.replicates : 1;
@@ -1372,7 +1345,7 @@ QeResult quadratic_extrapolation_cuda(const ConditionCounts& counts, const std::
         }
         sh.set_layout(pos, q);
     }
-    DevBuf<u32> values;
+    DeviceBuffer<u32> values;
     if (shuffled) values.ensure(2 * batch * n);
     ev.reserve(batch * items_per_rep);
     for (int li = 1; li < 3; ++li) hrs[static_cast<std::size_t>(li)].assign(ns, 0.0);
