@@ -16,6 +16,18 @@ namespace memlif {
 namespace detail {
 namespace {
 
+//! Mean and SD of the H_sh replicates, I_sh = H(R) - H_ind(R|S) + H_sh(R|S) - H(R|S), flags.
+void finish_shuffle(ShuffleResult& r, double sum, double sum_sq, std::uint32_t replicates,
+                    const ConditionCounts& counts, const std::vector<double>& p_s, std::uint32_t used,
+                    double h_s) {
+    const double mm = static_cast<double>(replicates);
+    r.h_sh_rs = sum / mm;
+    r.h_sh_rs_sd = replicates > 1 ? std::sqrt(std::max(0.0, (sum_sq - sum * sum / mm) / (mm - 1.0))) : 0.0;
+    r.mi = r.h_r - r.h_ind_rs + r.h_sh_rs - r.h_rs;
+    r.flags.ps_not_empirical = !detail::is_empirical(counts, p_s);
+    detail::set_mi_flags(r.flags, r.mi, used, h_s);
+}
+
 std::uint64_t component_mask(std::uint32_t bits) {
     return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
 }
@@ -264,14 +276,7 @@ ShuffleResult compute_shuffle_qe(const ConditionCounts& counts, const std::vecto
         sum += h_sh;
         sum_sq += h_sh * h_sh;
     }
-    const double mm = static_cast<double>(options.replicates);
-    r.h_sh_rs = sum / mm;
-    r.h_sh_rs_sd = options.replicates > 1
-                       ? std::sqrt(std::max(0.0, (sum_sq - sum * sum / mm) / (mm - 1.0)))
-                       : 0.0;
-    r.mi = r.h_r - r.h_ind_rs + r.h_sh_rs - r.h_rs;
-    r.flags.ps_not_empirical = !detail::is_empirical(counts, p_s);
-    detail::set_mi_flags(r.flags, r.mi, used, h_s);
+    detail::finish_shuffle(r, sum, sum_sq, options.replicates, counts, p_s, used, h_s);
     return r;
 }
 
@@ -330,14 +335,7 @@ ShuffleResult compute_shuffle(const ConditionCounts& counts, const std::vector<d
         sum += h_sh;
         sum_sq += h_sh * h_sh;
     }
-    const double mm = static_cast<double>(options.replicates);
-    r.h_sh_rs = sum / mm;
-    r.h_sh_rs_sd = options.replicates > 1
-                       ? std::sqrt(std::max(0.0, (sum_sq - sum * sum / mm) / (mm - 1.0)))
-                       : 0.0;
-    r.mi = r.h_r - r.h_ind_rs + r.h_sh_rs - r.h_rs;
-    r.flags.ps_not_empirical = !detail::is_empirical(counts, p_s);
-    detail::set_mi_flags(r.flags, r.mi, used, h_s);
+    detail::finish_shuffle(r, sum, sum_sq, options.replicates, counts, p_s, used, h_s);
     return r;
 }
 
