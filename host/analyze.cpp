@@ -278,18 +278,8 @@ std::vector<SummaryRow> summary_rows_from_file(const io::RunReader& reader) {
     const auto axis = reader.axis();
     std::vector<SummaryRow> rows;
     for (std::uint32_t c : reader.completed_conditions()) {
-        const PluginResult p = reader.plugin(c);
-        const io::ConditionStats st = reader.stats(c);
-        SummaryRow r;
-        r.condition = c;
-        for (int i = 0; i < 4; ++i) r.g_uS[i] = axis.conductance_S[c][i] * 1e6;
-        r.weight = axis.weight[c][0];
-        r.mean_spikes = st.mean_output_spikes;
-        r.n_trials = p.n_trials;
-        r.distinct = p.distinct_total;
-        r.h_r = p.h_r;
-        r.h_rs = p.h_rs;
-        r.mi = p.mi;
+        const SummaryRow r =
+            make_summary_row(c, axis.conductance_S[c], axis.weight[c][0], reader.stats(c).mean_output_spikes, reader.plugin(c));
         rows.push_back(r);
     }
     // the corrected column comes from the post-run analysis, if it was computed
@@ -332,24 +322,15 @@ int cmd_analyze(const std::string& path, const std::vector<std::string>& estimat
         const io::RunReader reader(path);
         meta = reader.metadata();
     }
-    // start from the information section the run used, then apply the command line
+    // the card the run used, with the command line's information.* overrides, validated again
     nlohmann::json card = parse_card_text(meta.config_json, path + ":/config_json");
-    nlohmann::json info = card.contains("information") ? card["information"] : default_card()["information"];
-    nlohmann::json wrapper = {{"information", info}};
     for (const auto& s : sets) {
         if (s.rfind("information.", 0) != 0)
             throw ConfigError("--set " + s + ": analyze only accepts information.* keys");
-        apply_override(wrapper, s);
+        apply_override(card, s);
     }
-    if (!estimators.empty()) wrapper["information"]["estimators"] = estimators;
-    nlohmann::json resolved = default_card()["information"];
-    for (auto it = wrapper["information"].begin(); it != wrapper["information"].end(); ++it) {
-        if (!resolved.contains(it.key())) throw ConfigError("information." + it.key() + ": unknown key");
-        if (resolved[it.key()].is_object() && it.value().is_object())
-            resolved[it.key()].update(it.value());
-        else
-            resolved[it.key()] = it.value();
-    }
+    if (!estimators.empty()) card["information"]["estimators"] = estimators;
+    const nlohmann::json resolved = resolve_config(card).information;
     EstimatorOptions opts = estimator_options_from_card(resolved, meta.seed);
     opts.accelerator = estimator_accelerator_for(backend);
     const std::string g = "/analysis/" + group;

@@ -7,6 +7,23 @@
 
 namespace memlif {
 
+namespace {
+
+//! Sorts one stimulus's trial words and appends them run-length encoded (ascending, counts > 0).
+void append_stimulus(ConditionCounts& c, std::vector<std::uint64_t>& w) {
+    std::sort(w.begin(), w.end());
+    for (std::size_t i = 0; i < w.size();) {
+        std::size_t j = i + 1;
+        while (j < w.size() && w[j] == w[i]) ++j;
+        c.words.push_back(w[i]);
+        c.counts.push_back(j - i);
+        i = j;
+    }
+    c.offsets.push_back(c.words.size());
+}
+
+} // namespace
+
 ConditionCounts counts_from_trials(const std::vector<std::vector<std::uint64_t>>& words_per_stimulus,
                                    std::uint32_t n_bins) {
     ConditionCounts c;
@@ -16,15 +33,7 @@ ConditionCounts counts_from_trials(const std::vector<std::vector<std::uint64_t>>
     std::vector<std::uint64_t> w;
     for (const auto& trials : words_per_stimulus) {
         w.assign(trials.begin(), trials.end());
-        std::sort(w.begin(), w.end());
-        for (std::size_t i = 0; i < w.size();) {
-            std::size_t j = i;
-            while (j < w.size() && w[j] == w[i]) ++j;
-            c.words.push_back(w[i]);
-            c.counts.push_back(j - i);
-            i = j;
-        }
-        c.offsets.push_back(c.words.size());
+        append_stimulus(c, w);
     }
     return c;
 }
@@ -33,20 +42,12 @@ ConditionCounts counts_from_words(const std::vector<std::uint64_t>& words, std::
                                   std::uint32_t n_repeats, std::uint32_t n_bins) {
     ConditionCounts c;
     c.n_bins = n_bins;
-    c.offsets.assign(1, 0);
     c.offsets.reserve(n_stimuli + 1);
-    std::vector<std::uint64_t> w(n_repeats);
+    c.offsets.push_back(0);
+    std::vector<std::uint64_t> w;
     for (std::size_t s = 0; s < n_stimuli; ++s) {
-        std::copy(words.begin() + s * n_repeats, words.begin() + (s + 1) * n_repeats, w.begin());
-        std::sort(w.begin(), w.end());
-        for (std::size_t i = 0; i < w.size();) {
-            std::size_t j = i + 1;
-            while (j < w.size() && w[j] == w[i]) ++j;
-            c.words.push_back(w[i]);
-            c.counts.push_back(j - i);
-            i = j;
-        }
-        c.offsets.push_back(c.words.size());
+        w.assign(words.begin() + s * n_repeats, words.begin() + (s + 1) * n_repeats);
+        append_stimulus(c, w);
     }
     return c;
 }

@@ -47,17 +47,8 @@ class RunSink : public ConditionSink {
             }
             writer_.append_trials(out.condition, stim, rep, out.trial_words);
         }
-        SummaryRow row;
-        row.condition = out.condition;
         const auto& pt = points_[out.condition];
-        for (int i = 0; i < 4; ++i) row.g_uS[i] = pt.g_S[i] * 1e6;
-        row.weight = pt.weight[0];
-        row.mean_spikes = out.mean_output_spikes;
-        row.n_trials = plugin.n_trials;
-        row.distinct = plugin.distinct_total;
-        row.h_r = plugin.h_r;
-        row.h_rs = plugin.h_rs;
-        row.mi = plugin.mi;
+        const SummaryRow row = make_summary_row(out.condition, pt.g_S, pt.weight[0], out.mean_output_spikes, plugin);
         rows.push_back(row);
         trials_ += plugin.n_trials;
     }

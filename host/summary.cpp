@@ -6,6 +6,21 @@
 
 namespace memlif {
 
+SummaryRow make_summary_row(std::uint32_t condition, const std::array<double, 4>& g_S, double weight,
+                            double mean_spikes, const PluginResult& plugin) {
+    SummaryRow r;
+    r.condition = condition;
+    for (int i = 0; i < 4; ++i) r.g_uS[i] = g_S[i] * 1e6;
+    r.weight = weight;
+    r.mean_spikes = mean_spikes;
+    r.n_trials = plugin.n_trials;
+    r.distinct = plugin.distinct_total;
+    r.h_r = plugin.h_r;
+    r.h_rs = plugin.h_rs;
+    r.mi = plugin.mi;
+    return r;
+}
+
 std::string format_summary(const std::vector<SummaryRow>& rows) {
     bool corrected = false;
     std::string cname;

@@ -3,6 +3,8 @@
 //! The printed per-conductance table of MI, H(R) and H(R|S) (seed Fig. 5 quantities).
 #pragma once
 
+#include "information/plugin.hpp"
+
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -22,6 +24,10 @@ struct SummaryRow {
     std::string corrected_name;    //!< e.g. "pt"; empty when no corrected estimator was computed
     double mi_corrected = NAN, ci_low = NAN, ci_high = NAN;
 };
+
+//! The plug-in part of a row: conductances in siemens, weight of synapse 1, mean output spikes.
+SummaryRow make_summary_row(std::uint32_t condition, const std::array<double, 4>& g_S, double weight,
+                            double mean_spikes, const PluginResult& plugin);
 
 std::string format_summary(const std::vector<SummaryRow>& rows);
 
