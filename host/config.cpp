@@ -274,13 +274,6 @@ RunConfig resolve_config(const json& user) {
                                      "to deliver only the canonical member of each class");
     }
 
-    const json& est = at(card, "information.estimators");
-    if (!est.is_array() || est.empty()) fail("information.estimators", "expected a non-empty list of names");
-    for (std::size_t i = 0; i < est.size(); ++i) {
-        if (!est[i].is_string())
-            fail("information.estimators[" + std::to_string(i) + "]", "expected a string, got " + est[i].dump());
-        c.estimators.push_back(est[i].get<std::string>());
-    }
     c.information = at(card, "information");
     {
         const EstimatorOptions eo = estimator_options_from_card(c.information, c.seed); // errors name their key

@@ -54,8 +54,7 @@ struct RunConfig {
     // grid
     std::vector<ConductancePoint> conductances_uS;
     // information
-    std::vector<std::string> estimators;
-    nlohmann::json information;     //!< the whole "information" section, for the estimator options
+    nlohmann::json information;     //!< the "information" section (validated estimator options)
     // ground truth
     std::vector<std::uint32_t> ground_truth_conditions;
     std::uint32_t ground_truth_repeats = 0;
