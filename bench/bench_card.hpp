@@ -7,7 +7,7 @@
 
 #include "host/config.hpp"
 #include "host/stimulus_set.hpp"
-#include "host/sweep.hpp"
+#include "memlif/core/sweep.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -574,9 +574,9 @@ struct PluginHost {
         rank.reset(n_stimuli);
     }
 
-    PluginResult result(std::size_t ns) const {
+    PluginMeasures result(std::size_t ns) const {
         const PluginScalars& c = *scalars.get();
-        PluginResult r;
+        PluginMeasures r;
         r.h_r = c.h_r;
         r.h_rs = c.h_rs;
         r.mi = c.mi;
@@ -1209,11 +1209,11 @@ ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>& words,
     return c;
 }
 
-PluginResult compute_plugin_cuda(const ConditionCounts& counts, const std::vector<double>& p_s,
+PluginMeasures compute_plugin_cuda(const ConditionCounts& counts, const std::vector<double>& p_s,
                                  const std::vector<std::uint32_t>& n_spk) {
     require_device("compute_plugin_cuda");
     const std::size_t ns = counts.n_stimuli();
-    if (ns == 0) return PluginResult{};
+    if (ns == 0) return PluginMeasures{};
     if (p_s.size() != ns || n_spk.size() != ns)
         throw std::invalid_argument("compute_plugin_cuda: p_s / n_spk sizes differ from n_stimuli");
     if (counts.words.size() != counts.counts.size() || counts.offsets.back() != counts.words.size())

@@ -4,7 +4,8 @@
 //! stub reports zero devices and run_sweep_cuda throws "not configured".
 #pragma once
 
-#include "host/sweep.hpp"
+#include "memlif/core/errors.hpp"
+#include "memlif/core/sweep.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -13,12 +14,6 @@
 #include <vector>
 
 namespace memlif {
-
-//! A CUDA API call or kernel failed; the message names the call. Internal error (exit code 1).
-class CudaError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
 
 //! Number of usable CUDA devices: 0 without a driver, without a device, in a CPU-only build, or
 //! when MEMLIF_DISABLE_DEVICE=1 is set. Never allocates device memory.
@@ -51,7 +46,7 @@ ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>& words,
 
 //! The plug-in measures reduced on the device; same definitions as compute_plugin
 //! (host/information/plugin.hpp). Throws std::invalid_argument on inconsistent sizes.
-PluginResult compute_plugin_cuda(const ConditionCounts& counts, const std::vector<double>& p_s,
+PluginMeasures compute_plugin_cuda(const ConditionCounts& counts, const std::vector<double>& p_s,
                                  const std::vector<std::uint32_t>& n_spk);
 
 } // namespace memlif

@@ -24,7 +24,7 @@ ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>&, std::s
     throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
 }
 
-PluginResult compute_plugin_cuda(const ConditionCounts&, const std::vector<double>&,
+PluginMeasures compute_plugin_cuda(const ConditionCounts&, const std::vector<double>&,
                                  const std::vector<std::uint32_t>&) {
     throw CudaError("CUDA backend not configured: this memlif was built without nvcc");
 }

@@ -11,7 +11,7 @@
 #pragma once
 
 #include "cuda_backend.hpp"
-#include "host/counts.hpp"
+#include "memlif/core/counts.hpp"
 #include "host/information/bayes_count.hpp"
 #include "host/information/bootstrap.hpp"
 #include "host/information/permutation_null.hpp"

@@ -3,7 +3,7 @@
 #include "analyze.hpp"
 
 #include "backend.hpp"
-#include "errors.hpp"
+#include "memlif/core/errors.hpp"
 #include "estimator_accelerator.hpp"
 #include "estimator_options.hpp"
 #include "information/estimators.hpp"

@@ -3,7 +3,7 @@
 #include "backend.hpp"
 
 #include "cuda/cuda_backend.hpp"
-#include "errors.hpp"
+#include "memlif/core/errors.hpp"
 
 #include "memlif/config.hpp"
 

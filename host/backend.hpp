@@ -4,7 +4,7 @@
 #pragma once
 
 #include "cpu_backend.hpp"
-#include "sweep.hpp"
+#include "memlif/core/sweep.hpp"
 
 #include <string>
 

@@ -2,7 +2,7 @@
 //! \file host/conductance_grid.cpp
 #include "conductance_grid.hpp"
 
-#include "errors.hpp"
+#include "memlif/core/errors.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -2,9 +2,9 @@
 //! \file host/config.cpp
 #include "config.hpp"
 
-#include "errors.hpp"
+#include "memlif/core/errors.hpp"
 #include "estimator_options.hpp"
-#include "io/io_error.hpp"
+#include "memlif/core/errors.hpp"
 
 #include "memlif/kernels/jitter.hpp"
 #include "memlif/kernels/lif.hpp"

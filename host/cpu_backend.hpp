@@ -3,7 +3,7 @@
 //! The CPU backend: an OpenMP loop over trials calling the same kernels/ run_trial as the GPU.
 #pragma once
 
-#include "sweep.hpp"
+#include "memlif/core/sweep.hpp"
 
 #include <cstddef>
 #include <cstdint>

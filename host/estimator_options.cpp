@@ -2,7 +2,7 @@
 //! \file host/estimator_options.cpp
 #include "estimator_options.hpp"
 
-#include "errors.hpp"
+#include "memlif/core/errors.hpp"
 
 #include <set>
 

@@ -31,9 +31,9 @@ class RunSink : public ConditionSink {
           store_trials_(store_trials) {}
 
     void consume(ConditionOutput&& out) override {
-        const PluginResult plugin =
+        const PluginMeasures plugin =
             out.has_device_plugin ? std::move(out.device_plugin) : compute_plugin(out.counts, p_s_, n_spk_);
-        io::ConditionStats stats;
+        ConditionStats stats;
         stats.wall_s = out.kernel_s;
         stats.mean_output_spikes = out.mean_output_spikes;
         stats.n_trials = plugin.n_trials;

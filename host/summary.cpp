@@ -7,7 +7,7 @@
 namespace memlif {
 
 SummaryRow make_summary_row(std::uint32_t condition, const std::array<double, 4>& g_S, double weight,
-                            double mean_spikes, const PluginResult& plugin) {
+                            double mean_spikes, const PluginMeasures& plugin) {
     SummaryRow r;
     r.condition = condition;
     for (int i = 0; i < 4; ++i) r.g_uS[i] = g_S[i] * 1e6;

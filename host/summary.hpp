@@ -27,7 +27,7 @@ struct SummaryRow {
 
 //! The plug-in part of a row: conductances in siemens, weight of synapse 1, mean output spikes.
 SummaryRow make_summary_row(std::uint32_t condition, const std::array<double, 4>& g_S, double weight,
-                            double mean_spikes, const PluginResult& plugin);
+                            double mean_spikes, const PluginMeasures& plugin);
 
 std::string format_summary(const std::vector<SummaryRow>& rows);
 

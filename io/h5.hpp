@@ -7,7 +7,7 @@
 //! Not thread-safe: Debian's serial libhdf5 is built without the thread-safe option.
 #pragma once
 
-#include "io/io_error.hpp"
+#include "memlif/core/errors.hpp"
 
 #include <hdf5.h>
 

@@ -286,7 +286,7 @@ void RunWriter::close_all() {
 }
 
 void RunWriter::write_condition(std::uint32_t condition_index, const ConditionCounts& counts,
-                                const PluginResult& plugin, const ConditionStats& stats) {
+                                const PluginMeasures& plugin, const ConditionStats& stats) {
     require_open("write_condition");
     const std::string where = "RunWriter::write_condition(" + std::to_string(condition_index) + ")";
     if (condition_index >= n_conditions_)
@@ -565,7 +565,7 @@ ConditionCounts RunReader::counts(std::uint32_t condition_index) const {
     return c;
 }
 
-PluginResult RunReader::plugin(std::uint32_t condition_index) const {
+PluginMeasures RunReader::plugin(std::uint32_t condition_index) const {
     require_completed(condition_index);
     const hsize_t k = condition_index;
     const auto n_s = static_cast<hsize_t>(n_stimuli_);
@@ -579,7 +579,7 @@ PluginResult RunReader::plugin(std::uint32_t condition_index) const {
         h5::Handle d = h5::open_dataset(file_, name);
         return h5::read_box<T>(d, {k, 0}, {1, n_s});
     };
-    PluginResult p;
+    PluginMeasures p;
     p.mi = get1("results/mutual_information_bit", double{});
     p.h_r = get1("results/h_r_bit", double{});
     p.h_rs = get1("results/h_r_given_s_bit", double{});

@@ -5,10 +5,11 @@
 //! in io/FORMAT.md, which is authoritative; the constants below must agree with it.
 #pragma once
 
-#include "host/counts.hpp"
-#include "host/information/plugin.hpp"
+#include "memlif/core/condition_record.hpp"
+#include "memlif/core/counts.hpp"
+#include "memlif/core/errors.hpp"
+#include "memlif/core/plugin_measures.hpp"
 #include "io/h5.hpp"
-#include "io/io_error.hpp"
 
 #include <array>
 #include <cstdint>
@@ -56,13 +57,6 @@ struct ConditionAxis {
     std::vector<std::array<double, 4>> current_A;     //!< synaptic current during a spike, amperes
 };
 
-//! Per-condition bookkeeping of the simulation itself.
-struct ConditionStats {
-    double wall_s = 0;             //!< wall time spent on this condition, seconds
-    double mean_output_spikes = 0; //!< mean output spikes per trial
-    std::uint64_t n_trials = 0;    //!< trials simulated (equals the counts' N in a correct run)
-};
-
 //! Run-level timing, present once the run finished.
 struct RuntimeInfo {
     double wall_s = 0;          //!< whole-run wall time, seconds
@@ -95,7 +89,7 @@ class RunWriter {
     //! results and stats; marks it completed, updates `n_conditions_completed`, flushes.
     //! std::invalid_argument if the index is out of range, already written, or sizes disagree.
     void write_condition(std::uint32_t condition_index, const ConditionCounts& counts,
-                         const PluginResult& plugin, const ConditionStats& stats);
+                         const PluginMeasures& plugin, const ConditionStats& stats);
     //! Appends per-trial rows (only when constructed with store_trials) and flushes.
     void append_trials(std::uint32_t condition_index,
                        const std::vector<std::uint32_t>& stimulus_index,
@@ -151,7 +145,7 @@ class RunReader {
 
     //! IoError if the condition is out of range or not completed.
     ConditionCounts counts(std::uint32_t condition_index) const;
-    PluginResult plugin(std::uint32_t condition_index) const;
+    PluginMeasures plugin(std::uint32_t condition_index) const;
     ConditionStats stats(std::uint32_t condition_index) const;
     //! Present only for a finished run.
     std::optional<RuntimeInfo> runtime() const;

@@ -4,7 +4,7 @@
 //! Schultz, Petersen & Panzeri 2003), the R~ of the PT bias correction, and the R_tot conventions.
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 
 #include <cstdint>
 #include <string>

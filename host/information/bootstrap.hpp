@@ -3,7 +3,7 @@
 //! Stratified bootstrap spread and percentile intervals, information.md §4.7.
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
 #include "resampling.hpp"
 

@@ -166,7 +166,7 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
     out.seed = options.seed;
     out.pt_rtot = options.pt_rtot;
     out.plugin = compute_plugin(counts, p_s, n_spk);
-    const PluginResult& pl = out.plugin;
+    const PluginMeasures& pl = out.plugin;
     InformationFlags base_flags;
     base_flags.sps_undefined = pl.sps_undefined;
 

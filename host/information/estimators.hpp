@@ -4,7 +4,7 @@
 //! names, options and a uniform result record per estimator.
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
 #include "permutation_null.hpp"
 #include "bootstrap.hpp"
@@ -113,7 +113,7 @@ struct EstimatorResult {
 };
 
 struct EstimatorResults {
-    PluginResult plugin;                    //!< always computed (counts diagnostics, ranks)
+    PluginMeasures plugin;                    //!< always computed (counts diagnostics, ranks)
     std::vector<EstimatorResult> estimates; //!< in the requested order
     std::uint64_t seed = 0;
     RtotSpec pt_rtot;

@@ -13,7 +13,7 @@ namespace detail {
 
 CorrectedResult apply_first_order(const ConditionCounts& counts, const std::vector<double>& p_s,
                                   const std::vector<std::uint32_t>& n_spk,
-                                  const PluginResult& plugin, double r_bins,
+                                  const PluginMeasures& plugin, double r_bins,
                                   const std::vector<double>& r_bins_s) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::size_t ns = counts.n_stimuli();

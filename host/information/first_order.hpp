@@ -4,7 +4,7 @@
 //! H(R), H(R|S), MI and per stimulus to SSS and SpS (information.md §4.2, §4.3, §4.9).
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 #include "flags.hpp"
 #include "plugin.hpp"
 
@@ -33,7 +33,7 @@ namespace detail {
 //! sum_s p(s) sss(s) = mi holds exactly up to rounding for any p(s) mode.
 CorrectedResult apply_first_order(const ConditionCounts& counts, const std::vector<double>& p_s,
                                   const std::vector<std::uint32_t>& n_spk,
-                                  const PluginResult& plugin, double r_bins,
+                                  const PluginMeasures& plugin, double r_bins,
                                   const std::vector<double>& r_bins_s);
 
 } // namespace detail

@@ -264,7 +264,7 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
     detail::validate_inputs(counts, p_s, nullptr);
     const std::size_t ns = counts.n_stimuli();
     const std::vector<std::uint32_t> no_spk(ns, 1);
-    const PluginResult pl = compute_plugin(counts, p_s, no_spk);
+    const PluginMeasures pl = compute_plugin(counts, p_s, no_spk);
     const detail::Marginal marg = detail::compute_marginal(counts, p_s);
 
     JackknifeResult r;
@@ -323,7 +323,7 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
                     p2[s] = 0.0;
                     for (double& p : p2)
                         p = rest > 0 ? p / rest : 0.0;
-                    const PluginResult q = compute_plugin(c2, p2, no_spk);
+                    const PluginMeasures q = compute_plugin(c2, p2, no_spk);
                     v = {q.mi - pl.mi, q.h_r - pl.h_r, q.h_rs - pl.h_rs};
                 } else {
                     // Only p(r) of the words of s move: by c n(r|s), and by c (n(r|s) - N_s) at
@@ -354,7 +354,7 @@ SssJackknifeResult compute_jackknife_sss(const ConditionCounts& counts,
     detail::validate_inputs(counts, p_s, nullptr);
     const std::size_t ns = counts.n_stimuli();
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    const PluginResult pl = compute_plugin(counts, p_s, std::vector<std::uint32_t>(ns, 1));
+    const PluginMeasures pl = compute_plugin(counts, p_s, std::vector<std::uint32_t>(ns, 1));
     SssJackknifeResult r;
     r.sss = pl.sss;
     r.sss_jk.assign(ns, nan);

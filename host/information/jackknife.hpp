@@ -4,7 +4,7 @@
 //! I_1(s) (SSS), information.md §4.7, §4.9.
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -4,7 +4,7 @@
 //! pooled counts n(r), and SpS ranking.
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 
 #include <cstdint>
 #include <vector>

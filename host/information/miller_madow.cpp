@@ -11,7 +11,7 @@ CorrectedResult compute_miller_madow(const ConditionCounts& counts, const std::v
 
 CorrectedResult compute_miller_madow(const ConditionCounts& counts, const std::vector<double>& p_s,
                                      const std::vector<std::uint32_t>& n_spk,
-                                     const PluginResult& plugin) {
+                                     const PluginMeasures& plugin) {
     std::vector<double> m_s(plugin.distinct_s.begin(), plugin.distinct_s.end());
     return detail::apply_first_order(counts, p_s, n_spk, plugin,
                                      static_cast<double>(plugin.distinct_total), m_s);

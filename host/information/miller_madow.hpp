@@ -17,6 +17,6 @@ CorrectedResult compute_miller_madow(const ConditionCounts& counts, const std::v
 //! Same, reusing an already computed plug-in result for these inputs.
 CorrectedResult compute_miller_madow(const ConditionCounts& counts, const std::vector<double>& p_s,
                                      const std::vector<std::uint32_t>& n_spk,
-                                     const PluginResult& plugin);
+                                     const PluginMeasures& plugin);
 
 } // namespace memlif

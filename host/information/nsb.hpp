@@ -3,7 +3,7 @@
 //! NSB entropy estimator with posterior SD (Nemenman, Shafee & Bialek 2002), information.md §4.8.
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
 #include "flags.hpp"
 

@@ -25,7 +25,7 @@ CorrectedResult compute_panzeri_treves(const ConditionCounts& counts,
 CorrectedResult compute_panzeri_treves(const ConditionCounts& counts,
                                        const std::vector<double>& p_s,
                                        const std::vector<std::uint32_t>& n_spk,
-                                       const RtotSpec& rtot, const PluginResult& plugin);
+                                       const RtotSpec& rtot, const PluginMeasures& plugin);
 
 namespace detail {
 

@@ -3,7 +3,7 @@
 //! Permutation null distribution of an MI estimator (ibTB "bootstrap"), information.md §4.6.
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 
 #include <cstdint>
 #include <functional>

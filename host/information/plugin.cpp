@@ -10,14 +10,14 @@
 
 namespace memlif {
 
-PluginResult compute_plugin(const ConditionCounts& counts, const std::vector<double>& p_s,
+PluginMeasures compute_plugin(const ConditionCounts& counts, const std::vector<double>& p_s,
                             const std::vector<std::uint32_t>& n_spk) {
     detail::validate_inputs(counts, p_s, &n_spk);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::size_t ns = counts.n_stimuli();
     const detail::Marginal marg = detail::compute_marginal(counts, p_s);
 
-    PluginResult r;
+    PluginMeasures r;
     r.h_r = marg.h_r;
     r.distinct_total = marg.words.size();
     r.sss.assign(ns, nan);

@@ -4,7 +4,7 @@
 //! (Strong et al. 1998; Treves & Panzeri 1995), information.md §4.4.
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
 #include "flags.hpp"
 

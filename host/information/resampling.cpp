@@ -16,7 +16,7 @@ namespace detail {
 PointEstimate point_estimate(const ConditionCounts& counts, const std::vector<double>& p_s,
                              const std::vector<std::uint32_t>& n_spk, PointEstimator estimator,
                              const RtotSpec& rtot) {
-    const PluginResult pl = compute_plugin(counts, p_s, n_spk);
+    const PluginMeasures pl = compute_plugin(counts, p_s, n_spk);
     PointEstimate e;
     if (estimator == PointEstimator::plugin) {
         e.mi = pl.mi;

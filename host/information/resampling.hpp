@@ -4,7 +4,7 @@
 //! recomputed on each replicate, and order statistics of the replicates.
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
 
 #include <cstdint>

@@ -4,7 +4,7 @@
 //! information.md §4.5.
 #pragma once
 
-#include "../counts.hpp"
+#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
 #include "flags.hpp"
 #include "quadratic_extrapolation.hpp"

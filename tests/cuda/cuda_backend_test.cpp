@@ -59,9 +59,9 @@ TEST_P(WordParity, KernelWordsMatchCpu) {
         total += gpu.size();
         const auto ns = spec.stimulus_codes.size();
         const auto n_bins = spec.params.n_output_bins;
-        const PluginResult mg = compute_plugin(counts_from_words(gpu, ns, spec.n_repeats, n_bins),
+        const PluginMeasures mg = compute_plugin(counts_from_words(gpu, ns, spec.n_repeats, n_bins),
                                                spec.p_s, spec.n_input_spikes);
-        const PluginResult mc = compute_plugin(counts_from_words(cpu, ns, spec.n_repeats, n_bins),
+        const PluginMeasures mc = compute_plugin(counts_from_words(cpu, ns, spec.n_repeats, n_bins),
                                                spec.p_s, spec.n_input_spikes);
         EXPECT_NEAR(mg.mi, mc.mi, 1e-3) << "condition " << c;
 #if MEMLIF_CUDA_NO_FMAD
@@ -158,7 +158,7 @@ TEST_F(DevicePlugin, EdgeCases) {
     one.offsets = {0, 1, 2};
     one.words = {3, 3};
     one.counts = {5, 7};
-    const PluginResult d = compute_plugin_cuda(one, {0.3, 0.7}, {1, 2});
+    const PluginMeasures d = compute_plugin_cuda(one, {0.3, 0.7}, {1, 2});
     expect_plugin_near(d, compute_plugin(one, {0.3, 0.7}, {1, 2}), 1e-12);
     EXPECT_EQ(d.mi, 0.0);
     EXPECT_EQ(d.h_r, 0.0);

@@ -8,7 +8,7 @@
 #include "host/config.hpp"
 #include "host/information/plugin.hpp"
 #include "host/stimulus_set.hpp"
-#include "host/sweep.hpp"
+#include "memlif/core/sweep.hpp"
 
 #include <gtest/gtest.h>
 
@@ -78,7 +78,7 @@ inline void expect_vec_near(const std::vector<double>& a, const std::vector<doub
 }
 
 //! Device plug-in results against the host estimator on the same counts.
-inline void expect_plugin_near(const PluginResult& dev, const PluginResult& host, double tol) {
+inline void expect_plugin_near(const PluginMeasures& dev, const PluginMeasures& host, double tol) {
     EXPECT_NEAR(dev.h_r, host.h_r, tol);
     EXPECT_NEAR(dev.h_rs, host.h_rs, tol);
     EXPECT_NEAR(dev.mi, host.mi, tol);

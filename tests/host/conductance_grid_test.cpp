@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file tests/host/conductance_grid_test.cpp
 #include "host/conductance_grid.hpp"
-#include "host/errors.hpp"
+#include "memlif/core/errors.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file tests/host/config_test.cpp
 #include "host/config.hpp"
-#include "host/errors.hpp"
+#include "memlif/core/errors.hpp"
 
 #include <gtest/gtest.h>
 

@@ -59,7 +59,7 @@ inline void expect_counts_equal(const ConditionCounts& a, const ConditionCounts&
     EXPECT_EQ(a.counts, b.counts);
 }
 
-inline void expect_plugin_equal(const PluginResult& a, const PluginResult& b) {
+inline void expect_plugin_equal(const PluginMeasures& a, const PluginMeasures& b) {
     EXPECT_TRUE(same_bits(a.h_r, b.h_r));
     EXPECT_TRUE(same_bits(a.h_rs, b.h_rs));
     EXPECT_TRUE(same_bits(a.mi, b.mi));

@@ -330,7 +330,7 @@ TEST(RunFile, RejectsInconsistentConditions) {
     bad = c.counts;
     bad.offsets.pop_back();
     EXPECT_THROW(w.write_condition(0, bad, c.plugin, c.stats), std::invalid_argument);
-    PluginResult p = c.plugin;
+    PluginMeasures p = c.plugin;
     p.sss.pop_back();
     EXPECT_THROW(w.write_condition(0, c.counts, p, c.stats), std::invalid_argument);
     w.write_condition(0, c.counts, c.plugin, c.stats);

@@ -18,7 +18,7 @@ inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 //! Everything one synthetic condition consists of.
 struct SyntheticCondition {
     ConditionCounts counts;
-    PluginResult plugin;
+    PluginMeasures plugin;
     ConditionStats stats;
 };
 
@@ -69,7 +69,7 @@ inline SyntheticRun make_run(std::uint32_t n_bins = 10) {
         c.counts.offsets = {0, 1, 3, 6, 6};
         c.counts.words = {0, 1 + k, 7, 0, 5 + k, top};
         c.counts.counts = {5, 2, 3, 1, 1, 3 + k};
-        PluginResult& p = c.plugin;
+        PluginMeasures& p = c.plugin;
         p.h_r = 1.25 + 0.5 * k;
         p.h_rs = 0.75;
         p.mi = p.h_r - p.h_rs;

@@ -41,7 +41,7 @@ Expectations expect_bsc(double eps, int n, bool with_jackknife) {
         for (int k1 = 0; k1 <= n; ++k1) {
             const double w = binom_pmf(n, k0, eps) * binom_pmf(n, k1, eps);
             const ConditionCounts c = bsc_outcome(n, k0, k1);
-            const PluginResult pl = compute_plugin(c, {0.5, 0.5}, {1, 1});
+            const PluginMeasures pl = compute_plugin(c, {0.5, 0.5}, {1, 1});
             e.plugin += w * pl.mi;
             e.h_r += w * pl.h_r;
             e.mm += w * compute_miller_madow(c, {0.5, 0.5}, {1, 1}, pl).mi;

@@ -77,7 +77,7 @@ void check_sss_against_brute_force(const ConditionCounts& c, const std::vector<d
         }
     const double n = static_cast<double>(loo.size());
     const SssJackknifeResult jk = compute_jackknife_sss(c, p);
-    const PluginResult pl = compute_plugin(c, p, std::vector<std::uint32_t>(ns, 1));
+    const PluginMeasures pl = compute_plugin(c, p, std::vector<std::uint32_t>(ns, 1));
     ASSERT_EQ(jk.sss.size(), ns);
     EXPECT_EQ(jk.n_trials, loo.size());
     for (std::size_t s = 0; s < ns; ++s) {
@@ -168,7 +168,7 @@ TEST(JackknifeSss, EstimatorRecordKeepsPluginSssAndScalesSps) {
     const EstimatorResults r = compute_estimators(c, p, spk, o);
     const EstimatorResult* e = r.find("jackknife");
     ASSERT_NE(e, nullptr);
-    const PluginResult pl = compute_plugin(c, p, spk);
+    const PluginMeasures pl = compute_plugin(c, p, spk);
     const SssJackknifeResult jk = compute_jackknife_sss(c, p);
     ASSERT_EQ(e->sss.size(), 4u);
     ASSERT_EQ(e->sss_se.size(), 4u);

@@ -121,7 +121,7 @@ TEST(PanzeriTreves, ClosedFormPerStimulusCorrection) {
     const auto c = counts_from_trials({{0, 0, 0, 1, 2}, {3, 3, 3, 3, 3, 3, 0}}, 2);
     const auto p = test::empirical(c);
     const std::vector<std::uint32_t> spk{2, 0};
-    const PluginResult pl = compute_plugin(c, p, spk);
+    const PluginMeasures pl = compute_plugin(c, p, spk);
     const CorrectedResult pt = compute_panzeri_treves(c, p, spk, RtotSpec{RtotMode::user, 4});
     const double r_all = bayes_count({4, 1, 1, 6}, 4);
     const double r0 = bayes_count({3, 1, 1}, 4), r1 = bayes_count({1, 6}, 4);

@@ -257,8 +257,8 @@ TEST(PermutationInvariance, PatternMiEqualsMultiplicityWeightedClassMi) {
 
     const auto cc = counts_from_trials(class_trials, 4);
     const auto pc = counts_from_trials(pattern_trials, 4);
-    const PluginResult by_class = compute_plugin(cc, p_class, test::spikes(classes.size()));
-    const PluginResult by_pattern = compute_plugin(pc, p_pattern, test::spikes(65536));
+    const PluginMeasures by_class = compute_plugin(cc, p_class, test::spikes(classes.size()));
+    const PluginMeasures by_pattern = compute_plugin(pc, p_pattern, test::spikes(65536));
     EXPECT_NEAR(by_class.mi, reference, 1e-12);
     EXPECT_NEAR(by_pattern.mi, reference, 1e-12);
     EXPECT_NEAR(by_pattern.h_r, by_class.h_r, 1e-12);

@@ -36,7 +36,7 @@ TEST(Plugin, BinarySymmetricChannelTable) {
         {9, 1, 0.1, 0.5310044064}, {89, 11, 0.11, 0.5000840418}, {3, 1, 0.25, 0.1887218755},
         {1, 1, 0.5, 0.0}};
     for (const Case& c : cases) {
-        const PluginResult r = compute_plugin(bsc(c.keep, c.flip), {0.5, 0.5}, {1, 1});
+        const PluginMeasures r = compute_plugin(bsc(c.keep, c.flip), {0.5, 0.5}, {1, 1});
         const double exact = 1.0 - h2(c.eps);
         EXPECT_NEAR(r.mi, exact, 1e-12) << "eps " << c.eps;
         EXPECT_NEAR(r.mi, c.table, 1e-10) << "eps " << c.eps;
@@ -59,7 +59,7 @@ TEST(Plugin, ZChannelTable) {
                           {0.5, 1, 3, 0.25, 0.5487949407}};
     for (const Case& c : cases) {
         const ConditionCounts counts = make_counts({{{0, 5}}, {{0, c.n0}, {1, c.n1}}}, 1);
-        const PluginResult r = compute_plugin(counts, {1 - c.pi, c.pi}, {1, 1});
+        const PluginMeasures r = compute_plugin(counts, {1 - c.pi, c.pi}, {1, 1});
         const double exact = h2(c.pi * (1 - c.q)) - c.pi * h2(c.q);
         EXPECT_NEAR(r.mi, exact, 1e-12);
         EXPECT_NEAR(r.mi, c.table, 1e-10);
@@ -79,7 +79,7 @@ TEST(Plugin, ZChannelCapacity) {
         const double pi_star = 1.0 / ((1 - c.q) * (1 + std::pow(2.0, h2(c.q) / (1 - c.q))));
         EXPECT_NEAR(pi_star, c.pi_table, 1e-10);
         const ConditionCounts counts = make_counts({{{0, 2}}, {{0, c.n0}, {1, c.n1}}}, 1);
-        const PluginResult r = compute_plugin(counts, {1 - pi_star, pi_star}, {1, 1});
+        const PluginMeasures r = compute_plugin(counts, {1 - pi_star, pi_star}, {1, 1});
         const double cap = std::log2(1 + (1 - c.q) * std::pow(c.q, c.q / (1 - c.q)));
         EXPECT_NEAR(r.mi, cap, 1e-12);
         EXPECT_NEAR(r.mi, c.c_table, 1e-10);
@@ -89,7 +89,7 @@ TEST(Plugin, ZChannelCapacity) {
 TEST(Plugin, SpecificSurpriseSpecificInformationAndSpS) {
     // Z-channel pi = q = 0.5; stimulus 0 is silent (n_spk = 0).
     const ConditionCounts counts = make_counts({{{0, 4}}, {{0, 2}, {1, 2}}}, 1);
-    const PluginResult r = compute_plugin(counts, {0.5, 0.5}, {0, 1});
+    const PluginMeasures r = compute_plugin(counts, {0.5, 0.5}, {0, 1});
     EXPECT_NEAR(r.sss[0], std::log2(4.0 / 3.0), 1e-12);
     EXPECT_NEAR(r.sss[0], 0.4150374993, 1e-10);
     EXPECT_NEAR(r.sss[1], 0.5 * std::log2(0.5 / 0.75) + 0.5 * std::log2(0.5 / 0.25), 1e-12);
@@ -120,18 +120,18 @@ TEST(Plugin, KarySymmetricChannels) {
         return std::log2(k) - h2(eps) - eps * std::log2(k - 1);
     };
     {
-        const PluginResult r = compute_plugin(kary(4, 27, 1), test::uniform_p(4), test::spikes(4));
+        const PluginMeasures r = compute_plugin(kary(4, 27, 1), test::uniform_p(4), test::spikes(4));
         EXPECT_NEAR(r.mi, exact(4, 0.1), 1e-12);
         EXPECT_NEAR(r.mi, 1.3725081563, 1e-10);
     }
     {
-        const PluginResult r =
+        const PluginMeasures r =
             compute_plugin(kary(16, 60, 1), test::uniform_p(16), test::spikes(16));
         EXPECT_NEAR(r.mi, exact(16, 0.2), 1e-12);
         EXPECT_NEAR(r.mi, 2.4966937860, 1e-10);
     }
     {
-        const PluginResult r =
+        const PluginMeasures r =
             compute_plugin(kary(10, 11, 1), test::uniform_p(10), test::spikes(10));
         EXPECT_NEAR(r.h_r, 3.3219280949, 1e-10);
         EXPECT_NEAR(r.h_rs, 2.4192407046, 1e-10);
@@ -139,7 +139,7 @@ TEST(Plugin, KarySymmetricChannels) {
         EXPECT_NEAR(r.mi, exact(10, 0.45), 1e-12);
     }
     {
-        const PluginResult r =
+        const PluginMeasures r =
             compute_plugin(kary(16, 3, 0), test::uniform_p(16), test::spikes(16));
         EXPECT_NEAR(r.mi, 4.0, 1e-12);
         EXPECT_EQ(r.distinct_total, 16u);
@@ -149,21 +149,21 @@ TEST(Plugin, KarySymmetricChannels) {
 TEST(Plugin, DeterministicLayouts) {
     {
         const auto c = counts_from_trials({{0, 0, 0, 1}, {1, 1, 1, 0}}, 1);
-        const PluginResult r = compute_plugin(c, {0.5, 0.5}, {1, 1});
+        const PluginMeasures r = compute_plugin(c, {0.5, 0.5}, {1, 1});
         EXPECT_NEAR(r.h_r, 1.0, 1e-12);
         EXPECT_NEAR(r.h_rs, 0.8112781245, 1e-10);
         EXPECT_NEAR(r.mi, 0.1887218755, 1e-10);
     }
     {
         const auto c = counts_from_trials({{0, 0, 0, 0}, {0, 0, 1, 1}}, 1);
-        const PluginResult r = compute_plugin(c, {0.5, 0.5}, {1, 1});
+        const PluginMeasures r = compute_plugin(c, {0.5, 0.5}, {1, 1});
         EXPECT_NEAR(r.h_r, 0.8112781245, 1e-10);
         EXPECT_NEAR(r.h_rs, 0.5, 1e-12);
         EXPECT_NEAR(r.mi, 0.3112781245, 1e-10);
     }
     {
         const auto c = counts_from_trials({{0, 0}, {1, 1}, {2, 2}, {3, 3}}, 2);
-        const PluginResult r = compute_plugin(c, test::uniform_p(4), test::spikes(4));
+        const PluginMeasures r = compute_plugin(c, test::uniform_p(4), test::spikes(4));
         EXPECT_NEAR(r.h_r, 2.0, 1e-12);
         EXPECT_NEAR(r.h_rs, 0.0, 1e-12);
         EXPECT_NEAR(r.mi, 2.0, 1e-12);
@@ -205,7 +205,7 @@ TEST(Plugin, PyentropyToy1) {
     auto w = [](std::uint64_t a, std::uint64_t b, std::uint64_t c) { return a | b << 2 | c << 4; };
     const auto c = counts_from_trials(
         {{w(0, 1, 1), w(1, 1, 2), w(1, 1, 1)}, {w(0, 1, 1), w(0, 2, 1), w(0, 0, 0)}}, 6);
-    const PluginResult r = compute_plugin(c, {0.5, 0.5}, {1, 1});
+    const PluginMeasures r = compute_plugin(c, {0.5, 0.5}, {1, 1});
     EXPECT_NEAR(r.h_r, 2.2516291673878226, 1e-12);
     EXPECT_NEAR(r.h_rs, 1.5849625007211561, 1e-12);
     EXPECT_NEAR(r.mi, 0.6666666667, 1e-10);
@@ -213,7 +213,7 @@ TEST(Plugin, PyentropyToy1) {
 
 TEST(Plugin, SingleResponseOverallGivesZero) {
     const auto c = counts_from_trials({{5, 5, 5}, {5, 5}, {5}}, 3);
-    const PluginResult r = compute_plugin(c, test::empirical(c), {1, 2, 3});
+    const PluginMeasures r = compute_plugin(c, test::empirical(c), {1, 2, 3});
     EXPECT_EQ(r.mi, 0.0);
     EXPECT_EQ(r.h_r, 0.0);
     for (double v : r.sss)
@@ -222,7 +222,7 @@ TEST(Plugin, SingleResponseOverallGivesZero) {
 
 TEST(Plugin, EmptyStimulusExcludedAndCounted) {
     const auto c = counts_from_trials({{0, 1}, {}, {1, 1}}, 1);
-    const PluginResult r = compute_plugin(c, {0.5, 0.0, 0.5}, {1, 1, 2});
+    const PluginMeasures r = compute_plugin(c, {0.5, 0.0, 0.5}, {1, 1, 2});
     EXPECT_EQ(r.n_stimuli_used, 2u);
     EXPECT_EQ(r.n_stimuli_empty, 1u);
     EXPECT_EQ(r.n_trials, 4u);
@@ -239,7 +239,7 @@ TEST(Plugin, EmptyStimulusExcludedAndCounted) {
 TEST(Plugin, CountsDiagnosticsAndRanking) {
     // Three stimuli: s0 and s2 deterministic and distinct from each other, s1 mixed.
     const auto c = counts_from_trials({{0, 0, 0, 0}, {0, 1, 2, 3}, {3, 3, 3, 3}}, 2);
-    const PluginResult r = compute_plugin(c, test::empirical(c), {2, 1, 1});
+    const PluginMeasures r = compute_plugin(c, test::empirical(c), {2, 1, 1});
     EXPECT_EQ(r.n_trials, 12u);
     EXPECT_EQ(r.distinct_s, (std::vector<std::uint32_t>{1, 4, 1}));
     EXPECT_EQ(r.distinct_total, 4u);
@@ -248,7 +248,7 @@ TEST(Plugin, CountsDiagnosticsAndRanking) {
     EXPECT_NEAR(r.sss[2], std::log2(12.0 / 5.0), 1e-12);
     EXPECT_EQ(r.rank, (std::vector<std::uint32_t>{2, 3, 1}));
     // Tie broken by stimulus index.
-    const PluginResult t = compute_plugin(c, test::empirical(c), {1, 1, 1});
+    const PluginMeasures t = compute_plugin(c, test::empirical(c), {1, 1, 1});
     EXPECT_EQ(t.rank[0], 1u);
     EXPECT_EQ(t.rank[2], 2u);
     EXPECT_FALSE(t.sps_undefined);
@@ -257,7 +257,7 @@ TEST(Plugin, CountsDiagnosticsAndRanking) {
 TEST(Plugin, SixtyFourBitWords) {
     const std::uint64_t hi = 1ull << 63;
     const auto c = counts_from_trials({{hi, hi, 0}, {0, 0, hi | 1}}, 64);
-    const PluginResult r = compute_plugin(c, {0.5, 0.5}, {1, 1});
+    const PluginMeasures r = compute_plugin(c, {0.5, 0.5}, {1, 1});
     EXPECT_EQ(r.distinct_total, 3u);
     // p(r) = (1/2, 1/3, 1/6) for words 0, hi, hi|1.
     const double hr = -(0.5 * std::log2(0.5) + std::log2(1.0 / 3) / 3 + std::log2(1.0 / 6) / 6);

@@ -38,7 +38,7 @@ double entropy_of(const std::vector<std::uint64_t>& w) {
 
 TEST(Shuffle, ExactPermutationAverage) {
     const auto c = counts_from_trials({s0_trials, s1_trials}, 2);
-    const PluginResult pl = compute_plugin(c, {0.5, 0.5}, {1, 1});
+    const PluginMeasures pl = compute_plugin(c, {0.5, 0.5}, {1, 1});
     EXPECT_NEAR(pl.h_r, 2.0, 1e-12);
     EXPECT_NEAR(pl.h_rs, 1.0, 1e-12);
     EXPECT_NEAR(detail::independent_conditional_entropy(c, {0.5, 0.5}, 1, InnerEstimator::plugin),

@@ -4,7 +4,7 @@
 //! from here: only inputs.
 #pragma once
 
-#include "host/counts.hpp"
+#include "memlif/core/counts.hpp"
 
 #include <cmath>
 #include <cstdint>

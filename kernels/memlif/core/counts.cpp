@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
-//! \file host/counts.cpp
-#include "counts.hpp"
-#include "sweep.hpp"
+//! \file kernels/memlif/core/counts.cpp
+#include "memlif/core/counts.hpp"
 
 #include <algorithm>
 

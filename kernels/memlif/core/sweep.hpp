@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-//! \file host/sweep.hpp
+//! \file kernels/memlif/core/sweep.hpp
 //! The contract between the run orchestration and a simulation backend (CPU or CUDA). Plain C++:
 //! included by cuda/ as well, so it must stay free of CLI11, HDF5 and JSON.
 #pragma once
 
-#include "counts.hpp"
-#include "information/plugin.hpp"
+#include "memlif/core/counts.hpp"
+#include "memlif/core/plugin_measures.hpp"
 #include "memlif/kernels/params.hpp"
 
 #include <cstdint>
@@ -31,7 +31,7 @@ struct ConditionOutput {
     double mean_output_spikes = 0;               //!< mean output spikes per trial
     std::vector<std::uint64_t> trial_words;      //!< stimulus-major, repeat-minor (if requested)
     bool has_device_plugin = false;              //!< device_plugin was computed by the backend
-    PluginResult device_plugin;                  //!< plug-in measures reduced on the device
+    PluginMeasures device_plugin;                  //!< plug-in measures reduced on the device
     double kernel_s = 0;                         //!< time spent simulating this condition
 };
 
@@ -45,10 +45,5 @@ class ConditionSink {
     //! Polled between batches; a true answer ends the sweep after the current condition is dropped.
     virtual bool stop_requested() const { return false; }
 };
-
-//! Builds the CSR counts of one condition from its trial words, laid out stimulus-major with
-//! `n_repeats` consecutive words per stimulus. Shared by both backends' host-side paths and tests.
-ConditionCounts counts_from_words(const std::vector<std::uint64_t>& words, std::size_t n_stimuli,
-                                  std::uint32_t n_repeats, std::uint32_t n_bins);
 
 } // namespace memlif

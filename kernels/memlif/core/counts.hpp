@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-//! \file host/counts.hpp
+//! \file kernels/memlif/core/counts.hpp
 //! Response counts n(r|s) of one condition (one conductance point), the product every estimator reads.
 #pragma once
 
@@ -30,5 +30,10 @@ struct ConditionCounts {
 //! Each inner vector is a list of response words observed for that stimulus (one entry per trial).
 ConditionCounts counts_from_trials(const std::vector<std::vector<std::uint64_t>>& words_per_stimulus,
                                    std::uint32_t n_bins);
+
+//! Builds the CSR counts of one condition from its trial words, laid out stimulus-major with
+//! `n_repeats` consecutive words per stimulus. Shared by both backends' host-side paths and tests.
+ConditionCounts counts_from_words(const std::vector<std::uint64_t>& words, std::size_t n_stimuli,
+                                  std::uint32_t n_repeats, std::uint32_t n_bins);
 
 } // namespace memlif
