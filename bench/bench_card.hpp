@@ -6,7 +6,6 @@
 #pragma once
 
 #include "host/config.hpp"
-#include "host/stimulus_set.hpp"
 #include "memlif/core/sweep.hpp"
 
 #include <nlohmann/json.hpp>
@@ -27,17 +26,7 @@ inline SweepSpec make_bench_spec(std::uint32_t repeats, std::uint32_t n_conducta
          nlohmann::json::array({nlohmann::json{
              {"kind", "log"}, {"start_uS", 1.0}, {"stop_uS", 20.0}, {"n", n_conductances}}})},
     };
-    const RunConfig cfg = resolve_config(user);
-    const SimParams params = make_sim_params(cfg);
-    const StimulusSet set = make_stimulus_set(cfg.stimulus_set);
-    SweepSpec spec;
-    spec.params = params;
-    for (const ConditionPoint& pt : make_conditions(cfg, params)) spec.drives.push_back(pt.drive);
-    spec.stimulus_codes = set.codes;
-    spec.p_s = stimulus_probabilities(set, cfg.p_s);
-    spec.n_input_spikes = set.n_input_spikes;
-    spec.n_repeats = cfg.repeats;
-    return spec;
+    return make_sweep(resolve_config(user)).spec;
 }
 
 //! A sink that keeps nothing: the pipeline benchmark measures simulation + reduction + transfer.

@@ -1,24 +1,37 @@
 // SPDX-License-Identifier: MIT
 //! \file host/analyze.hpp
-//! Estimators on stored counts: `memlif analyze`, the post-run analysis and the summary rows.
+//! Estimators on stored counts: `memlif analyze`, the MI sweep's post-run analysis and the summary
+//! rows of a file.
 #pragma once
 
 #include "config.hpp"
-#include "io/run_file.hpp"
 #include "summary.hpp"
+
+#include "io/run_file.hpp"
 
 #include <string>
 #include <vector>
 
 namespace memlif {
 
-//! The summary table of a run file (plug-in values, plus the corrected MI and CI of /analysis/run
-//! when present).
-std::vector<SummaryRow> summary_rows_from_file(const io::RunReader& reader);
+//! The estimators whose MI the summary table shows as the corrected value, in order of
+//! preference (the first present in an analysis group wins).
+const std::vector<std::string>& headline_estimators();
 
-//! After `memlif run`: computes the card's estimators (and the ground-truth reruns) on the file just
-//! written and returns the rows with corrected MI. Returns `rows` unchanged when only plug-in is asked.
-std::vector<SummaryRow> analyze_after_run(const RunConfig& cfg, const std::vector<SummaryRow>& rows, bool quiet);
+//! The summary table of a run file: the plug-in values of /results, plus the corrected MI and its
+//! 95% interval from the analysis group `group` when present.
+std::vector<SummaryRow> summary_rows_from_file(const io::RunReader& reader,
+                                               const std::string& group = "/analysis/run");
+
+//! True if `opts` asks for the plug-in estimator alone (nothing to add to /results).
+bool only_plugin(const EstimatorOptions& opts);
+
+//! Computes the estimators of `opts` on every completed condition of the file at `path` and
+//! writes them, one condition at a time, into `group` (replacing it if `replace`).
+//! `information_json` is recorded with the group. ConfigError when the data cannot honour a
+//! request (e.g. QE with N_s < 4 under small_sample = refuse).
+void analyze_into(const std::string& path, const EstimatorOptions& opts, const std::string& group,
+                  bool replace, const std::string& information_json);
 
 //! `memlif analyze FILE [--estimators ...] [--set information.key=value ...] [--group NAME]
 //! [--replace]`: recomputes the estimators from the stored counts (no re-simulation) into

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 //! \file host/config.hpp
-//! The run card: JSON with units in key names. The default card is the paper's experiment
-//! (Benatti et al. 2023): symmetric set, 15 repeats, 2.6/6.2/13.6 uS plus a 16-point log grid
-//! 1-20 uS for the Fig. 5 curve. Unknown keys, wrong types and out-of-range values are rejected
-//! with a ConfigError naming the key path.
+//! The validated run card. The user's card only holds the keys it changes; resolve_config reads
+//! it over the defaults of the typed sections (host/card.hpp and each experiment driver's own
+//! section), refuses unknown keys, wrong types and out-of-range values with a ConfigError naming
+//! the key path, checks the cross-section rules and derives what the run needs.
 #pragma once
 
+#include "card.hpp"
 #include "conductance_grid.hpp"
+#include "information/estimators.hpp"
 #include "stimulus_set.hpp"
 
+#include "memlif/core/sweep.hpp"
 #include "memlif/kernels/params.hpp"
 #include "memlif/kernels/synapse.hpp"
 
@@ -21,49 +24,20 @@
 
 namespace memlif {
 
-//! The validated run card.
-struct RunConfig {
-    nlohmann::json card;            //!< the fully resolved card (defaults + user card + overrides)
-    std::uint64_t seed = 0;
-    // neuron
-    double tau_s = 0, c_F = 0, v_th_V = 0, t_delay_s = 0;
-    // synapse
+//! The validated run card: the typed core sections plus what follows from them.
+struct RunConfig : CoreCard {
+    nlohmann::json card; //!< the fully resolved card (every section, defaults filled in)
+
+    // Derived once from the sections above.
+    StimulusSetKind stimulus_set_kind = StimulusSetKind::symmetric;
+    StimulusProbability p_s_mode = StimulusProbability::uniform;
     SynapseModel synapse_model = SynapseModel::ul_gap;
-    UlGapParams ul_gap;
-    double v_read_V = 0;
-    // stimulus
-    StimulusSetKind stimulus_set = StimulusSetKind::symmetric;
-    StimulusProbability p_s = StimulusProbability::uniform;
-    bool force_symmetric = false;
-    double input_bin_s = 0, spike_width_s = 0, spike_amplitude_V = 0;
-    std::string jitter_law;         //!< none | uniform | poisson
-    double jitter_mean_s = 0, jitter_unit_s = 0, jitter_max_s = 0;
-    bool jitter_redraw = false;
-    // back-spikes
-    bool backspike_enabled = false;
-    double backspike_mean_interval_s = 0, backspike_width_s = 0, backspike_amplitude_V = 0;
-    // response
-    double window_s = 0, bin_s = 0;
-    std::uint32_t n_bins = 0;
-    // simulation
-    double dt_s = 0;
-    std::uint32_t repeats = 0;
-    std::string backend;            //!< auto | cpu | cuda
-    int threads = 0;
-    std::uint64_t batch_trials = 0;
-    // grid
-    std::vector<ConductancePoint> conductances_uS;
-    // information
-    nlohmann::json information;     //!< the "information" section (validated estimator options)
-    // ground truth
-    std::vector<std::uint32_t> ground_truth_conditions;
-    std::uint32_t ground_truth_repeats = 0;
-    // output
-    std::string output_path;
-    bool store_trials = false;
+    std::uint32_t n_bins = 0;                      //!< output bins, response.window_ms / bin_ms
+    std::vector<ConductancePoint> conductances_uS; //!< the expanded conductance grid
+    EstimatorOptions estimator_options;            //!< `information`, keyed by `seed`
 };
 
-//! The complete default card (`memlif dump-default`).
+//! The complete default card (`memlif dump-default`): the serialised default sections.
 nlohmann::json default_card();
 
 //! Parses card text (JSON, `//` comments allowed); `source` names the file in error messages.
@@ -72,10 +46,15 @@ nlohmann::json parse_card_text(const std::string& text, const std::string& sourc
 //! Reads and parses a card file; IoError if unreadable, ConfigError if malformed.
 nlohmann::json read_card_file(const std::string& path);
 
+//! A card stored by an older memlif (no `format` key) brought to the current format: keys that
+//! were retired are dropped (`backspike.amplitude_V`, which no MI run used).
+nlohmann::json migrate_stored_card(nlohmann::json card);
+
 //! Applies a `key.path=value` override (value parsed as JSON, else taken as a string).
 void apply_override(nlohmann::json& card, const std::string& assignment);
 
-//! Merges `user` over the defaults (unknown keys rejected) and validates everything.
+//! Reads `user` over the defaults (unknown keys rejected) and validates everything, including
+//! the sections of every experiment driver.
 RunConfig resolve_config(const nlohmann::json& user);
 
 //! Derived kernel constants (steps, decay, jitter table, back-spikes) from a validated config.
@@ -92,5 +71,20 @@ struct ConditionPoint {
 
 //! Evaluates the synapse model at each conductance point (model.md §2.3, §3.2).
 std::vector<ConditionPoint> make_conditions(const RunConfig& cfg, const SimParams& p);
+
+//! A sweep built from a card: what the backend runs and what the measures need.
+struct SweepPlan {
+    StimulusSet stimuli;
+    std::vector<double> p_s;             //!< p(s) of each stimulus
+    std::vector<ConditionPoint> points;  //!< one per condition of `spec`
+    SweepSpec spec;                      //!< the backend's input
+};
+
+//! The one place a sweep is assembled from a card (run, ground truth, analyze, bench, tests).
+//! `repeats` and `seed` default to the card's; `conditions` selects grid points (all if empty),
+//! which become conditions 0.. of the plan in the given order.
+SweepPlan make_sweep(const RunConfig& cfg, std::uint32_t repeats = 0,
+                     const std::uint64_t* seed = nullptr,
+                     const std::vector<std::uint32_t>& conditions = {});
 
 } // namespace memlif

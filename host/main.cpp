@@ -6,7 +6,6 @@
 #include "config.hpp"
 #include "cuda/cuda_backend.hpp"
 #include "memlif/core/errors.hpp"
-#include "memlif/core/errors.hpp"
 #include "io/run_file.hpp"
 #include "run.hpp"
 #include "summary.hpp"
@@ -42,9 +41,8 @@ int cmd_run(const std::string& card_path, const std::string& output, const std::
     memlif::RunOptions opts;
     opts.quiet = quiet;
     const memlif::RunReport rep = memlif::execute_run(cfg, opts);
-    std::vector<memlif::SummaryRow> rows = rep.rows;
-    if (!rep.interrupted) rows = memlif::analyze_after_run(cfg, rep.rows, quiet);
-    if (!quiet) std::cout << memlif::format_summary(rows);
+    if (!quiet && !rep.rows.empty()) std::cout << memlif::format_summary(rep.rows);
+    if (!quiet) std::cout << rep.text;
     std::printf("%s %llu trials on %s in %.2f s (%.4g trials/s) -> %s\n", rep.interrupted ? "INTERRUPTED after" : "ran",
                 static_cast<unsigned long long>(rep.n_trials), rep.backend.c_str(), rep.wall_s,
                 rep.wall_s > 0 ? static_cast<double>(rep.n_trials) / rep.wall_s : 0.0, rep.output_path.c_str());
@@ -75,7 +73,8 @@ int cmd_info(const std::string& path) {
 int main(int argc, char** argv) {
     CLI::App app{"memlif: information transmission of a CMOS LIF neuron with memristive synapses "
                  "(Benatti et al., Nano Futures 2023)"};
-    app.set_version_flag("--version", version_text());
+    // A callback, so the CUDA runtime starts only when --version is actually asked for.
+    app.set_version_flag("--version", [] { return version_text(); });
     app.require_subcommand(1);
 
     std::string card_path, output, backend;

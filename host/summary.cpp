@@ -51,7 +51,8 @@ std::string format_summary(const std::vector<SummaryRow>& rows) {
         out += line;
         if (corrected) {
             if (!r.corrected_name.empty())
-                std::snprintf(line, sizeof line, "  %10.5f [%9.5f, %9.5f]", r.mi_corrected, r.ci_low, r.ci_high);
+                std::snprintf(line, sizeof line, "  %10.5f [%9.5f, %9.5f]%s", r.mi_corrected, r.ci_low, r.ci_high,
+                              r.corrected_reliable ? "" : " undersampled");
             else
                 std::snprintf(line, sizeof line, "  %10s %21s", "-", "-");
             out += line;

@@ -3,7 +3,7 @@
 //! The printed per-conductance table of MI, H(R) and H(R|S) (seed Fig. 5 quantities).
 #pragma once
 
-#include "information/plugin.hpp"
+#include "memlif/core/plugin_measures.hpp"
 
 #include <array>
 #include <cmath>
@@ -23,6 +23,7 @@ struct SummaryRow {
     double h_r = 0, h_rs = 0, mi = 0;  //!< plug-in, bits
     std::string corrected_name;    //!< e.g. "pt"; empty when no corrected estimator was computed
     double mi_corrected = NAN, ci_low = NAN, ci_high = NAN;
+    bool corrected_reliable = true; //!< the corrected estimator is within its sampling regime
 };
 
 //! The plug-in part of a row: conductances in siemens, weight of synapse 1, mean output spikes.

@@ -2,6 +2,8 @@
 //! \file io/h5.cpp
 #include "io/h5.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -245,6 +247,11 @@ Handle open_dataset(hid_t loc, const std::string& name) {
     return d;
 }
 
+bool file_exists(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0;
+}
+
 bool exists(hid_t loc, const std::string& name) {
     silence_errors();
     // H5Lexists fails (rather than answering false) when an intermediate group is missing, so
@@ -428,6 +435,12 @@ template <class T> void write_scalar_dataset(hid_t loc, const std::string& name,
     if (!d.valid()) fail(loc, "cannot create dataset " + in_quotes(name));
     if (H5Dwrite(d, native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
         fail(loc, "cannot write dataset " + in_quotes(name));
+}
+
+bool is_uint8(hid_t dset) {
+    Handle type(H5Dget_type(dset));
+    if (!type.valid()) fail(dset, "cannot read the type of the dataset");
+    return H5Tget_class(type) == H5T_INTEGER && H5Tget_size(type) == 1 && H5Tget_sign(type) == H5T_SGN_NONE;
 }
 
 std::vector<hsize_t> shape(hid_t dset) {

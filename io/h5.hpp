@@ -53,6 +53,8 @@ void silence_errors();
 
 //! Creates or truncates \p path with default (HDF5 1.8-compatible) format features.
 Handle create_file(const std::string& path);
+//! True if a file system object exists at \p path.
+bool file_exists(const std::string& path);
 //! Opens an existing HDF5 file; IoError if it is missing or not HDF5.
 Handle open_file(const std::string& path, bool writable);
 //! Creates a group; intermediate groups in a slash-separated \p name are created too.
@@ -117,6 +119,8 @@ template <class T> void write_scalar_dataset(hid_t loc, const std::string& name,
 
 //! Shape of a dataset.
 std::vector<hsize_t> shape(hid_t dset);
+//! True if the dataset's element type is an unsigned 8-bit integer.
+bool is_uint8(hid_t dset);
 //! Reads a whole dataset, converting to T; \p dims receives its shape if non-null.
 template <class T>
 std::vector<T> read_dataset(hid_t loc, const std::string& name,

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 
 namespace memlif::io {
@@ -390,31 +391,22 @@ void RunWriter::append_trials(std::uint32_t condition_index,
     h5::flush(file_);
 }
 
-void RunWriter::finish(double wall_s, std::uint64_t n_trials) {
-    require_open("finish");
+void RunWriter::close() {
+    require_open("close");
     if (n_completed_ != n_conditions_)
-        throw std::logic_error("RunWriter::finish: " + std::to_string(n_completed_) + " of " +
+        throw std::logic_error("RunWriter::close: " + std::to_string(n_completed_) + " of " +
                                std::to_string(n_conditions_) + " conditions written in " + path_);
-    try {
-        h5::Handle g = h5::create_group(file_, "runtime");
-        h5::write_scalar_dataset<double>(g, "wall_s", wall_s);
-        h5::write_scalar_dataset<double>(g, "trials_per_s",
-                                         wall_s > 0 ? static_cast<double>(n_trials) / wall_s : 0.0);
-        h5::write_scalar_dataset<std::uint64_t>(g, "n_trials", n_trials);
-        {
-            h5::Handle d = h5::open_dataset(g, "wall_s");
-            h5::write_attr_string(d, "units", "s");
-            d = h5::open_dataset(g, "trials_per_s");
-            h5::write_attr_string(d, "units", "1/s");
-        }
-        h5::write_attr_string(file_, "incomplete_reason", "");
-        h5::write_attr<std::uint8_t>(file_, "complete", 1);
-        h5::flush(file_);
-    } catch (...) {
-        file_.reset();
-        throw;
-    }
+    h5::flush(file_);
     close_all();
+}
+
+void RunWriter::finish(double wall_s, std::uint64_t n_trials) {
+    close();
+    RuntimeInfo rt;
+    rt.wall_s = wall_s;
+    rt.n_trials = n_trials;
+    rt.trials_per_s = wall_s > 0 ? static_cast<double>(n_trials) / wall_s : 0.0;
+    finish_run(path_, rt);
 }
 
 void RunWriter::abort(const std::string& reason) {
@@ -433,10 +425,55 @@ void RunWriter::abort(const std::string& reason) {
     close_all();
 }
 
+void finish_run(const std::string& path, const RuntimeInfo& rt) {
+    h5::Handle file = h5::open_file(path, true);
+    check_filetype(file, path);
+    if (h5::exists(file, "runtime")) h5::unlink(file, "runtime");
+    h5::Handle g = h5::create_group(file, "runtime");
+    h5::write_scalar_dataset<double>(g, "wall_s", rt.wall_s);
+    h5::write_scalar_dataset<double>(g, "trials_per_s", rt.trials_per_s);
+    h5::write_scalar_dataset<std::uint64_t>(g, "n_trials", rt.n_trials);
+    {
+        h5::Handle d = h5::open_dataset(g, "wall_s");
+        h5::write_attr_string(d, "units", "s");
+        d = h5::open_dataset(g, "trials_per_s");
+        h5::write_attr_string(d, "units", "1/s");
+    }
+    if (!rt.stages.empty()) {
+        std::vector<double> wall;
+        std::vector<std::uint64_t> trials;
+        std::string names;
+        for (const StageRecord& s : rt.stages) {
+            wall.push_back(s.wall_s);
+            trials.push_back(s.n_trials);
+            names += (names.empty() ? "" : " ") + s.name;
+        }
+        const hsize_t n = rt.stages.size();
+        write_table<double>(g, "stage_wall_s", wall, {n}, "s", {"stage"});
+        write_table<std::uint64_t>(g, "stage_n_trials", trials, {n}, "1", {"stage"});
+        h5::write_attr_string(g, "stages", names);
+    }
+    h5::write_attr_string(file, "incomplete_reason", "");
+    h5::write_attr<std::uint8_t>(file, "complete", 1);
+    h5::flush(file);
+    g.close();
+    file.close();
+}
+
+void mark_run_incomplete(const std::string& path, const std::string& reason) {
+    if (!h5::file_exists(path)) return;
+    h5::Handle file = h5::open_file(path, true);
+    check_filetype(file, path);
+    h5::write_attr_string(file, "incomplete_reason", reason.empty() ? "aborted" : reason);
+    h5::write_attr<std::uint8_t>(file, "complete", 0);
+    h5::flush(file);
+    file.close();
+}
+
 // ---- RunReader -------------------------------------------------------------------------------
 
-RunReader::RunReader(const std::string& path) : path_(path) {
-    file_ = h5::open_file(path, false);
+RunReader::RunReader(const std::string& path, bool writable) : path_(path) {
+    file_ = h5::open_file(path, writable);
     check_filetype(file_, path);
     if (!h5::exists(file_, "results/completed") || !h5::exists(file_, "stimuli/code"))
         throw IoError(in_quotes(path) + ": memlif-run file without /results/completed or "
@@ -615,6 +652,19 @@ std::optional<RuntimeInfo> RunReader::runtime() const {
     r.wall_s = h5::read_scalar_dataset<double>(file_, "runtime/wall_s");
     r.trials_per_s = h5::read_scalar_dataset<double>(file_, "runtime/trials_per_s");
     r.n_trials = h5::read_scalar_dataset<std::uint64_t>(file_, "runtime/n_trials");
+    if (h5::exists(file_, "runtime/stage_wall_s")) {
+        h5::Handle g = h5::open_group(file_, "runtime");
+        const auto wall = h5::read_dataset<double>(g, "stage_wall_s");
+        const auto trials = h5::read_dataset<std::uint64_t>(g, "stage_n_trials");
+        std::istringstream names(h5::read_attr_string(g, "stages"));
+        for (std::size_t i = 0; i < wall.size() && i < trials.size(); ++i) {
+            StageRecord st;
+            names >> st.name;
+            st.wall_s = wall[i];
+            st.n_trials = trials[i];
+            r.stages.push_back(st);
+        }
+    }
     return r;
 }
 
@@ -678,40 +728,92 @@ std::string RunReader::read_attr_string(const std::string& object_path,
 
 AnalysisWriter::AnalysisWriter(const std::string& path, const std::string& group, bool replace)
     : path_(path), group_name_(group) {
-    std::string first = group;
+    check_group_name();
+    file_ = h5::open_file(path, true);
+    check_filetype(file_, path);
+    file_id_ = file_;
+    open_group(file_id_, replace);
+}
+
+AnalysisWriter::AnalysisWriter(const RunReader& file, const std::string& group, bool replace)
+    : path_(file.path()), group_name_(group), file_id_(file.handle()) {
+    check_group_name();
+    open_group(file_id_, replace);
+}
+
+void AnalysisWriter::check_group_name() const {
+    std::string first = group_name_;
     while (!first.empty() && first.front() == '/') first.erase(first.begin());
     first = first.substr(0, first.find('/'));
     if (first.empty())
         throw std::invalid_argument("AnalysisWriter: group name must not be the root group");
     for (const auto& core : core_names) {
         if (first == core)
-            throw std::invalid_argument("AnalysisWriter: " + in_quotes(group) +
+            throw std::invalid_argument("AnalysisWriter: " + in_quotes(group_name_) +
                                         " is part of the core memlif-run layout");
     }
-    file_ = h5::open_file(path, true);
-    check_filetype(file_, path);
-    if (h5::exists(file_, group)) {
+}
+
+void AnalysisWriter::open_group(hid_t file, bool replace) {
+    if (h5::exists(file, group_name_)) {
         if (!replace)
-            throw IoError(in_quotes(path) + ": group " + in_quotes(group) +
+            throw IoError(in_quotes(path_) + ": group " + in_quotes(group_name_) +
                           " already exists (replace it explicitly)");
-        h5::unlink(file_, group);
+        h5::unlink(file, group_name_);
     }
-    group_ = h5::create_group(file_, group);
+    group_ = h5::create_group(file, group_name_);
     h5::write_attr_string(group_, "created", now_utc());
 }
 
 AnalysisWriter::~AnalysisWriter() {
-    if (!file_.valid()) return;
+    if (!group_.valid()) return;
     try {
-        h5::flush(file_);
+        h5::flush(file_id_);
     } catch (...) {
     }
     group_.reset();
     file_.reset();
 }
 
+void AnalysisWriter::create_table(const std::string& name, std::size_t n_conditions, std::size_t width,
+                                  bool u8, const std::string& units,
+                                  const std::vector<std::string>& axes) {
+    require_open("create_table");
+    const hsize_t n_g = n_conditions;
+    std::vector<hsize_t> dims = {n_g}, chunk = {std::max<hsize_t>(1, n_g)};
+    if (width > 0) {
+        dims = {n_g, static_cast<hsize_t>(width)};
+        chunk = {1, static_cast<hsize_t>(width)};
+    }
+    h5::Handle d = u8 ? h5::create_filled<std::uint8_t>(group_, name, dims, chunk, 0)
+                      : h5::create_filled<double>(group_, name, dims, chunk, nan_value);
+    label(d, units, axes);
+}
+
+void AnalysisWriter::write_row(const std::string& name, std::size_t condition,
+                               const std::vector<double>& values) {
+    require_open("write_row");
+    h5::Handle d = h5::open_dataset(group_, name);
+    const auto dims = h5::shape(d);
+    const hsize_t k = condition;
+    const hsize_t width = dims.size() > 1 ? dims[1] : 1;
+    if (k >= dims.at(0) || values.size() != width)
+        throw std::invalid_argument("AnalysisWriter::write_row(" + name + "): row " +
+                                    std::to_string(condition) + " of width " +
+                                    std::to_string(values.size()) + " does not fit");
+    const std::vector<hsize_t> start = dims.size() > 1 ? std::vector<hsize_t>{k, 0} : std::vector<hsize_t>{k};
+    const std::vector<hsize_t> count = dims.size() > 1 ? std::vector<hsize_t>{1, width} : std::vector<hsize_t>{1};
+    if (h5::is_uint8(d)) {
+        std::vector<std::uint8_t> bytes(values.size());
+        for (std::size_t i = 0; i < values.size(); ++i) bytes[i] = values[i] != 0 ? 1 : 0;
+        h5::write_box<std::uint8_t>(d, start, count, bytes.data());
+    } else {
+        h5::write_box<double>(d, start, count, values.data());
+    }
+}
+
 void AnalysisWriter::require_open(const char* what) const {
-    if (!file_.valid())
+    if (!group_.valid())
         throw std::logic_error(std::string("AnalysisWriter::") + what + ": " + path_ + " group " +
                                group_name_ + " was already closed");
 }
@@ -753,17 +855,22 @@ void AnalysisWriter::write_attr(const std::string& name, double value) {
     h5::write_attr<double>(group_, name, value);
 }
 
+void AnalysisWriter::write_attr(const std::string& name, std::uint64_t value) {
+    require_open("write_attr");
+    h5::write_attr<std::uint64_t>(group_, name, value);
+}
+
 void AnalysisWriter::close() {
-    if (!file_.valid()) return;
+    if (!group_.valid()) return;
     try {
-        h5::flush(file_);
+        h5::flush(file_id_);
     } catch (...) {
         group_.reset();
         file_.reset();
         throw;
     }
     group_.close();
-    file_.close();
+    if (file_.valid()) file_.close();
 }
 
 } // namespace memlif::io

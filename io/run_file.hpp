@@ -21,7 +21,7 @@ namespace memlif::io {
 
 inline constexpr const char* run_filetype = "memlif-run";
 inline constexpr std::int32_t run_format_major = 1; //!< readers refuse any other major version
-inline constexpr std::int32_t run_format_minor = 0; //!< additions that old readers may ignore
+inline constexpr std::int32_t run_format_minor = 1; //!< additions that old readers may ignore
 
 //! Provenance and run constants, stored as root attributes (config_json as /config_json).
 struct RunMetadata {
@@ -57,11 +57,19 @@ struct ConditionAxis {
     std::vector<std::array<double, 4>> current_A;     //!< synaptic current during a spike, amperes
 };
 
+//! Timing of one stage of a run (the sweep, the post-run analysis, the ground-truth reruns, ...).
+struct StageRecord {
+    std::string name;           //!< stage name
+    double wall_s = 0;          //!< wall time of the stage, seconds
+    std::uint64_t n_trials = 0; //!< trials the stage simulated
+};
+
 //! Run-level timing, present once the run finished.
 struct RuntimeInfo {
-    double wall_s = 0;          //!< whole-run wall time, seconds
+    double wall_s = 0;          //!< whole-run wall time (every stage), seconds
     double trials_per_s = 0;    //!< n_trials / wall_s (0 when wall_s is 0)
-    std::uint64_t n_trials = 0; //!< trials simulated in the whole run
+    std::uint64_t n_trials = 0; //!< trials simulated in the whole run (every stage)
+    std::vector<StageRecord> stages; //!< per stage, in run order (format >= 1.1)
 };
 
 //! Optional per-trial records (rows of /trials, in append order).
@@ -95,8 +103,10 @@ class RunWriter {
                        const std::vector<std::uint32_t>& stimulus_index,
                        const std::vector<std::uint32_t>& repeat,
                        const std::vector<std::uint64_t>& words);
-    //! Writes /runtime, sets complete = 1 and closes the file. std::logic_error unless every
-    //! condition was written.
+    //! Closes the file once every condition is written (std::logic_error otherwise). The run is
+    //! complete only after finish_run(), once every later stage has added its groups.
+    void close();
+    //! close(), then finish_run() with this one stage: for runs with nothing after the sweep.
     void finish(double wall_s, std::uint64_t n_trials);
     //! Records \p reason in `incomplete_reason` (complete stays 0) and closes the file.
     void abort(const std::string& reason);
@@ -128,7 +138,9 @@ class RunReader {
   public:
     //! IoError if \p path is missing, unreadable, not HDF5, not `memlif-run`, or of another
     //! major format version.
-    explicit RunReader(const std::string& path);
+    //! \p writable opens the file read-write, so an AnalysisWriter can share the handle and
+    //! stream rows while counts are read.
+    explicit RunReader(const std::string& path, bool writable = false);
 
     RunMetadata metadata() const;
     StimulusTable stimuli() const;
@@ -163,6 +175,8 @@ class RunReader {
     std::vector<std::uint8_t> read_u8(const std::string& dataset_path,
                                       std::vector<std::size_t>* shape = nullptr) const;
     std::string read_attr_string(const std::string& object_path, const std::string& name) const;
+    //! The open file (for writers sharing it).
+    hid_t handle() const { return file_; }
 
   private:
     void require_completed(std::uint32_t condition_index) const;
@@ -173,6 +187,13 @@ class RunReader {
     std::size_t n_stimuli_ = 0;
 };
 
+//! Seals a run file: writes /runtime, sets incomplete_reason = "" and complete = 1.
+void finish_run(const std::string& path, const RuntimeInfo& runtime);
+
+//! Records `reason` as the file's incomplete_reason (complete stays 0); nothing if `path` does
+//! not exist.
+void mark_run_incomplete(const std::string& path, const std::string& reason);
+
 //! Adds one group (e.g. /analysis/<name>) to an existing memlif-run file without touching
 //! anything else. Strings are variable-length UTF-8; every dataset carries a `units` attribute.
 class AnalysisWriter {
@@ -181,6 +202,9 @@ class AnalysisWriter {
     //! creates \p group, with intermediate groups. An existing group is an IoError unless
     //! \p replace, in which case it is unlinked first (its space is reclaimed only by h5repack).
     AnalysisWriter(const std::string& path, const std::string& group, bool replace);
+    //! The same on a file already open read-write through \p file (RunReader(path, true)); the
+    //! reader must outlive the writer.
+    AnalysisWriter(const RunReader& file, const std::string& group, bool replace);
     ~AnalysisWriter();
     AnalysisWriter(const AnalysisWriter&) = delete;
     AnalysisWriter& operator=(const AnalysisWriter&) = delete;
@@ -192,21 +216,32 @@ class AnalysisWriter {
                    const std::vector<std::size_t>& shape, const std::string& units);
     void write_u8(const std::string& name, const std::vector<std::uint8_t>& data,
                   const std::vector<std::size_t>& shape, const std::string& units);
+    //! A per-condition table streamed one row at a time: shape [n_conditions] (width 0) or
+    //! [n_conditions, width] chunked one row per chunk, filled with NaN (float64) or 0 (uint8)
+    //! until written; \p axes names its dimensions.
+    void create_table(const std::string& name, std::size_t n_conditions, std::size_t width, bool u8,
+                      const std::string& units, const std::vector<std::string>& axes);
+    //! Writes row \p condition of a table (width values, or 1 for a 1-D table).
+    void write_row(const std::string& name, std::size_t condition, const std::vector<double>& values);
     //! Axis names of a dataset already written in this group (attribute `axes`).
     void set_axes(const std::string& name, const std::vector<std::string>& axes);
     //! String attribute on the group.
     void write_attr(const std::string& name, const std::string& value);
-    //! Numeric attribute on the group.
+    //! Numeric attributes on the group.
     void write_attr(const std::string& name, double value);
+    void write_attr(const std::string& name, std::uint64_t value);
     //! Flushes and closes; IoError on failure. The destructor does the same but swallows errors.
     void close();
 
   private:
     void require_open(const char* what) const;
+    void check_group_name() const;
+    void open_group(hid_t file, bool replace);
 
     std::string path_;
     std::string group_name_;
-    h5::Handle file_;
+    h5::Handle file_; //!< owned file (path constructor); empty when sharing a RunReader's
+    hid_t file_id_ = H5I_INVALID_HID;
     h5::Handle group_;
 };
 

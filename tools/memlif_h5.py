@@ -129,7 +129,7 @@ def read_run(source):
             config = None
         runtime = None
         if "runtime" in f:
-            runtime = {key: ds[()].item() for key, ds in f["runtime"].items()}
+            runtime = {key: (ds[()].item() if ds.size == 1 and ds.ndim == 0 else ds[()]) for key, ds in f["runtime"].items()}
         results = _group(f, "results")
         return {
             "format_version": (major, minor),

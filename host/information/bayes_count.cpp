@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file host/information/bayes_count.cpp
 #include "bayes_count.hpp"
+#include "sampling_error.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -46,7 +47,7 @@ double response_space_size(const ConditionCounts& counts, const RtotSpec& spec) 
         std::sort(w.begin(), w.end());
         const double m = static_cast<double>(std::unique(w.begin(), w.end()) - w.begin());
         if (!(spec.user_value >= m))
-            throw std::invalid_argument("pt.rtot = " + std::to_string(spec.user_value) +
+            throw SamplingError("pt.rtot = " + std::to_string(spec.user_value) +
                                         " is below the observed number of distinct responses " +
                                         std::to_string(static_cast<std::uint64_t>(m)));
         return spec.user_value;

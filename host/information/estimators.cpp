@@ -9,6 +9,7 @@
 #include "nsb.hpp"
 #include "panzeri_treves.hpp"
 #include "permutation_null.hpp"
+#include "reliability.hpp"
 #include "shuffle.hpp"
 
 #include <algorithm>
@@ -169,6 +170,7 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
     const PluginMeasures& pl = out.plugin;
     InformationFlags base_flags;
     base_flags.sps_undefined = pl.sps_undefined;
+    out.trials_per_response = trials_per_response(pl, p_s);
 
     for (const std::string& name : options.estimators) {
         EstimatorResult e;
@@ -338,6 +340,7 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             break;
         }
         }
+        e.reliable = out.trials_per_response >= required_trials_per_response(e.kind);
         out.estimates.push_back(std::move(e));
     }
     return out;

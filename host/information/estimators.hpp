@@ -109,11 +109,15 @@ struct EstimatorResult {
     std::vector<double> r_bins_s;                                   //!< mm: m^_s; pt: R~_s
     double r_tot;                 //!< pt / nsb: response-space size used
     std::uint32_t replicates = 0; //!< M or B where the estimator resamples
+    //! Whether the sampling regime is within this estimator's documented range
+    //! (host/information/reliability.hpp).
+    bool reliable = true;
     EstimatorResult();
 };
 
 struct EstimatorResults {
-    PluginMeasures plugin;                    //!< always computed (counts diagnostics, ranks)
+    PluginMeasures plugin;                  //!< always computed (counts diagnostics, ranks)
+    double trials_per_response = 0;         //!< the sampling ratio of reliability.hpp
     std::vector<EstimatorResult> estimates; //!< in the requested order
     std::uint64_t seed = 0;
     RtotSpec pt_rtot;

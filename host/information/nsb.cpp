@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file host/information/nsb.cpp
 #include "nsb.hpp"
+#include "sampling_error.hpp"
 
 #include "marginal.hpp"
 #include "memlif/kernels/entropy.hpp"
@@ -82,7 +83,7 @@ NsbEntropy nsb_entropy(const std::uint64_t* counts, std::size_t n_counts, double
     if (g.n == 0)
         return {0.0, 0.0};
     if (!(k_bins >= occupied))
-        throw std::invalid_argument("NSB alphabet size K is below the number of occupied bins");
+        throw SamplingError("NSB alphabet size K is below the number of occupied bins");
     if (k_bins <= 1.0)
         return {0.0, 0.0};
     g.k = k_bins;

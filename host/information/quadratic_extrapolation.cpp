@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file host/information/quadratic_extrapolation.cpp
 #include "quadratic_extrapolation.hpp"
+#include "sampling_error.hpp"
 
 #include "marginal.hpp"
 #include "memlif/kernels/entropy.hpp"
@@ -98,7 +99,7 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
     const detail::SampleEntropies full = detail::inner_entropies(counts, p_s, options.inner, r_tot);
     if (small) {
         if (options.small_sample == SmallSamplePolicy::refuse)
-            throw std::domain_error("QE needs N_s >= 4 for every stimulus with trials");
+            throw SamplingError("QE needs N_s >= 4 for every stimulus with trials");
         res.flags.qe_fallback = true;
         res.h_r = full.h_r;
         for (std::size_t s = 0; s < ns; ++s)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file host/information/shuffle.cpp
 #include "shuffle.hpp"
+#include "sampling_error.hpp"
 
 #include "marginal.hpp"
 #include "memlif/kernels/entropy.hpp"
@@ -174,7 +175,7 @@ ShuffleResult compute_shuffle_qe(const ConditionCounts& counts, const std::vecto
     }
     if (small) {
         if (options.small_sample == SmallSamplePolicy::refuse)
-            throw std::domain_error("I_sh with QE needs N_s >= 4 for every stimulus with trials");
+            throw SamplingError("I_sh with QE needs N_s >= 4 for every stimulus with trials");
         ShuffleOptions plug = options;
         plug.inner = InnerEstimator::plugin;
         ShuffleResult r = compute_shuffle(counts, p_s, plug);

@@ -41,17 +41,7 @@ class GpuTest : public ::testing::Test {
 inline SweepSpec card_spec(const std::vector<std::string>& overrides) {
     nlohmann::json card = nlohmann::json::object();
     for (const auto& o : overrides) apply_override(card, o);
-    const RunConfig cfg = resolve_config(card);
-    const StimulusSet set = make_stimulus_set(cfg.stimulus_set);
-    SweepSpec spec;
-    spec.params = make_sim_params(cfg);
-    for (const auto& c : make_conditions(cfg, spec.params)) spec.drives.push_back(c.drive);
-    spec.stimulus_codes = set.codes;
-    spec.p_s = stimulus_probabilities(set, cfg.p_s);
-    spec.n_input_spikes = set.n_input_spikes;
-    spec.n_repeats = cfg.repeats;
-    spec.keep_trial_words = cfg.store_trials;
-    return spec;
+    return make_sweep(resolve_config(card)).spec;
 }
 
 inline void expect_counts_equal(const ConditionCounts& a, const ConditionCounts& b) {

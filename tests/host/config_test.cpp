@@ -32,8 +32,8 @@ void expect_rejected(const std::string& override_text, const std::string& key) {
 
 TEST(Config, DefaultCardIsThePapersExperiment) {
     const RunConfig c = resolve_config(json::object());
-    EXPECT_EQ(c.stimulus_set, StimulusSetKind::symmetric);
-    EXPECT_EQ(c.repeats, 15u);
+    EXPECT_EQ(c.stimulus_set_kind, StimulusSetKind::symmetric);
+    EXPECT_EQ(c.simulation.repeats, 15u);
     ASSERT_EQ(c.conductances_uS.size(), 19u);
     EXPECT_DOUBLE_EQ(c.conductances_uS[0][0], 2.6);
     EXPECT_DOUBLE_EQ(c.conductances_uS[1][2], 6.2);
@@ -41,7 +41,7 @@ TEST(Config, DefaultCardIsThePapersExperiment) {
     EXPECT_DOUBLE_EQ(c.conductances_uS[3][0], 1.0);
     EXPECT_NEAR(c.conductances_uS[18][0], 20.0, 1e-12);
     EXPECT_EQ(c.n_bins, 20u);
-    EXPECT_DOUBLE_EQ(c.dt_s, 10e-6);
+    EXPECT_DOUBLE_EQ(c.simulation.dt_us, 10.0);
 }
 
 TEST(Config, SimParamsAreWholeSteps) {
@@ -81,8 +81,8 @@ TEST(Config, OverridesParseJsonOrBareStrings) {
     apply_override(card, "simulation.repeats=3");
     apply_override(card, R"(conductance_grid=[{"kind":"list","values_uS":[5]}])");
     const RunConfig c = resolve_config(card);
-    EXPECT_EQ(c.stimulus_set, StimulusSetKind::all);
-    EXPECT_EQ(c.repeats, 3u);
+    EXPECT_EQ(c.stimulus_set_kind, StimulusSetKind::all);
+    EXPECT_EQ(c.simulation.repeats, 3u);
     EXPECT_EQ(c.conductances_uS.size(), 1u);
     EXPECT_EQ(c.card["simulation"]["repeats"], 3);
 }

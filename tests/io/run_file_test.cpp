@@ -88,7 +88,7 @@ TEST(RunFile, RoundTripOutOfOrderIsExact) {
     EXPECT_TRUE(r.complete());
     EXPECT_EQ(r.incomplete_reason(), "");
     EXPECT_EQ(r.completed_conditions(), (std::vector<std::uint32_t>{0, 1, 2}));
-    EXPECT_EQ(r.format_version(), (std::array<std::int32_t, 2>{1, 0}));
+    EXPECT_EQ(r.format_version(), (std::array<std::int32_t, 2>{run_format_major, run_format_minor}));
     const auto rt = r.runtime();
     ASSERT_TRUE(rt.has_value());
     EXPECT_EQ(rt->wall_s, 12.5);
@@ -113,7 +113,7 @@ TEST(RunFile, ProvenanceAttributesPresent) {
     h5::Handle f = h5::open_file(path, false);
     EXPECT_EQ(h5::read_attr_string(f, "filetype"), "memlif-run");
     EXPECT_EQ(h5::read_attr_array<std::int32_t>(f, "format_version"),
-              (std::vector<std::int32_t>{1, 0}));
+              (std::vector<std::int32_t>{run_format_major, run_format_minor}));
     EXPECT_EQ(h5::read_attr_string(f, "software_version"), "0.1.0-test");
     EXPECT_EQ(h5::read_attr_string(f, "git_sha1"), "0123456789ab");
     EXPECT_EQ(h5::read_attr_string(f, "created"), "2026-01-02T03:04:05Z");

@@ -18,6 +18,12 @@ struct ConditionCounts {
     std::vector<std::uint64_t> counts;    //!< n(r|s) > 0, same length as words
 
     std::size_t n_stimuli() const { return offsets.empty() ? 0 : offsets.size() - 1; }
+    //! N: number of trials of all stimuli.
+    std::uint64_t n_trials_total() const {
+        std::uint64_t n = 0;
+        for (std::uint64_t c : counts) n += c;
+        return n;
+    }
     //! N_s: number of trials of stimulus s.
     std::uint64_t n_trials(std::size_t s) const {
         std::uint64_t n = 0;

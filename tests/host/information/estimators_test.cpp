@@ -2,6 +2,7 @@
 //! \file tests/host/information/estimators_test.cpp
 //! Dispatcher: name validation, option validation, and that each estimator is wired through.
 #include "host/information/estimators.hpp"
+#include "host/information/sampling_error.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -119,7 +120,7 @@ TEST(Estimators, ErrorsPropagate) {
     EstimatorOptions o;
     o.estimators = {"pt"};
     o.pt_rtot = parse_rtot("3"); // m^ = 4
-    EXPECT_THROW(compute_estimators(c, {0.5, 0.5}, {1, 1}, o), std::invalid_argument);
+    EXPECT_THROW(compute_estimators(c, {0.5, 0.5}, {1, 1}, o), SamplingError);
     o.estimators = {"qe"};
     o.pt_rtot = {};
     EXPECT_THROW(compute_estimators(c, {0.5, 0.5}, {1, 1}, o), std::domain_error);
