@@ -22,7 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm, Normalize  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 from .conductance_grid import detect_grid_2d, equal_synapse_sweep  # noqa: E402
 from .reader import FormatError, open_run  # noqa: E402
@@ -149,6 +149,12 @@ def _pt_interval(an, idx):
     return None, None
 
 
+def _spread(values):
+    """max - min of the finite values (0 for fewer than two)."""
+    v = values[np.isfinite(values)]
+    return float(v.max() - v.min()) if v.size > 1 else 0.0
+
+
 def _geometric_edges(centres):
     """Cell edges around sorted centres (geometric midpoints, so cells look even on log axes)."""
     c = np.asarray(centres, dtype=float)
@@ -215,16 +221,22 @@ def fig5_information(run):
 def fig6_sps_ranking(run):
     """Fig. 6 analogue (plug-in SpS of /results): (a) the stimuli ranked by SpS at each
     conductance; the max-SpS and min-SpS stimuli of the lowest conductance tracked across
-    conductances (b) as the same stimuli (their SpS) and (c) by rank."""
+    conductances (b) as the same stimuli (their SpS) and (c) by rank.
+
+    The lowest conductance is the lowest at which SpS varies between stimuli: where the neuron
+    never fires every SpS is 0 and the extremes would be picked by stimulus index alone. Ties
+    that remain are broken as the file's ranking breaks them (by stimulus index).
+    """
     idx, g = _sweep(run)
     res = run.results
     sps = np.asarray(res["sps_bit_per_spike"], dtype=float)
     rank = np.asarray(res["sps_rank"], dtype=np.int64)
-    low = idx[0]
+    varies = [i for i, k in enumerate(idx) if _spread(sps[k]) > 0]
+    if not varies:
+        raise FigureSkipped("SpS is the same for every stimulus at every conductance")
+    low = idx[varies[0]]
     ranked = np.flatnonzero(rank[low] > 0)
-    if ranked.size < 2:
-        raise FigureSkipped(f"fewer than 2 stimuli have a defined SpS at condition {low}")
-    # The file's ranking breaks ties by stimulus index; take its extremes so (a)-(c) agree.
+    # Take the extremes of the file's ranking so that (a)-(c) agree.
     tracked = (
         (ranked[np.argmin(rank[low, ranked])], "tab:blue", "max SpS"),
         (ranked[np.argmax(rank[low, ranked])], "tab:red", "min SpS"),
@@ -247,7 +259,7 @@ def fig6_sps_ranking(run):
     ax_a.set_ylabel("SpS (bit/spike)")
     ax_a.set_title("(a) stimuli ranked by SpS")
     for s, colour, what in tracked:
-        label = f"{what} at {g[0]:.3g} µS: 0x{int(codes[s]):04x}"
+        label = f"{what} at {g[varies[0]]:.3g} µS: 0x{int(codes[s]):04x}"
         ax_b.plot(g, sps[idx, s], "o-", color=colour, label=label)
         r = rank[idx, s].astype(float)
         r[r == 0] = np.nan
@@ -295,6 +307,7 @@ def sss_vs_spike_count(run, max_conditions=8):
         colour = f"C{j % 10}"
         ax.errorbar(counts + shift, mean, yerr=sd, fmt="o-", ms=3, capsize=2, color=colour,
                     label=_condition_label(run, k))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("input spikes in the stimulus")
     ax.set_ylabel("SSS I_1(s) (bit), mean ± SD")
     ax.set_title(f"Stimulus-specific surprise: {_title(run)}", fontsize=9)

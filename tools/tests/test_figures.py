@@ -140,6 +140,27 @@ def test_fig6_tracks_the_extreme_stimuli_of_the_lowest_conductance(small_run):
             plt.close(fig)
 
 
+def test_fig6_starts_at_the_lowest_conductance_where_sps_varies(small_copy):
+    """Where every SpS is equal (an all-silent neuron) the extremes would be chosen by stimulus
+    index; the tracking starts at the next conductance, and with none the figure is skipped."""
+    with h5py.File(small_copy, "r+") as f:
+        sps = f["results/sps_bit_per_spike"]
+        flat = np.where(np.isnan(sps[0]), np.nan, 0.0)
+        sps[0] = flat
+    with open_run(small_copy) as run:
+        fig = figures.fig6_sps_ranking(run)
+        try:
+            labels = [ln.get_label() for ln in panel(fig, "(b)").get_lines()]
+            assert len(labels) == 2 and all(" at 13.6 µS: " in t for t in labels)
+        finally:
+            plt.close(fig)
+    with h5py.File(small_copy, "r+") as f:
+        f["results/sps_bit_per_spike"][1] = flat
+    with open_run(small_copy) as run:
+        with pytest.raises(figures.FigureSkipped, match="SpS is the same for every stimulus"):
+            figures.fig6_sps_ranking(run)
+
+
 def test_mi_grid_2d_maps_each_cell_to_its_condition(grid_copy):
     with h5py.File(grid_copy, "r+") as f:
         f.attrs["complete"] = np.uint8(0)
