@@ -280,6 +280,14 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
         r.h_rs_jk = r.h_rs;
         return r;
     }
+    if (pl.distinct_total <= 1) {
+        // One response word in every trial (e.g. a neuron that never fires): every leave-one-out
+        // table has zero entropy too, so the jackknife is exactly 0 with SE 0 (information.md
+        // §6), not the rounding residue of the general update.
+        r.mi_jk = r.h_r_jk = r.h_rs_jk = 0.0;
+        r.mi_se = r.h_r_se = r.h_rs_se = 0.0;
+        return r;
+    }
 
     Accumulator acc;
     acc.values.reserve(counts.words.size());
@@ -362,6 +370,12 @@ SssJackknifeResult compute_jackknife_sss(const ConditionCounts& counts,
     r.n_trials = pl.n_trials;
     if (pl.n_trials < 2)
         return r;
+    if (pl.distinct_total <= 1) {
+        // A single response word overall: I_1(s) = 0 for every leave-one-out table as well.
+        for (std::size_t s = 0; s < ns; ++s)
+            if (pl.n_s[s] >= 2) r.sss_jk[s] = r.sss_se[s] = 0.0;
+        return r;
+    }
     const detail::Marginal marg = detail::compute_marginal(counts, p_s);
     const std::vector<std::uint32_t> word_of = word_index_of_entries(counts, marg);
     if (detail::is_empirical(counts, p_s))

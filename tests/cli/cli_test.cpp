@@ -2,6 +2,7 @@
 //! \file tests/cli/cli_test.cpp
 //! The memlif executable as a user meets it: exit codes, error messages naming the culprit, no
 //! output file on bad input, end-to-end runs, and runs killed midway.
+#include "io/h5.hpp"
 #include "io/run_file.hpp"
 
 #include <gtest/gtest.h>
@@ -29,8 +30,13 @@ struct Result {
 };
 
 //! Runs a shell command line with the memlif executable; returns its exit code and output.
-Result sh(const std::string& args) {
-    const std::string cmd = std::string(MEMLIF_EXE) + " " + args + " 2>&1";
+Result sh_env(const std::string& env, const std::string& args);
+
+Result sh(const std::string& args) { return sh_env("", args); }
+
+//! sh() with environment assignments ("A=1 B=2") in front of the command.
+Result sh_env(const std::string& env, const std::string& args) {
+    const std::string cmd = env + " " + std::string(MEMLIF_EXE) + " " + args + " 2>&1";
     Result r;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -184,9 +190,19 @@ void kill_midway(const std::string& out, int sig, int& exit_status) {
               grid.c_str(), "-o", out.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
-    // the first conditions take ~0.1 s each on two cores: wait for the file, then a bit more
-    for (int i = 0; i < 600 && !exists(out); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    // Wait for the file state, not for a time: poll `memlif info` (in its own process, with HDF5
+    // file locking off so it may read a file that is being written) until it reports a
+    // completed condition. A read between two flushes may fail; it is simply retried.
+    for (int i = 0; i < 6000; ++i) {
+        if (exists(out)) {
+            const Result r = sh_env("HDF5_USE_FILE_LOCKING=FALSE", "info " + out);
+            const auto at = r.out.find("INCOMPLETE: running (");
+            if (r.code == 0 && at != std::string::npos &&
+                std::atoi(r.out.c_str() + at + std::string("INCOMPLETE: running (").size()) >= 1)
+                break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     kill(pid, sig);
     waitpid(pid, &exit_status, 0);
 }
@@ -354,6 +370,72 @@ TEST_F(Cli, ProgressLineOnlyOnATerminal) {
     EXPECT_NE(out.find("trials/s  ETA"), std::string::npos) << out;
     // through a pipe (not a terminal) there is none
     EXPECT_EQ(sh("run " + card + " -o " + file("q.h5")).out.find("ETA"), std::string::npos);
+}
+
+// ---- issue 8 defects ---------------------------------------------------------------------------
+
+TEST_F(Cli, GroundTruthSeedIsStoredExactlyAndRuntimeCoversEveryStage) {
+    const std::string card = write("gt.json", R"({"seed": 18446744073709551000,
+        "simulation": {"repeats": 2},
+        "conductance_grid": [{"kind": "list", "values_uS": [2.6, 13.6]}],
+        "ground_truth": {"enabled": true, "conditions": [1], "repeats": 3}})");
+    const Result r = sh("run " + card + " -q --backend cpu -o " + file("gt.h5"));
+    ASSERT_EQ(r.code, 0) << r.out;
+    memlif::io::h5::Handle f = memlif::io::h5::open_file(file("gt.h5"), false);
+    // uint64 attributes (a float64 cannot hold these seeds exactly: it was 624 off before)
+    memlif::io::h5::Handle gt = memlif::io::h5::open_group(f, "analysis/ground_truth");
+    EXPECT_EQ(memlif::io::h5::read_attr<std::uint64_t>(gt, "seed"), 18446744073709551000ull + 0x9E3779B97F4A7C15ull);
+    memlif::io::h5::Handle run = memlif::io::h5::open_group(f, "analysis/run");
+    EXPECT_EQ(memlif::io::h5::read_attr<std::uint64_t>(run, "seed"), 18446744073709551000ull);
+    // /runtime counts the ground-truth reruns: 3876 stimuli x 3 repeats x 1 condition
+    const memlif::io::RunReader reader(file("gt.h5"));
+    const auto rt = reader.runtime();
+    ASSERT_TRUE(rt.has_value());
+    std::uint64_t gt_trials = 0, sweep_trials = 0;
+    for (const auto& st : rt->stages) {
+        if (st.name == "ground_truth") gt_trials = st.n_trials;
+        if (st.name == "sweep") sweep_trials = st.n_trials;
+    }
+    EXPECT_EQ(gt_trials, 3876u * 3u);
+    EXPECT_EQ(sweep_trials, 3876u * 2u * 2u);
+    EXPECT_EQ(rt->n_trials, gt_trials + sweep_trials);
+}
+
+TEST_F(Cli, RunAndInfoShowTheSameHeadlineEstimator) {
+    // plugin + jackknife only: the jackknife is the headline; `info` used to look for it in a
+    // shorter list and showed no corrected column at all
+    const std::string card = std::string(MEMLIF_SOURCE_DIR) + "/tools/cards/small.json";
+    const Result r = sh("run " + card + " --backend cpu --set 'information.estimators=[\"plugin\",\"jackknife\"]' -o " +
+                        file("h.h5"));
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find("MI_jackknife"), std::string::npos) << r.out;
+    const Result info = sh("info " + file("h.h5"));
+    EXPECT_NE(info.out.find("MI_jackknife"), std::string::npos) << info.out;
+    // the corrected column of both is the same number
+    const auto line_of = [](const std::string& out, const std::string& key) {
+        const auto at = out.find("\n   1  ");
+        return at == std::string::npos ? std::string() : out.substr(at, out.find('\n', at + 1) - at);
+    };
+    EXPECT_EQ(line_of(r.out, "1"), line_of(info.out, "1"));
+}
+
+TEST_F(Cli, RetiredBackspikeAmplitudeIsRefused) {
+    const Result r = sh("run --set backspike.amplitude_V=0.2 -o " + file("b.h5"));
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_NE(r.out.find("backspike.amplitude_V"), std::string::npos) << r.out;
+    EXPECT_FALSE(exists(file("b.h5")));
+}
+
+TEST_F(Cli, OnlyVersionStartsTheCudaRuntime) {
+    // cudart loads the driver library (libcuda.so.1) when it first initialises: dump-default must
+    // not get that far, --version must (CUDA builds only).
+    const Result dump = sh_env("LD_DEBUG=libs MEMLIF_DISABLE_DEVICE=0", "dump-default");
+    EXPECT_EQ(dump.code, 0);
+    EXPECT_EQ(dump.out.find("libcuda.so"), std::string::npos);
+    const Result version = sh_env("LD_DEBUG=libs MEMLIF_DISABLE_DEVICE=0", "--version");
+    EXPECT_EQ(version.code, 0);
+    if (version.out.find("CUDA on") == std::string::npos) GTEST_SKIP() << "CPU-only build";
+    EXPECT_NE(version.out.find("libcuda.so"), std::string::npos) << "the device query never ran";
 }
 
 } // namespace

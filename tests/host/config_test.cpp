@@ -114,6 +114,9 @@ TEST(Config, OutOfRangeValuesAreRejected) {
     expect_rejected("stimulus.jitter.law=gauss", "stimulus.jitter.law");
     expect_rejected("simulation.backend=tpu", "simulation.backend");
     expect_rejected("neuron.c_nF=0", "neuron.c_nF");
+    expect_rejected("backspike.amplitude_V=0.1", "backspike.amplitude_V"); // retired: no MI run used it
+    expect_rejected("format=2", "format");
+    expect_rejected("experiment.kind=frobnicate", "experiment.kind");
 }
 
 TEST(Config, SixtyFourBinsAreAllowed) {

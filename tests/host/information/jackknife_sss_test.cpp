@@ -10,7 +10,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -212,14 +211,8 @@ TEST(JackknifeSss, SeedScaleIsLinearInCells) {
         }
     const auto c = counts_from_trials(t, 20);
     const auto p = test::empirical(c);
-    const auto t0 = std::chrono::steady_clock::now();
     const SssJackknifeResult jk = compute_jackknife_sss(c, p);
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("[ info ] seed-scale SSS jackknife (empirical): %zu cells, %.3f s\n",
-                c.words.size(), secs);
     EXPECT_LE(jk.n_terms, 2 * c.words.size()); // O(occupied cells), no cell x cell pairs
-    EXPECT_LT(secs, 2.0);
     for (std::size_t s = 0; s < c.n_stimuli(); ++s) {
         ASSERT_TRUE(std::isfinite(jk.sss_se[s]));
         ASSERT_GE(jk.sss_se[s], 0.0);
@@ -231,13 +224,7 @@ TEST(JackknifeSss, SeedScaleIsLinearInCells) {
         sum += (w[s] = static_cast<double>(1 + s % 4));
     for (double& x : w)
         x /= sum;
-    const auto t1 = std::chrono::steady_clock::now();
     const SssJackknifeResult jf = compute_jackknife_sss(c, w);
-    const double secs_f =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-    std::printf("[ info ] seed-scale SSS jackknife (fixed p): %.3f s, %llu terms\n", secs_f,
-                static_cast<unsigned long long>(jf.n_terms));
-    EXPECT_LT(secs_f, 2.0);
     for (std::size_t s = 0; s < c.n_stimuli(); ++s)
         ASSERT_TRUE(std::isfinite(jf.sss_se[s]));
 }
@@ -257,13 +244,7 @@ TEST(JackknifeSss, FixedPsWorstCaseSharing) {
         sum += (w[s] = static_cast<double>(1 + s % 3));
     for (double& x : w)
         x /= sum;
-    const auto t0 = std::chrono::steady_clock::now();
     const SssJackknifeResult jf = compute_jackknife_sss(c, w);
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("[ info ] worst-case sharing, fixed p: %.3f s, %llu terms\n", secs,
-                static_cast<unsigned long long>(jf.n_terms));
-    EXPECT_LT(secs, 4.0);
     for (std::size_t s = 0; s < c.n_stimuli(); ++s)
         ASSERT_TRUE(std::isfinite(jf.sss_se[s]));
 }

@@ -5,6 +5,7 @@
 #include "host/information/jackknife.hpp"
 #include "host/information/permutation_null.hpp"
 #include "host/information/plugin.hpp"
+#include "host/information/estimators.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -81,6 +82,24 @@ TEST(Jackknife, SingleResponseOverallGivesZero) {
     const JackknifeResult jk = compute_jackknife(c, test::empirical(c));
     EXPECT_NEAR(jk.mi_jk, 0.0, 1e-12);
     EXPECT_NEAR(jk.mi_se, 0.0, 1e-12);
+}
+
+TEST(Jackknife, AllSilentSeedScaleConditionIsExactlyZero) {
+    // A neuron that never fires on the paper's set: 3876 stimuli x 15 repeats, all word 0. The
+    // general leave-one-out update left -2.4e-11 here and raised mi_negative (issue 8).
+    const std::vector<std::vector<std::uint64_t>> t(3876, std::vector<std::uint64_t>(15, 0));
+    const auto c = counts_from_trials(t, 20);
+    const auto p = test::empirical(c);
+    const JackknifeResult jk = compute_jackknife(c, p);
+    EXPECT_EQ(jk.mi_jk, 0.0);
+    EXPECT_EQ(jk.mi_se, 0.0);
+    EstimatorOptions o;
+    o.estimators = {"jackknife"};
+    const EstimatorResults r = compute_estimators(c, p, std::vector<std::uint32_t>(3876, 1), o);
+    EXPECT_EQ(r.find("jackknife")->mi, 0.0);
+    EXPECT_FALSE(r.find("jackknife")->flags.mi_negative);
+    const SssJackknifeResult sj = compute_jackknife_sss(c, p);
+    for (std::size_t s = 0; s < 3876; ++s) EXPECT_EQ(sj.sss_jk[s], 0.0);
 }
 
 TEST(Bootstrap, SeededIntervalsAndUndefinedSpS) {
