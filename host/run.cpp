@@ -42,6 +42,7 @@ io::RunMetadata make_run_metadata(const RunConfig& cfg, const BackendChoice& bac
     meta.stimulus_set = to_string(cfg.stimulus_set_kind);
     meta.p_s_mode = to_string(cfg.p_s_mode);
     meta.synapse_model = cfg.synapse.model;
+    meta.experiment_kind = cfg.experiment.kind;
     meta.trial_id_layout =
         "Philox4x32-10; key = (seed & 0xffffffff, seed >> 32); counter = (trial_id & 0xffffffff, trial_id >> 32, "
         "draw, stream); trial_id = condition << 48 | stimulus_code << 32 | repeat; stream 0 = jitter (draw = input "

@@ -437,6 +437,19 @@ template <class T> void write_scalar_dataset(hid_t loc, const std::string& name,
         fail(loc, "cannot write dataset " + in_quotes(name));
 }
 
+ElementType element_type(hid_t dset) {
+    silence_errors();
+    Handle type(H5Dget_type(dset));
+    if (!type.valid()) fail(dset, "cannot read the type of the dataset");
+    ElementType t;
+    const H5T_class_t cls = H5Tget_class(type);
+    t.is_integer = cls == H5T_INTEGER;
+    t.is_float = cls == H5T_FLOAT;
+    t.is_signed = t.is_integer && H5Tget_sign(type) == H5T_SGN_2;
+    t.size = H5Tget_size(type);
+    return t;
+}
+
 bool is_uint8(hid_t dset) {
     Handle type(H5Dget_type(dset));
     if (!type.valid()) fail(dset, "cannot read the type of the dataset");

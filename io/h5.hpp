@@ -121,6 +121,14 @@ template <class T> void write_scalar_dataset(hid_t loc, const std::string& name,
 std::vector<hsize_t> shape(hid_t dset);
 //! True if the dataset's element type is an unsigned 8-bit integer.
 bool is_uint8(hid_t dset);
+//! The class, sign and size of a dataset's element type.
+struct ElementType {
+    bool is_integer = false;
+    bool is_signed = false;
+    bool is_float = false;
+    std::size_t size = 0; //!< bytes
+};
+ElementType element_type(hid_t dset);
 //! Reads a whole dataset, converting to T; \p dims receives its shape if non-null.
 template <class T>
 std::vector<T> read_dataset(hid_t loc, const std::string& name,

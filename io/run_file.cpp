@@ -2,11 +2,14 @@
 //! \file io/run_file.cpp
 #include "io/run_file.hpp"
 
+#include "io/layout.hpp"
+
 #include <cmath>
 #include <ctime>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 namespace memlif::io {
 
@@ -68,6 +71,126 @@ void write_table(hid_t loc, const std::string& name, const std::vector<T>& data,
 void label(hid_t dset, const std::string& units, const std::vector<std::string>& axes) {
     if (!units.empty()) h5::write_attr_string(dset, "units", units);
     h5::write_attr_strings(dset, "axes", axes);
+}
+
+//! Sizes of the named axes of one file.
+struct Extents {
+    hsize_t n_g = 0, n_s = 0, n_stages = 0;
+};
+
+std::vector<hsize_t> dims_of(const layout::Dataset& d, const Extents& e) {
+    std::vector<hsize_t> dims;
+    for (layout::Axis a : d.axes) {
+        switch (a) {
+        case layout::Axis::condition: dims.push_back(e.n_g); break;
+        case layout::Axis::stimulus: dims.push_back(e.n_s); break;
+        case layout::Axis::synapse: dims.push_back(4); break;
+        case layout::Axis::stage: dims.push_back(e.n_stages); break;
+        case layout::Axis::row:
+        case layout::Axis::trial: dims.push_back(0); break; // extendible, starts empty
+        }
+    }
+    return dims;
+}
+
+std::vector<std::string> axis_names(const layout::Dataset& d) {
+    std::vector<std::string> names;
+    for (layout::Axis a : d.axes) names.push_back(layout::axis_name(a));
+    return names;
+}
+
+template <class T> layout::Type type_of();
+template <> layout::Type type_of<std::uint8_t>() { return layout::Type::u8; }
+template <> layout::Type type_of<std::uint16_t>() { return layout::Type::u16; }
+template <> layout::Type type_of<std::uint32_t>() { return layout::Type::u32; }
+template <> layout::Type type_of<std::uint64_t>() { return layout::Type::u64; }
+template <> layout::Type type_of<double>() { return layout::Type::f64; }
+
+//! The fill of a dataset that is not written yet: NaN for floats, 0 for integers.
+template <class T> T fill_value() {
+    if constexpr (std::is_floating_point<T>::value) return nan_value;
+    else return T{0};
+}
+
+//! Creates dataset `name` of group `g` as the layout table says (type, shape, units, axes,
+//! storage), holding `data` (contiguous storage) or the fill value. std::logic_error if the code
+//! and the table disagree on the element type.
+template <class T>
+h5::Handle create_from_layout(hid_t g, const layout::Group& group, const std::string& name,
+                              const Extents& e, const std::vector<T>* data = nullptr,
+                              hsize_t chunk_rows = 32768) {
+    const layout::Dataset& d = group.at(name);
+    if (d.type != type_of<T>())
+        throw std::logic_error(std::string("layout: ") + group.path + "/" + name + " is " +
+                               layout::type_name(d.type));
+    const std::vector<hsize_t> dims = dims_of(d, e);
+    h5::Handle h;
+    switch (d.storage) {
+    case layout::Storage::contiguous: {
+        hsize_t n = 1;
+        for (hsize_t x : dims) n *= x;
+        if (dims.empty()) throw std::logic_error("layout: scalars are written by their writer");
+        h = h5::write_dataset<T>(g, name, data ? *data : std::vector<T>(n, fill_value<T>()), dims);
+        break;
+    }
+    case layout::Storage::row_chunks:
+        h = h5::create_filled<T>(g, name, dims, {1, dims.at(1)}, fill_value<T>());
+        break;
+    case layout::Storage::extendible:
+        h = h5::create_extendible<T>(g, name, {}, h5::ChunkOptions{chunk_rows, true, 4});
+        break;
+    }
+    label(h, d.units, axis_names(d));
+    return h;
+}
+
+//! Each /results column of a condition record, named once: the writer and the reader both visit
+//! the record through this (the layout table gives types, shapes and units).
+template <class Rec, class V> void visit_results(Rec& r, V&& v) {
+    v("mutual_information_bit", r.plugin.mi);
+    v("h_r_bit", r.plugin.h_r);
+    v("h_r_given_s_bit", r.plugin.h_rs);
+    v("sss_bit", r.plugin.sss);
+    v("sps_bit_per_spike", r.plugin.sps);
+    v("sps_rank", r.plugin.rank);
+    v("sps_undefined", r.plugin.sps_undefined);
+    v("n_trials", r.plugin.n_trials);
+    v("n_trials_per_stimulus", r.plugin.n_s);
+    v("distinct_responses", r.plugin.distinct_total);
+    v("distinct_responses_per_stimulus", r.plugin.distinct_s);
+    v("n_trials_simulated", r.stats.n_trials);
+    v("mean_output_spikes", r.stats.mean_output_spikes);
+    v("wall_s", r.stats.wall_s);
+}
+
+//! Checks that `file` holds `group` as the layout says: every dataset present, of its element
+//! type, rank and (non-extendible) extents. IoError naming the file and the dataset otherwise.
+void check_group(hid_t file, const layout::Group& group, const Extents& e, const std::string& path) {
+    for (const layout::Dataset& d : group.datasets) {
+        const std::string name = std::string(group.path) + "/" + d.name;
+        const std::string where = in_quotes(path) + ": dataset " + in_quotes(name);
+        if (!h5::exists(file, name)) throw IoError(where + " is missing");
+        h5::Handle ds = h5::open_dataset(file, name);
+        const h5::ElementType t = h5::element_type(ds);
+        const bool type_ok = [&] {
+            switch (d.type) {
+            case layout::Type::u8: return t.is_integer && !t.is_signed && t.size == 1;
+            case layout::Type::u16: return t.is_integer && !t.is_signed && t.size == 2;
+            case layout::Type::u32: return t.is_integer && !t.is_signed && t.size == 4;
+            case layout::Type::u64: return t.is_integer && !t.is_signed && t.size == 8;
+            case layout::Type::f64: return t.is_float && t.size == 8;
+            }
+            return false;
+        }();
+        if (!type_ok) throw IoError(where + " is not " + layout::type_name(d.type));
+        const std::vector<hsize_t> dims = h5::shape(ds), want = dims_of(d, e);
+        if (dims.size() != want.size())
+            throw IoError(where + " has rank " + std::to_string(dims.size()) + ", expected " +
+                          layout::shape_text(d));
+        for (std::size_t i = 0; i < dims.size(); ++i)
+            if (d.storage != layout::Storage::extendible && dims[i] != want[i])
+                throw IoError(where + " has the wrong shape, expected " + layout::shape_text(d));
+    }
 }
 
 //! OpenMC's check_filetype_version: the filetype must match and the major version must be ours.
@@ -144,6 +267,7 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const Sti
     h5::write_attr_string(f, "p_s_mode", meta.p_s_mode);
     h5::write_attr_string(f, "synapse_model", meta.synapse_model);
     h5::write_attr_string(f, "trial_id_layout", meta.trial_id_layout);
+    h5::write_attr_string(f, "experiment_kind", meta.experiment_kind.empty() ? "mi_sweep" : meta.experiment_kind);
 
     h5::write_string_dataset(f, "config_json", meta.config_json);
     {
@@ -151,78 +275,58 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const Sti
         h5::write_attr_string(d, "media_type", "application/json");
     }
 
+    namespace L = layout;
+    const Extents ext{n_g, n_s, 0};
     {
         h5::Handle g = h5::create_group(f, "stimuli");
-        h5::Handle code = h5::write_dataset<std::uint16_t>(g, "code", stimuli.code, {n_s});
-        h5::write_attr_strings(code, "axes", {"stimulus"});
+        h5::Handle code = create_from_layout(g, L::stimuli(), "code", ext, &stimuli.code);
         h5::write_attr_string(code, "bit_order", lsb_first);
         h5::write_attr_string(code, "bit_layout",
                               "bit (4*i + b) = spike of input i (0..3) in input bin b (0..3)");
-        write_table<std::uint32_t>(g, "multiplicity", stimuli.multiplicity, {n_s}, "1",
-                                   {"stimulus"});
-        write_table<std::uint32_t>(g, "n_input_spikes", stimuli.n_input_spikes, {n_s}, "1",
-                                   {"stimulus"});
-        write_table<double>(g, "p_s", stimuli.p_s, {n_s}, "1", {"stimulus"});
+        create_from_layout(g, L::stimuli(), "multiplicity", ext, &stimuli.multiplicity);
+        create_from_layout(g, L::stimuli(), "n_input_spikes", ext, &stimuli.n_input_spikes);
+        create_from_layout(g, L::stimuli(), "p_s", ext, &stimuli.p_s);
     }
     {
         h5::Handle g = h5::create_group(f, "axes");
-        const std::vector<std::string> ax = {"condition", "synapse"};
-        write_table<double>(g, "conductance_S", flatten(axis.conductance_S), {n_g, 4}, "S", ax);
-        write_table<double>(g, "weight", flatten(axis.weight), {n_g, 4}, "1", ax);
-        write_table<double>(g, "current_A", flatten(axis.current_A), {n_g, 4}, "A", ax);
+        const auto g_S = flatten(axis.conductance_S), w = flatten(axis.weight),
+                   i_A = flatten(axis.current_A);
+        create_from_layout(g, L::axes(), "conductance_S", ext, &g_S);
+        create_from_layout(g, L::axes(), "weight", ext, &w);
+        create_from_layout(g, L::axes(), "current_A", ext, &i_A);
     }
     {
         h5::Handle g = h5::create_group(f, "counts");
         h5::write_attr_string(g, "layout",
                               "rows of all completed conditions; within a condition sorted by "
                               "(stimulus, word); see io/FORMAT.md");
-        const h5::ChunkOptions opt{32768, true, 4};
-        const std::vector<std::string> ax = {"row"};
-        counts_condition_ = h5::create_extendible<std::uint32_t>(g, "condition", {}, opt);
-        label(counts_condition_, "", ax);
-        counts_stimulus_ = h5::create_extendible<std::uint32_t>(g, "stimulus", {}, opt);
-        label(counts_stimulus_, "", ax);
-        counts_word_ = h5::create_extendible<std::uint64_t>(g, "word", {}, opt);
-        label(counts_word_, "", ax);
+        counts_condition_ = create_from_layout<std::uint32_t>(g, L::counts(), "condition", ext);
+        counts_stimulus_ = create_from_layout<std::uint32_t>(g, L::counts(), "stimulus", ext);
+        counts_word_ = create_from_layout<std::uint64_t>(g, L::counts(), "word", ext);
         h5::write_attr_string(counts_word_, "bit_order", lsb_first);
         h5::write_attr<std::uint32_t>(counts_word_, "n_bins", meta.n_bins);
-        counts_count_ = h5::create_extendible<std::uint64_t>(g, "count", {}, opt);
-        label(counts_count_, "1", ax);
-        const std::vector<std::uint64_t> zeros(n_conditions_, 0);
-        write_table<std::uint64_t>(g, "condition_row_start", zeros, {n_g}, "", {"condition"});
-        write_table<std::uint64_t>(g, "condition_row_count", zeros, {n_g}, "", {"condition"});
+        counts_count_ = create_from_layout<std::uint64_t>(g, L::counts(), "count", ext);
+        create_from_layout<std::uint64_t>(g, L::counts(), "condition_row_start", ext);
+        create_from_layout<std::uint64_t>(g, L::counts(), "condition_row_count", ext);
     }
     {
         h5::Handle g = h5::create_group(f, "results");
         h5::write_attr_string(g, "estimator", "plugin");
         h5::write_attr_string(g, "bias_correction", "none");
-        const std::vector<std::string> ax1 = {"condition"};
-        const std::vector<std::string> ax2 = {"condition", "stimulus"};
-        const std::vector<double> nan1(n_conditions_, nan_value);
-        const std::vector<std::uint64_t> zero1(n_conditions_, 0);
         // The per-stimulus tables can be large (65536 stimuli x many conditions): one chunk per
         // condition row, allocated when that condition is written, NaN/0 fill values before.
-        const std::vector<hsize_t> row_chunk = {1, n_s};
-        const auto table2 = [&](const char* name, auto fill, const char* units) {
-            using T = decltype(fill);
-            h5::Handle d = h5::create_filled<T>(g, name, {n_g, n_s}, row_chunk, fill);
-            label(d, units, ax2);
-        };
-        write_table<std::uint8_t>(g, "completed", completed_, {n_g}, "", ax1);
-        write_table<double>(g, "mutual_information_bit", nan1, {n_g}, "bit", ax1);
-        write_table<double>(g, "h_r_bit", nan1, {n_g}, "bit", ax1);
-        write_table<double>(g, "h_r_given_s_bit", nan1, {n_g}, "bit", ax1);
-        table2("sss_bit", nan_value, "bit");
-        table2("sps_bit_per_spike", nan_value, "bit/spike");
-        table2("sps_rank", std::uint32_t{0}, "");
-        write_table<std::uint8_t>(g, "sps_undefined", completed_, {n_g}, "", ax1);
-        write_table<std::uint64_t>(g, "n_trials", zero1, {n_g}, "1", ax1);
-        table2("n_trials_per_stimulus", std::uint64_t{0}, "1");
-        write_table<std::uint64_t>(g, "distinct_responses", zero1, {n_g}, "1", ax1);
-        table2("distinct_responses_per_stimulus", std::uint32_t{0}, "1");
-        write_table<std::uint64_t>(g, "n_trials_simulated", zero1, {n_g}, "1", ax1);
-        write_table<double>(g, "mean_output_spikes", nan1, {n_g}, "1", ax1);
-        write_table<double>(g, "wall_s", nan1, {n_g}, "s", ax1);
+        create_from_layout(g, L::results(), "completed", ext, &completed_);
+        ConditionRecord shape_only;
+        visit_results(shape_only, [&](const char* name, auto& field) {
+            using F = std::decay_t<decltype(field)>;
+            if constexpr (std::is_same<F, bool>::value) {
+                create_from_layout<std::uint8_t>(g, L::results(), name, ext);
+            } else if constexpr (std::is_arithmetic<F>::value) {
+                create_from_layout<F>(g, L::results(), name, ext);
+            } else {
+                create_from_layout<typename F::value_type>(g, L::results(), name, ext);
+            }
+        });
     }
     if (store_trials) {
         trials_group_ = h5::create_group(f, "trials");
@@ -230,17 +334,14 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const Sti
         h5::write_attr<std::uint32_t>(trials_group_, "n_bins", meta.n_bins);
         h5::write_attr<double>(trials_group_, "bin_width_s", meta.bin_width_s);
         h5::write_attr_string(trials_group_, "bit_order", lsb_first);
-        const h5::ChunkOptions opt{65536, true, 4};
-        const std::vector<std::string> ax = {"trial"};
-        trials_condition_ =
-            h5::create_extendible<std::uint32_t>(trials_group_, "condition", {}, opt);
-        label(trials_condition_, "", ax);
-        trials_stimulus_ = h5::create_extendible<std::uint32_t>(trials_group_, "stimulus", {}, opt);
-        label(trials_stimulus_, "", ax);
-        trials_repeat_ = h5::create_extendible<std::uint32_t>(trials_group_, "repeat", {}, opt);
-        label(trials_repeat_, "", ax);
-        trials_word_ = h5::create_extendible<std::uint64_t>(trials_group_, "word", {}, opt);
-        label(trials_word_, "", ax);
+        const auto col = [&](const char* name, auto tag) {
+            using T = decltype(tag);
+            return create_from_layout<T>(trials_group_, L::trials(), name, ext, nullptr, 65536);
+        };
+        trials_condition_ = col("condition", std::uint32_t{});
+        trials_stimulus_ = col("stimulus", std::uint32_t{});
+        trials_repeat_ = col("repeat", std::uint32_t{});
+        trials_word_ = col("word", std::uint64_t{});
         h5::write_attr_string(trials_word_, "bit_order", lsb_first);
     }
     h5::flush(f);
@@ -339,20 +440,17 @@ void RunWriter::write_condition(std::uint32_t condition_index, const ConditionCo
         h5::Handle d = h5::open_dataset(f, name);
         h5::write_box<T>(d, {k, 0}, {1, n_s}, values.data());
     };
-    put1("results/mutual_information_bit", plugin.mi);
-    put1("results/h_r_bit", plugin.h_r);
-    put1("results/h_r_given_s_bit", plugin.h_rs);
-    put_row("results/sss_bit", plugin.sss);
-    put_row("results/sps_bit_per_spike", plugin.sps);
-    put_row("results/sps_rank", plugin.rank);
-    put1("results/sps_undefined", static_cast<std::uint8_t>(plugin.sps_undefined ? 1 : 0));
-    put1("results/n_trials", plugin.n_trials);
-    put_row("results/n_trials_per_stimulus", plugin.n_s);
-    put1("results/distinct_responses", plugin.distinct_total);
-    put_row("results/distinct_responses_per_stimulus", plugin.distinct_s);
-    put1("results/n_trials_simulated", stats.n_trials);
-    put1("results/mean_output_spikes", stats.mean_output_spikes);
-    put1("results/wall_s", stats.wall_s);
+    struct View {
+        const PluginMeasures& plugin;
+        const ConditionStats& stats;
+    } view{plugin, stats};
+    visit_results(view, [&](const char* name, const auto& field) {
+        using F = std::decay_t<decltype(field)>;
+        const std::string path = std::string("results/") + name;
+        if constexpr (std::is_same<F, bool>::value) put1(path.c_str(), static_cast<std::uint8_t>(field ? 1 : 0));
+        else if constexpr (std::is_arithmetic<F>::value) put1(path.c_str(), field);
+        else put_row(path.c_str(), field);
+    });
     put1("counts/condition_row_start", static_cast<std::uint64_t>(row));
     put1("counts/condition_row_count", static_cast<std::uint64_t>(m));
 
@@ -478,14 +576,20 @@ RunReader::RunReader(const std::string& path, bool writable) : path_(path) {
     if (!h5::exists(file_, "results/completed") || !h5::exists(file_, "stimuli/code"))
         throw IoError(in_quotes(path) + ": memlif-run file without /results/completed or "
                                         "/stimuli/code");
-    {
-        h5::Handle d = h5::open_dataset(file_, "results/completed");
-        n_conditions_ = static_cast<std::size_t>(h5::shape(d).at(0));
-    }
-    {
-        h5::Handle d = h5::open_dataset(file_, "stimuli/code");
-        n_stimuli_ = static_cast<std::size_t>(h5::shape(d).at(0));
-    }
+    const auto length_of = [&](const char* name) {
+        h5::Handle d = h5::open_dataset(file_, name);
+        const auto dims = h5::shape(d);
+        if (dims.size() != 1)
+            throw IoError(in_quotes(path) + ": dataset " + in_quotes(name) + " must be one-dimensional");
+        return static_cast<std::size_t>(dims[0]);
+    };
+    n_conditions_ = length_of("results/completed");
+    n_stimuli_ = length_of("stimuli/code");
+    // Every core group must be as io/layout.cpp says before anything is read from it.
+    const Extents ext{n_conditions_, n_stimuli_, 0};
+    for (const layout::Group* g : {&layout::stimuli(), &layout::axes(), &layout::counts(), &layout::results()})
+        check_group(file_, *g, ext, path);
+    if (h5::exists(file_, "trials")) check_group(file_, layout::trials(), ext, path);
 }
 
 RunMetadata RunReader::metadata() const {
@@ -506,6 +610,7 @@ RunMetadata RunReader::metadata() const {
     m.p_s_mode = h5::read_attr_string(f, "p_s_mode");
     m.synapse_model = h5::read_attr_string(f, "synapse_model");
     m.trial_id_layout = h5::read_attr_string(f, "trial_id_layout");
+    if (h5::has_attr(f, "experiment_kind")) m.experiment_kind = h5::read_attr_string(f, "experiment_kind");
     return m;
 }
 
@@ -602,48 +707,31 @@ ConditionCounts RunReader::counts(std::uint32_t condition_index) const {
     return c;
 }
 
-PluginMeasures RunReader::plugin(std::uint32_t condition_index) const {
+ConditionRecord RunReader::results(std::uint32_t condition_index) const {
     require_completed(condition_index);
     const hsize_t k = condition_index;
     const auto n_s = static_cast<hsize_t>(n_stimuli_);
-    const auto get1 = [&](const char* name, auto tag) {
-        using T = decltype(tag);
-        h5::Handle d = h5::open_dataset(file_, name);
-        return h5::read_box<T>(d, {k}, {1})[0];
-    };
-    const auto get_row = [&](const char* name, auto tag) {
-        using T = decltype(tag);
-        h5::Handle d = h5::open_dataset(file_, name);
-        return h5::read_box<T>(d, {k, 0}, {1, n_s});
-    };
-    PluginMeasures p;
-    p.mi = get1("results/mutual_information_bit", double{});
-    p.h_r = get1("results/h_r_bit", double{});
-    p.h_rs = get1("results/h_r_given_s_bit", double{});
-    p.sss = get_row("results/sss_bit", double{});
-    p.sps = get_row("results/sps_bit_per_spike", double{});
-    p.rank = get_row("results/sps_rank", std::uint32_t{});
-    p.sps_undefined = get1("results/sps_undefined", std::uint8_t{}) != 0;
-    p.n_trials = get1("results/n_trials", std::uint64_t{});
-    p.n_s = get_row("results/n_trials_per_stimulus", std::uint64_t{});
-    p.distinct_total = get1("results/distinct_responses", std::uint64_t{});
-    p.distinct_s = get_row("results/distinct_responses_per_stimulus", std::uint32_t{});
-    return p;
+    ConditionRecord r;
+    visit_results(r, [&](const char* name, auto& field) {
+        using F = std::decay_t<decltype(field)>;
+        h5::Handle d = h5::open_dataset(file_, std::string("results/") + name);
+        if constexpr (std::is_same<F, bool>::value) {
+            field = h5::read_box<std::uint8_t>(d, {k}, {1})[0] != 0;
+        } else if constexpr (std::is_arithmetic<F>::value) {
+            field = h5::read_box<F>(d, {k}, {1})[0];
+        } else {
+            field = h5::read_box<typename F::value_type>(d, {k, 0}, {1, n_s});
+        }
+    });
+    return r;
+}
+
+PluginMeasures RunReader::plugin(std::uint32_t condition_index) const {
+    return results(condition_index).plugin;
 }
 
 ConditionStats RunReader::stats(std::uint32_t condition_index) const {
-    require_completed(condition_index);
-    const hsize_t k = condition_index;
-    const auto get1 = [&](const char* name, auto tag) {
-        using T = decltype(tag);
-        h5::Handle d = h5::open_dataset(file_, name);
-        return h5::read_box<T>(d, {k}, {1})[0];
-    };
-    ConditionStats s;
-    s.wall_s = get1("results/wall_s", double{});
-    s.mean_output_spikes = get1("results/mean_output_spikes", double{});
-    s.n_trials = get1("results/n_trials_simulated", std::uint64_t{});
-    return s;
+    return results(condition_index).stats;
 }
 
 std::optional<RuntimeInfo> RunReader::runtime() const {
@@ -788,6 +876,7 @@ void AnalysisWriter::create_table(const std::string& name, std::size_t n_conditi
     h5::Handle d = u8 ? h5::create_filled<std::uint8_t>(group_, name, dims, chunk, 0)
                       : h5::create_filled<double>(group_, name, dims, chunk, nan_value);
     label(d, units, axes);
+    names_.push_back(name);
 }
 
 void AnalysisWriter::write_row(const std::string& name, std::size_t condition,
@@ -822,21 +911,24 @@ void AnalysisWriter::write_f64(const std::string& name, const std::vector<double
                                const std::vector<std::size_t>& shape, const std::string& units) {
     require_open("write_f64");
     h5::Handle d = h5::write_dataset<double>(group_, name, data, to_hsize(shape));
-    h5::write_attr_string(d, "units", units);
+    if (!units.empty()) h5::write_attr_string(d, "units", units);
+    names_.push_back(name);
 }
 
 void AnalysisWriter::write_u32(const std::string& name, const std::vector<std::uint32_t>& data,
                                const std::vector<std::size_t>& shape, const std::string& units) {
     require_open("write_u32");
     h5::Handle d = h5::write_dataset<std::uint32_t>(group_, name, data, to_hsize(shape));
-    h5::write_attr_string(d, "units", units);
+    if (!units.empty()) h5::write_attr_string(d, "units", units);
+    names_.push_back(name);
 }
 
 void AnalysisWriter::write_u8(const std::string& name, const std::vector<std::uint8_t>& data,
                               const std::vector<std::size_t>& shape, const std::string& units) {
     require_open("write_u8");
     h5::Handle d = h5::write_dataset<std::uint8_t>(group_, name, data, to_hsize(shape));
-    h5::write_attr_string(d, "units", units);
+    if (!units.empty()) h5::write_attr_string(d, "units", units);
+    names_.push_back(name);
 }
 
 void AnalysisWriter::set_axes(const std::string& name, const std::vector<std::string>& axes) {

@@ -40,6 +40,7 @@ struct RunMetadata {
     std::string p_s_mode;         //!< "uniform" | "multiplicity"
     std::string synapse_model;    //!< "linear" | "ul-gap"
     std::string trial_id_layout;  //!< text describing the Philox key/counter layout
+    std::string experiment_kind;  //!< the driver that wrote the file (format >= 1.1; "" if absent)
 };
 
 //! The stimulus axis. All vectors have n_stimuli entries.
@@ -157,6 +158,8 @@ class RunReader {
 
     //! IoError if the condition is out of range or not completed.
     ConditionCounts counts(std::uint32_t condition_index) const;
+    //! The /results row of a completed condition (counts left empty: see counts()).
+    ConditionRecord results(std::uint32_t condition_index) const;
     PluginMeasures plugin(std::uint32_t condition_index) const;
     ConditionStats stats(std::uint32_t condition_index) const;
     //! Present only for a finished run.
@@ -223,6 +226,8 @@ class AnalysisWriter {
                       const std::string& units, const std::vector<std::string>& axes);
     //! Writes row \p condition of a table (width values, or 1 for a 1-D table).
     void write_row(const std::string& name, std::size_t condition, const std::vector<double>& values);
+    //! Names of the datasets written so far, in order.
+    const std::vector<std::string>& dataset_names() const { return names_; }
     //! Axis names of a dataset already written in this group (attribute `axes`).
     void set_axes(const std::string& name, const std::vector<std::string>& axes);
     //! String attribute on the group.
@@ -243,6 +248,7 @@ class AnalysisWriter {
     h5::Handle file_; //!< owned file (path constructor); empty when sharing a RunReader's
     hid_t file_id_ = H5I_INVALID_HID;
     h5::Handle group_;
+    std::vector<std::string> names_;
 };
 
 } // namespace memlif::io

@@ -118,7 +118,7 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
         w.write_attr("repeats_small", static_cast<std::uint64_t>(cfg.simulation.repeats));
         w.write_attr("repeats_large", static_cast<std::uint64_t>(gt.repeats));
         w.write_attr("seed", seed);
-        w.write_u32("condition", gt.conditions, {n}, "1");
+        w.write_u32("condition", gt.conditions, {n}, "");
         w.write_f64("reference_mi_bit", ref, {n}, "bit");
         w.write_f64("plugin_large_mi_bit", plugin_large, {n}, "bit");
         for (std::size_t e = 0; e < opts.estimators.size(); ++e) {
@@ -127,6 +127,7 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
             w.write_f64(opts.estimators[e] + "_mi_bit", small_mi[e], {n}, "bit");
             w.write_f64(opts.estimators[e] + "_bias_bit", bias, {n}, "bit");
         }
+        for (const std::string& name : w.dataset_names()) w.set_axes(name, {"rerun"});
         w.close();
         ctx.report.stages.push_back({"ground_truth", seconds_since(t0), trials});
 

@@ -538,5 +538,50 @@ TEST(RunFile, AnalysisWriterRefusesToOverwriteUnlessReplace) {
     EXPECT_THROW(AnalysisWriter(other, "/analysis/x", false), IoError);
 }
 
+TEST(RunFile, ReaderRefusesCoreDatasetsThatBreakTheLayout) {
+    ScratchDir dir;
+    const SyntheticRun run = make_run();
+    const auto damaged = [&](const char* name, auto&& damage) {
+        const std::string path = dir.file(std::string(name) + ".h5");
+        {
+            RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+            for (std::uint32_t k = 0; k < 3; ++k) test::write_condition(w, run, k);
+            w.finish(1.0, 48);
+        }
+        {
+            h5::Handle f = h5::open_file(path, true);
+            damage(f);
+            h5::flush(f);
+        }
+        return path;
+    };
+    // a float64 where the layout says uint32
+    std::string p = damaged("type", [](hid_t f) {
+        h5::unlink(f, "results/sps_rank");
+        h5::write_dataset<double>(f, "results/sps_rank", std::vector<double>(3 * 4, 1.0), {3, 4});
+    });
+    try {
+        RunReader r(p);
+        FAIL() << "accepted a float64 sps_rank";
+    } catch (const IoError& e) {
+        EXPECT_NE(std::string(e.what()).find("/results/sps_rank"), std::string::npos) << e.what();
+    }
+    // a per-stimulus table with the wrong number of stimuli
+    p = damaged("shape", [](hid_t f) {
+        h5::unlink(f, "results/sss_bit");
+        h5::write_dataset<double>(f, "results/sss_bit", std::vector<double>(3 * 5, 0.0), {3, 5});
+    });
+    EXPECT_THROW(RunReader{p}, IoError);
+    // a scalar /results/completed (used to escape as std::out_of_range, exit 1)
+    p = damaged("scalar", [](hid_t f) {
+        h5::unlink(f, "results/completed");
+        h5::write_scalar_dataset<std::uint8_t>(f, "results/completed", 1);
+    });
+    EXPECT_THROW(RunReader{p}, IoError);
+    // a missing core dataset
+    p = damaged("missing", [](hid_t f) { h5::unlink(f, "axes/weight"); });
+    EXPECT_THROW(RunReader{p}, IoError);
+}
+
 } // namespace
 } // namespace memlif::io
