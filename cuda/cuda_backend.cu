@@ -460,16 +460,18 @@ __global__ void marginal_kernel(const std::uint32_t* __restrict__ ustart,
          j += std::uint64_t(gridDim.x) * blockDim.x) {
         const std::uint64_t b = ustart[j];
         const std::uint64_t e = (j + 1 < n_unique) ? ustart[j + 1] : cap;
+        // The stable sort leaves the padding (index >= m, all carrying the all-ones word) at the
+        // end of that word's run, so the first padding entry ends the real ones. Without the stop
+        // one thread would walk all cap - m padding entries, twice.
         double p = 0.0;
-        for (std::uint64_t i = b; i < e; ++i) {
-            const std::uint32_t k = idx[i];
+        std::uint64_t real_end = b;
+        for (; real_end < e && idx[real_end] < m; ++real_end) {
+            const std::uint32_t k = idx[real_end];
             p = __dadd_rn(p, __dmul_rn(weight[acc_stim[k]], static_cast<double>(acc_counts[k])));
         }
         if (single && p > 0.0) p = 1.0;
-        for (std::uint64_t i = b; i < e; ++i) {
-            const std::uint32_t k = idx[i];
-            if (k < m) p_r_entry[k] = p;
-        }
+        for (std::uint64_t i = b; i < real_end; ++i)
+            p_r_entry[idx[i]] = p;
         hterm[j] = single ? 0.0 : plogp_bits(p);
     }
 }
