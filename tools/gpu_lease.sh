@@ -183,11 +183,13 @@ preflight() {
         echo "--- bundle manifest"; cat "$bundle/MANIFEST.txt" 2>&1
     } > "$log" 2>&1
     cp "$bundle"/ptxas-*.txt "$logs/" 2>/dev/null
-    if timeout 20 nvidia-smi -L 2>/dev/null | grep -q '^GPU '; then gpu=1; fi
+    local smi
+    smi=$(timeout 20 nvidia-smi -L 2>/dev/null)
+    grep -q '^GPU ' <<< "$smi" && gpu=1
     local os
     os="$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-?}")"
     line "INFO os: ${os:-unknown}; $(uname -m); $(nproc) cores"
-    line "INFO gpu: $( [ "$gpu" = 1 ] && timeout 20 nvidia-smi -L 2>/dev/null | head -1 || echo "no device")"
+    line "INFO gpu: $( [ "$gpu" = 1 ] && grep '^GPU ' <<< "$smi" | tr '\n' ' ' || echo "no device")"
     for b in "${all_bins[@]}"; do
         echo "--- ldd $b (LD_LIBRARY_PATH=$libdir)" >> "$log"
         if [ ! -x "$b" ]; then
@@ -247,6 +249,9 @@ run_gtest() {
     failed=$(sed -nE 's/^\[  FAILED  \] ([0-9]+) tests?, listed below.*/\1/p' "$log" | tail -1)
     if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
         echo "$label: TIMEOUT after ${t}s in $(grep '^\[ RUN      \]' "$log" | tail -1 | sed 's/^\[ RUN      \] //')"
+    elif [ "$rc" = 0 ] && [ "${total:-0}" = 0 ]; then
+        echo "$label: FAILED: no test ran (filter '${filter:-*}')"
+        return 1
     elif [ "$rc" = 0 ]; then
         echo "$label: ${passed:-?}/${total:-?} passed"
     else
@@ -329,8 +334,13 @@ run_bench() {
         --benchmark_repetitions=3 --benchmark_out="$json" --benchmark_out_format=json \
         > "$logs/$label.log" 2>&1
     local rc=$?
-    # Google Benchmark exits 0 when a benchmark skips with an error ("no CUDA device").
+    # Google Benchmark exits 0 when a benchmark skips with an error ("no CUDA device") and when
+    # the filter matches nothing (a bundle built without CUDA): both are failures here.
     if [ "$rc" = 0 ] && grep -q '"error_occurred": true' "$json" 2>/dev/null; then rc=1; fi
+    if [ "$rc" = 0 ] && ! grep -q '"run_name"' "$json" 2>/dev/null; then
+        echo "no benchmark matched '$filter'" >> "$logs/$label.log"
+        rc=1
+    fi
     [ -s "$json" ] && bench_summary "$json" | tee -a "$summary" >&2
     return "$rc"
 }

@@ -89,9 +89,11 @@ summary_has() { # PATTERN WHAT
         sed 's/^/    /' "$work/out/SUMMARY.txt"
     fi
 }
-tar_has() { # MEMBER
-    if tar -tzf "$work/out/logs.tgz" | grep -qx "$1"; then echo "ok: logs.tgz holds $1"; else
-        fail "logs.tgz lacks $1: $(tar -tzf "$work/out/logs.tgz" | tr '\n' ' ')"
+tar_has() { # MEMBER (the listing is read whole: grep -q would cut tar off with SIGPIPE)
+    local members
+    members=$(tar -tzf "$work/out/logs.tgz")
+    if grep -qx "$1" <<< "$members"; then echo "ok: logs.tgz holds $1"; else
+        fail "logs.tgz lacks $1: $(tr '\n' ' ' <<< "$members")"
     fi
 }
 limits_ok() { expect_rc 0 "the results keep the tool's limits" "$check" "$work/out"; }
