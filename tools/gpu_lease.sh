@@ -462,7 +462,7 @@ step_sanitizer() {
     cs=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null)
     if [ "$rehearse" = 1 ] || [ "$gpu" = 0 ]; then finish_step $i SKIP "no device"; return; fi
     if [ -z "$cs" ]; then finish_step $i SKIP "compute-sanitizer not found"; return; fi
-    local fb='DeviceCounts.*:DevicePlugin.*:Sweep.ChunkedSweepEqualsHostPathOnSameWords:Sweep.CountsIndependentOfChunking:Sweep.WithoutProbabilitiesHasNoDevicePlugin'
+    local fb='DeviceCounts.*:DevicePlugin.*:Sweep.ChunkedSweepEqualsHostPathOnSameWords:Sweep.CountsIndependentOfChunking:Sweep.OverlappingConditionsKeepTheirOwnPlugin:Sweep.WithoutProbabilitiesHasNoDevicePlugin'
     local fe='EstimatorsCuda.*:-EstimatorsCuda.LargeStimulusSetMatchesHost'
     local runs=("memcheck|${bin_default[0]}|$fb|45" "memcheck|${bin_default[1]}|$fe|35"
         "initcheck|${bin_default[0]}|Sweep.ChunkedSweepEqualsHostPathOnSameWords|20")

@@ -200,6 +200,24 @@ TEST_F(Sweep, ChunkedSweepEqualsHostPathOnSameWords) {
     }
 }
 
+//! One chunk per condition: every condition's first (only) chunk simulates while the previous
+//! condition's plug-in pass runs on the other stream, and its append waits for that pass. Each
+//! condition's device plug-in must still be the host's on its own counts, in condition order.
+TEST_F(Sweep, OverlappingConditionsKeepTheirOwnPlugin) {
+    const SweepSpec spec = card_spec({"simulation.repeats=2"});
+    CollectSink sink;
+    run_sweep_cuda(spec, sink, CudaOptions{});
+    ASSERT_EQ(sink.outs.size(), spec.drives.size());
+    for (std::uint32_t c = 0; c < spec.drives.size(); ++c) {
+        SCOPED_TRACE("condition " + std::to_string(c));
+        const ConditionOutput& out = sink.outs[c];
+        EXPECT_EQ(out.condition, c);
+        ASSERT_TRUE(out.has_device_plugin);
+        expect_plugin_near(out.device_plugin,
+                           compute_plugin(out.counts, spec.p_s, spec.n_input_spikes), 1e-12);
+    }
+}
+
 TEST_F(Sweep, CountsIndependentOfChunking) {
     SweepSpec spec = card_spec(
         {"simulation.repeats=3", R"(conductance_grid=[{"kind":"list","values_uS":[2.6,13.6]}])"});
