@@ -287,7 +287,7 @@ step_tests() {
             r=$(list_gtest "$flavour-$(basename "$b")" "$b") || rc=1
             out+=("$r")
         done
-        if [ "$rc" = 0 ]; then finish_step "$i" SKIP "no device; ${out[*]}"; else finish_step "$i" FAIL "$(joined "${out[@]}")"; fi
+        if [ "$rc" = 0 ]; then finish_step "$i" SKIP "no device; $(joined "${out[@]}")"; else finish_step "$i" FAIL "$(joined "${out[@]}")"; fi
         return
     fi
     # The first binary may use the step's time less a third of its floor, kept for the second.
