@@ -460,16 +460,18 @@ __global__ void marginal_kernel(const std::uint32_t* __restrict__ ustart,
          j += std::uint64_t(gridDim.x) * blockDim.x) {
         const std::uint64_t b = ustart[j];
         const std::uint64_t e = (j + 1 < n_unique) ? ustart[j + 1] : cap;
+        // The stable sort leaves the padding (index >= m, all carrying the all-ones word) at the
+        // end of that word's run, so the first padding entry ends the real ones. Without the stop
+        // one thread would walk all cap - m padding entries, twice.
         double p = 0.0;
-        for (std::uint64_t i = b; i < e; ++i) {
-            const std::uint32_t k = idx[i];
+        std::uint64_t real_end = b;
+        for (; real_end < e && idx[real_end] < m; ++real_end) {
+            const std::uint32_t k = idx[real_end];
             p = __dadd_rn(p, __dmul_rn(weight[acc_stim[k]], static_cast<double>(acc_counts[k])));
         }
         if (single && p > 0.0) p = 1.0;
-        for (std::uint64_t i = b; i < e; ++i) {
-            const std::uint32_t k = idx[i];
-            if (k < m) p_r_entry[k] = p;
-        }
+        for (std::uint64_t i = b; i < real_end; ++i)
+            p_r_entry[idx[i]] = p;
         hterm[j] = single ? 0.0 : plogp_bits(p);
     }
 }
@@ -959,45 +961,37 @@ class SweepRunner {
     void enqueue(Slot& slot, std::uint32_t c, std::uint32_t s0, std::uint32_t n_stim, bool last) {
         const cudaStream_t st = slot.stream.get();
         const std::uint64_t n = std::uint64_t(n_stim) * r_;
-        if (s0 == 0 && plugin_) {
-            // The accumulator is ordered through the slots' streams by events: the previous
-            // condition's plug-in (on the other slot's stream) must have read it.
-            if (last_plugin_slot_)
-                MEMLIF_CUDA_CHECK(cudaStreamWaitEvent(st, last_plugin_slot_->appended.get(), 0));
-            plugin_->reset(st);
-        }
         MEMLIF_CUDA_CHECK(cudaMemsetAsync(slot.reducer.scalars.get(), 0, sizeof(ChunkScalars), st));
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_start.get(), st));
         launch_trials(spec_.params, spec_.drives[c], c, d_codes_.get() + s0, r_, n,
                       slot.reducer.words.get(), &slot.reducer.scalars.get()->spikes, st);
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_stop.get(), st));
         slot.reducer.enqueue(n, s0, st);
-        // Only counts and scalars come back (and the raw words when asked for). The copy length is
-        // the chunk's trial count, an upper bound on its entry count, so no host round trip is
-        // needed to learn the count first; it is at most 12 B per trial over PCIe.
+        // The scalars (entry count m, spikes) and the chunk's CSR offsets come back now; the m
+        // entries themselves once collect() has read m, so no uninitialised tail is copied.
         const std::uint32_t s_local_end = n_stim + 1;
         MEMLIF_CUDA_CHECK(cudaMemcpyAsync(slot.h_scalars.get(), slot.reducer.scalars.get(),
                                           sizeof(ChunkScalars), cudaMemcpyDeviceToHost, st));
         MEMLIF_CUDA_CHECK(cudaMemcpyAsync(slot.h_off.get(), slot.reducer.local_off.get(),
                                           s_local_end * sizeof(std::uint32_t),
                                           cudaMemcpyDeviceToHost, st));
-        MEMLIF_CUDA_CHECK(cudaMemcpyAsync(slot.h_words.get(), slot.reducer.out_words.get(),
-                                          n * sizeof(std::uint64_t), cudaMemcpyDeviceToHost, st));
-        MEMLIF_CUDA_CHECK(cudaMemcpyAsync(slot.h_counts.get(), slot.reducer.out_counts.get(),
-                                          n * sizeof(std::uint32_t), cudaMemcpyDeviceToHost, st));
         if (spec_.keep_trial_words)
             MEMLIF_CUDA_CHECK(cudaMemcpyAsync(slot.h_trial_words.get(), slot.reducer.words.get(),
                                               n * sizeof(std::uint64_t), cudaMemcpyDeviceToHost,
                                               st));
         if (plugin_) {
-            // Appends are serialised across the two streams: each waits for the previous one.
+            // The accumulator is shared by both streams, so appends are serialised: each waits
+            // for the previous one, whose event also covers the previous condition's plug-in pass
+            // when that append ended a condition. The wait sits here, after this chunk's
+            // simulation and reduction, so that the first chunk of condition c + 1 simulates while
+            // condition c's plug-in pass runs on the other stream; only the append waits.
             if (last_append_slot_ && last_append_slot_ != &slot)
                 MEMLIF_CUDA_CHECK(cudaStreamWaitEvent(st, last_append_slot_->appended.get(), 0));
+            if (s0 == 0)
+                plugin_->reset(st);
             plugin_->append(slot.reducer, n_stim, s0, n, st);
-            if (last) {
+            if (last)
                 plugin_->enqueue(spec_.params.n_output_bins, *plugin_host_[c % 2], st);
-                last_plugin_slot_ = &slot;
-            }
             MEMLIF_CUDA_CHECK(cudaEventRecord(slot.appended.get(), st));
             last_append_slot_ = &slot;
         }
@@ -1010,10 +1004,23 @@ class SweepRunner {
         slot.last_of_condition = last;
     }
 
-    //! Waits for the slot's chunk and moves its counts into the condition being assembled.
+    //! Waits for the slot's chunk, copies back its m entries (m is known only now; the other slot
+    //! keeps the device busy meanwhile) and moves them into the condition being assembled.
     void collect(Slot& slot) {
+        const cudaStream_t st = slot.stream.get();
+        std::uint32_t m = 0;
         try {
             MEMLIF_CUDA_CHECK(cudaEventSynchronize(slot.copied.get()));
+            m = slot.h_scalars.get()->m;
+            if (m > 0) {
+                MEMLIF_CUDA_CHECK(cudaMemcpyAsync(slot.h_words.get(), slot.reducer.out_words.get(),
+                                                  m * sizeof(std::uint64_t), cudaMemcpyDeviceToHost,
+                                                  st));
+                MEMLIF_CUDA_CHECK(
+                    cudaMemcpyAsync(slot.h_counts.get(), slot.reducer.out_counts.get(),
+                                    m * sizeof(std::uint32_t), cudaMemcpyDeviceToHost, st));
+                MEMLIF_CUDA_CHECK(cudaStreamSynchronize(st));
+            }
         } catch (const CudaError& e) {
             // A fault inside a kernel surfaces here, at the first synchronisation: say which chunk.
             slot.busy = false;
@@ -1038,8 +1045,8 @@ class SweepRunner {
         const ChunkScalars cs = *slot.h_scalars.get();
         ConditionCounts& cc = current_.counts;
         const std::uint64_t base = cc.words.size();
-        cc.words.insert(cc.words.end(), slot.h_words.get(), slot.h_words.get() + cs.m);
-        cc.counts.insert(cc.counts.end(), slot.h_counts.get(), slot.h_counts.get() + cs.m);
+        cc.words.insert(cc.words.end(), slot.h_words.get(), slot.h_words.get() + m);
+        cc.counts.insert(cc.counts.end(), slot.h_counts.get(), slot.h_counts.get() + m);
         for (std::uint32_t j = 1; j <= slot.n_stim; ++j)
             cc.offsets.push_back(base + slot.h_off.get()[j]);
         if (spec_.keep_trial_words)
@@ -1075,7 +1082,6 @@ class SweepRunner {
     std::unique_ptr<PluginReducer> plugin_;
     std::unique_ptr<PluginHost> plugin_host_[2];
     Slot* last_append_slot_ = nullptr;
-    Slot* last_plugin_slot_ = nullptr;
     ConditionOutput current_;
     std::uint64_t spikes_ = 0;
 };

@@ -942,7 +942,11 @@ struct Evaluator {
         download(out.h_r, h_r.get(), n_groups);
         download(out.n_words, n_words.get(), n_groups);
         download(out.n_total, n_total.get(), n_groups);
-        download(out.r_pooled, r_pooled.get(), n_groups);
+        // group_kernel writes r_pooled only for PT (bayes_pooled); otherwise nothing is copied.
+        if (spec.bayes_pooled)
+            download(out.r_pooled, r_pooled.get(), n_groups);
+        else
+            out.r_pooled.assign(n_groups, 0.0);
         download(out.n, seg_n.get(), n_seg);
         download(out.m, seg_m.get(), n_seg);
         download(out.h, seg_h.get(), n_seg);

@@ -20,6 +20,19 @@ MEMLIF_HD_INLINE double xlnx(double x) { return x > 0.0 ? x * std::log(x) : 0.0;
 //! -p log2 p, the contribution of one probability to an entropy in bits; 0 for p <= 0.
 MEMLIF_HD_INLINE double plogp_bits(double p) { return p > 0.0 ? -p * std::log2(p) : 0.0; }
 
+//! s + x ln x with the product and the sum rounded separately, as g++ computes it on x86-64 (no
+//! FMA contraction under -std=c++17). nvcc contracts a * b + c into one FMA unless built with
+//! -fmad=false, so the device pass spells the two roundings out: the device's H(R|s) then differs
+//! from the host's only through its log(), in the default build and the -fmad=false build alike
+//! (bench/RESULTS.md, "Arithmetic differences between the backends").
+MEMLIF_HD_INLINE double add_xlnx(double s, double x) {
+#if MEMLIF_DEVICE_COMPILE
+    return x > 0.0 ? __dadd_rn(s, __dmul_rn(x, log(x))) : s;
+#else
+    return s + xlnx(x);
+#endif
+}
+
 //! Plug-in entropy in bits of a count vector with the given total (information.md §4.1):
 //! H = (ln N - (1/N) sum_k C_k ln C_k) / ln 2. Summed in index order, so host and device agree
 //! whenever they see the counts in the same order. Zero counts are allowed and ignored.
@@ -29,7 +42,7 @@ MEMLIF_HD_INLINE double entropy_bits_from_counts(const std::uint64_t* counts, st
         return 0.0;
     double s = 0.0;
     for (std::uint64_t k = 0; k < n; ++k)
-        s += xlnx(static_cast<double>(counts[k]));
+        s = add_xlnx(s, static_cast<double>(counts[k]));
     const double h = (std::log(total) - s / total) / ln2;
     // A single occupied bin gives ln N - ln N, which can round to -1e-17; entropy is >= 0.
     return h > 0.0 ? h : 0.0;
