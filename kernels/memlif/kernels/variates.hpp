@@ -87,8 +87,7 @@ MEMLIF_HD_NOINLINE inline std::uint32_t binomial_variate(std::uint32_t n, double
 //! 1994), alpha != 1, by the Chambers-Mallows-Stuck method (JASA 71, 1976; Weron, Stat. Probab.
 //! Lett. 28, 1996): with V uniform on (-pi/2, pi/2) and W exponential of mean 1,
 //!   B = atan(beta tan(pi alpha/2)) / alpha,  S = (1 + beta^2 tan^2(pi alpha/2))^(1/(2 alpha)),
-//!   X = S sin(alpha (V + B)) / cos(V)^(1/alpha) * (cos(V - alpha (V + B)) / W)^((1 -
-//!   alpha)/alpha),
+//!   X = S sin(alpha (V + B)) / cos(V)^(1/alpha) * (cos(V - alpha (V + B)) / W)^((1-alpha)/alpha)
 //! and the variate is sigma X + mu.
 MEMLIF_HD_NOINLINE inline double stable_variate(double alpha, double beta, double sigma, double mu,
                                                 std::uint32_t r_v, std::uint32_t r_w) {

@@ -80,8 +80,7 @@ TEST(UlGap, BoundsAndReadConductanceRoundTrip) {
 }
 
 TEST(UlGap, BalanceRateOfTheDefaultSet) {
-    // model.md §6.2: nu0 = K_R sinh(40 * 0.115) 300 us / (1 s * K_S sinh(20 * 0.1) 10 ms) = 9.8738
-    // Hz
+    // model.md §6.2: nu0 = K_R sinh(40 0.115) 300 us / (1 s K_S sinh(20 0.1) 10 ms) = 9.8738 Hz
     const UlGapParams p;
     expect_rel(ulgap_balance_rate_Hz(p, 0.1, 10e-3, 0.115, 300e-6, 1.0), 9.873756070883942, 1e-12);
 }

@@ -112,8 +112,7 @@ TEST(PulseCycles, SetIsGradualAndSelfLimitingWithTheSeriesResistor) {
     pr.n_cycles = 0;
     std::vector<double> g;
     const std::vector<double> r = pulse_cycles_r(DeviceSetup{}, pr, &g);
-    // gradual: the first SET pulse does less than half the job (in ln R)
-    EXPECT_GT(std::log(r[0] / r[19]), 0.0);
+    // gradual: after the first SET pulse R is still more than twice its final value
     EXPECT_GT(r[0], 2.0 * r[19]);
     for (int j = 1; j < 20; ++j)
         EXPECT_LE(r[j], r[j - 1] * (1 + 1e-12));

@@ -9,28 +9,22 @@
 //! (device_spec.hpp) picks the model at run time with one switch.
 //!
 //! Required members (units SI: V, A, S, ohm, s, m, K):
-//!
-//! | member | meaning |
-//! |---|---|
-//! | `id` | DeviceModel value |
-//! | `current_A(p, s, v)` | I(V_d, state) |
-//! | `conductance_S(p, s, v)` | dI/dV_d at fixed state (Newton solve of the series circuit) |
-//! | `temperature_K(p, v, i)` | device temperature under power v i (Joule heating; ambient if none)
-//! | | `rate(p, s, v, i, T)` | d state/dt at device voltage v, current i, temperature T | |
-//! `axpy(s, h, ds)` | s + h ds, component-wise (Runge-Kutta stages) | | `clamp(p, s)` | projects
-//! the state into its bounds | | `low_state(p)`, `high_state(p)` | the low-conductance (HRS) and
-//! high-conductance (LRS) bounds | | `state_from_read_conductance(p, G, V_read)` | exact inverse of
-//! read_conductance_S (no clamping) |
+//! - `id`: the DeviceModel value;
+//! - `current_A(p, s, v)`: I(V_d, state);
+//! - `conductance_S(p, s, v)`: dI/dV_d at fixed state (Newton solve of the series circuit);
+//! - `temperature_K(p, v, i)`: temperature under power v i (Joule heating; ambient if none);
+//! - `rate(p, s, v, i, T)`: d state/dt at device voltage v, current i, temperature T;
+//! - `axpy(s, h, ds)`: s + h ds, component-wise (Runge-Kutta stages);
+//! - `clamp(p, s)`: projects the state into its bounds;
+//! - `low_state(p)`, `high_state(p)`: the high-resistance (HRS) and low-resistance (LRS) bounds;
+//! - `state_from_read_conductance(p, G, V_read)`: exact inverse of read_conductance_S (no clamp).
 //!
 //! Optional members, defaulted in DeviceModelBase:
-//!
-//! | member | default |
-//! |---|---|
-//! | `relax(p, s, t)` | identity: at V = 0 the state does not move (models whose rate at 0 V is not
-//! 0 solve it exactly) | | `apply_device_variability(p, r)` | none (r: one Philox block, drawn once
-//! per device) | | `apply_cycle_variability(p, device_p, r)` | none (r: one Philox block per
-//! switching cycle) | | `has_stochastic_step`, `is_stochastic(p)`, `stochastic_step(...)`,
-//! `stochastic_relax(...)` | deterministic |
+//! - `relax(p, s, t)`: exact evolution over t at 0 V; default identity (no motion at 0 V);
+//! - `apply_device_variability(p, r)`: r is one Philox block, drawn once per device; default none;
+//! - `apply_cycle_variability(p, device_p, r)`: one Philox block per switching cycle; default none;
+//! - `has_stochastic_step`, `is_stochastic(p)`, `stochastic_step(...)`, `stochastic_relax(...)`:
+//!   default deterministic.
 #pragma once
 
 #include "../macros.hpp"

@@ -5,11 +5,12 @@
 //! alongside long-term weights in one non-filamentary device). That paper's device equations are
 //! not public (devices.md); the form below is an [ASSUMPTION] (devices.md (c) template):
 //!   G = G_LT + G_ST,  I = G V (ohmic, low-conductance non-filamentary regime [ASSUMPTION])
-//!   V > 0:  dG_LT/dt = +k_lt,p s_p(V) (G_max - G_LT)/(G_max - G_min),  dG_ST/dt = +k_st,p s_p(V) -
-//!   G_ST/tau V < 0:  dG_LT/dt = -k_lt,n s_n(V) (G_LT - G_min)/(G_max - G_min),  dG_ST/dt = -k_st,n
-//!   s_n(V) - G_ST/tau s_p(V) = sinh(V/V_s) / sinh(V_ref,p/V_s),  s_n(V) = sinh(|V|/V_s) /
-//!   sinh(V_ref,n/V_s) tau = tau_p while G_ST > 0 (after potentiation), tau_n while G_ST < 0 (after
-//!   depression)
+//!   V > 0:  dG_LT/dt = +k_lt,p s_p(V) (G_max - G_LT) / (G_max - G_min)
+//!           dG_ST/dt = +k_st,p s_p(V) - G_ST/tau
+//!   V < 0:  dG_LT/dt = -k_lt,n s_n(V) (G_LT - G_min) / (G_max - G_min)
+//!           dG_ST/dt = -k_st,n s_n(V) - G_ST/tau
+//!   s_p(V) = sinh(V/V_s) / sinh(V_ref,p/V_s),  s_n(V) = sinh(|V|/V_s) / sinh(V_ref,n/V_s)
+//!   tau = tau_p while G_ST > 0 (after potentiation), tau_n while G_ST < 0 (after depression)
 //! so each pulse increments both parts, the short-term part decays exponentially at rest (exactly
 //! solved by relax) and the long-term part is retained. G_LT is kept in [G_min, G_max] and G_ST
 //! such that G stays in [G_min, G_max].

@@ -3,22 +3,22 @@
 //! Yakopcic memristor model (Yakopcic, Taha, Subramanyam, Pino & Rogers, IEEE EDL 32, 2011; 2020
 //! generalisation for Nb:SrTiO3), with its two public parameter sets:
 //! * `sinh_2011`: the Knowm LTspice subcircuit (model.md §3.6 [CODE: knowm/memristor-models-4-all
-//!   Yakopcic/LTSpice/memristor_yakopcic.sub]), I = a1 x sinh(b V) (V >= 0), a2 x sinh(b V) (V <
-//!   0);
+//!   Yakopcic/LTSpice/memristor_yakopcic.sub]):
+//!   I = a1 x sinh(b V) (V >= 0),  a2 x sinh(b V) (V < 0);
 //! * `nbsto_2020`: the Nb:SrTiO3 10 um fit (devices.md (a) [CODE: thomastiotto/Memristor-Models
-//!   SPICE model/sub/memristor_10um.sub]),
+//!   SPICE model/sub/memristor_10um.sub]):
 //!   I = g_max,p sinh(b_max,p V) x + g_min,p (1 - e^{-b_min,p V}) (1 - x)        (V >= 0)
 //!     = g_max,n (1 - e^{-b_max,n V}) x + g_min,n sinh(b_min,n V) (1 - x)      (V < 0).
-//! Both share the state equation dx/dt = eta g(V) f(x) with
+//! Both share the state equation dx/dt = eta g(V) f(V, x) with
 //!   g(V) = A_p (e^V - e^{V_p})       V > V_p
 //!        = -A_n (e^{-V} - e^{V_n})   V < -V_n        (V_n a positive magnitude here)
 //!        = 0                          otherwise
-//!   f(x) (eta V >= 0) = e^{-alpha_p (x - x_p)} w_p(x) for x >= x_p, else 1;  w_p = (x_p - x)/(1 -
-//!   x_p) + 1 f(x) (eta V <  0) = e^{alpha_n (x - x_n)} w_n(x) for x <= x_n, else 1;   w_n = x /
-//!   x_n
-//! The Knowm file writes the negative window with x_n' = 1 - x_n (x <= 1 - x_n', w_n = x/(1 -
-//! x_n'), e^{alpha_n (x + x_n' - 1)}); its x_n' = 0.5 is x_n = 0.5 here [DERIVED]. The Nb:SrTiO3
-//! file's thresholds are signed (V < V_n); its V_n = 0 is the same in both conventions.
+//!   f (eta V >= 0) = e^{-alpha_p (x - x_p)} w_p(x) for x >= x_p, else 1
+//!   f (eta V <  0) = e^{alpha_n (x - x_n)} w_n(x)  for x <= x_n, else 1
+//!   w_p(x) = (x_p - x)/(1 - x_p) + 1,  w_n(x) = x / x_n
+//! The Knowm file writes the negative window with x_n' = 1 - x_n: x <= 1 - x_n',
+//! w_n = x/(1 - x_n'), e^{alpha_n (x + x_n' - 1)}; its x_n' = 0.5 is x_n = 0.5 here [DERIVED].
+//! The Nb:SrTiO3 file's thresholds are signed (V < V_n); its V_n = 0 is the same in both.
 #pragma once
 
 #include "device_model.hpp"
@@ -36,21 +36,25 @@ enum class YakopcicForm : std::uint32_t {
 //! Defaults: the Knowm LTspice set [CODE: memristor_yakopcic.sub, active .params line; the file's
 //! commented alternative has V_p = 0.16, V_n = 0.15]. yakopcic_nbsto_10um() gives the other set.
 struct YakopcicParams {
-    YakopcicForm form = YakopcicForm::sinh_2011;
-    double a1_A = 0.17;                      //!< sinh_2011: V >= 0 current prefactor (A) [CODE]
-    double a2_A = 0.17;                      //!< sinh_2011: V < 0 current prefactor (A) [CODE]
-    double b_per_V = 0.05;                   //!< sinh_2011: sinh slope (1/V) [CODE]
-    double g_max_p_A = 0, b_max_p_per_V = 0; //!< nbsto_2020: ON-state, V >= 0 (A, 1/V)
-    double g_max_n_A = 0, b_max_n_per_V = 0; //!< nbsto_2020: ON-state, V < 0 (A, 1/V)
-    double g_min_p_A = 0, b_min_p_per_V = 0; //!< nbsto_2020: OFF-state, V >= 0 (A, 1/V)
-    double g_min_n_A = 0, b_min_n_per_V = 0; //!< nbsto_2020: OFF-state, V < 0 (A, 1/V)
-    double v_p_V = 0.65;                     //!< positive threshold (V) [CODE]
-    double v_n_V = 0.56;                     //!< negative threshold magnitude (V) [CODE]
-    double a_p_per_s = 4000.0;               //!< positive state-motion magnitude A_p (1/s) [CODE]
-    double a_n_per_s = 4000.0;               //!< negative state-motion magnitude A_n (1/s) [CODE]
-    double x_p = 0.3;                        //!< state above which positive motion decays [CODE]
-    double x_n =
-        0.5; //!< state below which negative motion decays (here: 1 - Knowm's x_n) [DERIVED]
+    YakopcicForm form = YakopcicForm::sinh_2011; //!< current law of the set
+    double a1_A = 0.17;                          //!< sinh_2011: V >= 0 current prefactor (A) [CODE]
+    double a2_A = 0.17;                          //!< sinh_2011: V < 0 current prefactor (A) [CODE]
+    double b_per_V = 0.05;                       //!< sinh_2011: sinh slope (1/V) [CODE]
+    //! nbsto_2020 current parameters (A, 1/V): ON state (max) and OFF state (min), each for V >= 0
+    //! (p) and V < 0 (n); 0 in the Knowm set, the memristor_10um.sub values [CODE] in
+    //! yakopcic_nbsto_10um()
+    double g_max_p_A = 0, b_max_p_per_V = 0;
+    double g_max_n_A = 0, b_max_n_per_V = 0;
+    double g_min_p_A = 0, b_min_p_per_V = 0;
+    double g_min_n_A = 0, b_min_n_per_V = 0;
+    double v_p_V = 0.65;       //!< positive threshold (V) [CODE]
+    double v_n_V = 0.56;       //!< negative threshold magnitude (V) [CODE]
+    double a_p_per_s = 4000.0; //!< positive state-motion magnitude A_p (1/s) [CODE]
+    double a_n_per_s = 4000.0; //!< negative state-motion magnitude A_n (1/s) [CODE]
+    double x_p = 0.3;          //!< state above which positive motion decays [CODE]
+    //! state below which negative motion decays; the Knowm file's x_n = 0.5 enters as 1 - x_n
+    //! [DERIVED]
+    double x_n = 0.5;
     double alpha_p = 1.0; //!< positive decay rate [CODE]
     double alpha_n = 5.0; //!< negative decay rate [CODE]
     double eta = 1.0;     //!< direction of state motion relative to V [CODE]
