@@ -48,9 +48,9 @@ struct Recorder {
     std::vector<double> spikes, resets, event_t, event_u;
     void on_spike(double t) { spikes.push_back(t); }
     void on_reset(double t) { resets.push_back(t); }
-    void on_event(double t, double u) {
+    void on_event(double t, double v, double e) {
         event_t.push_back(t);
-        event_u.push_back(u);
+        event_u.push_back(v / e);
     }
     //! u at the event time closest to t (the solver reports u at every edge it reaches).
     double u_at(double t) const {
@@ -446,7 +446,7 @@ struct SpikeTimes {
     std::vector<double> spikes;
     void on_spike(double t) { spikes.push_back(t); }
     void on_reset(double) {}
-    void on_event(double, double) {}
+    void on_event(double, double, double) {}
 };
 
 //! Returns the number of trials that fired.

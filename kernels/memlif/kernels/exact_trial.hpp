@@ -49,10 +49,13 @@ struct ExactNoObserver {
     MEMLIF_HD_INLINE void on_spike(double t_s) { (void)t_s; }
     //! The reset at t_s = t_c + T_delay.
     MEMLIF_HD_INLINE void on_reset(double t_s) { (void)t_s; }
-    //! The membrane u when the solver reaches the event time t_s (an edge, reset or back-spike).
-    MEMLIF_HD_INLINE void on_event(double t_s, double u) {
+    //! The solver reached the event time t_s (an edge, reset or back-spike) with the membrane at
+    //! u = v / e (the scaled state, ExactState; passed unscaled so the production path divides
+    //! nothing).
+    MEMLIF_HD_INLINE void on_event(double t_s, double v, double e) {
         (void)t_s;
-        (void)u;
+        (void)v;
+        (void)e;
     }
 };
 
@@ -198,10 +201,29 @@ struct ExactState {
     double e = 1.0;                 //!< exp((t - t_ref) / tau)
     double v = 0.0;                 //!< u(t) e
     double reset_t = k_exact_never; //!< pending reset time (s) while disarmed
+    double e_reset = 0.0;           //!< its e; 0 = not known, computed when reached
     bool armed = true;
     ExactBackspikeState bs;
     TrialResult res;
 };
+
+//! Per-trial constants of the scaled solution.
+struct ExactConstants {
+    double inv_tau;
+    double e_spike; //!< exp(T_spk / tau): e(off) = e(on) e_spike
+    double g_spike; //!< 1 - exp(-T_spk / tau): the most one spike of weight 1 adds to u
+    double e_delay; //!< exp(T_delay / tau): e(reset) = e(t_c) e_delay; 0 if out of range
+};
+
+MEMLIF_HD_INLINE ExactConstants exact_constants(const ExactParams& p) {
+    ExactConstants c;
+    c.inv_tau = 1.0 / p.tau_s;
+    c.e_spike = std::exp(p.spike_width_s * c.inv_tau);
+    c.g_spike = 1.0 - 1.0 / c.e_spike;
+    // e(t_c) <= exp(k_exact_rebase) inside a bin, so e(t_c) e_delay stays finite below this
+    c.e_delay = p.delay_s * c.inv_tau < k_exact_rebase ? std::exp(p.delay_s * c.inv_tau) : 0.0;
+    return c;
+}
 
 //! Moves the scaling reference to t0 >= st.t, across a stretch without input (u_inf = 0): u
 //! relaxes freely, and a reset due on the way sets it to 0. Keeps e in range on long windows.
@@ -219,9 +241,10 @@ MEMLIF_HD_INLINE void exact_rebase(ExactState& st, double t0, double inv_tau, Ob
     st.t_ref = t0;
     st.e = 1.0;
     st.v = u;
+    st.e_reset = 0.0; // relative to the old reference: recompute when reached
 }
 
-//! Lowers `next` to a pulse edge strictly inside (t, next), taking its scaled time e along.
+//! Lowers `next` to an edge strictly inside (t, next), taking its scaled time e along.
 MEMLIF_HD_INLINE void exact_clip_edge(double& next, double& e_next, bool& lazy, double t,
                                       double edge, double e_edge) {
     const bool take = edge > t && edge < next;
@@ -230,43 +253,103 @@ MEMLIF_HD_INLINE void exact_clip_edge(double& next, double& e_next, bool& lazy, 
     lazy = take ? false : lazy;
 }
 
-//! Lowers `next` to an edge whose e is computed only if it is taken (reset, back-spike, window).
+//! Lowers `next` to an edge whose e is computed only if it is taken (back-spike, window).
 MEMLIF_HD_INLINE void exact_clip_lazy(double& next, bool& lazy, double t, double edge) {
     const bool take = edge > t && edge < next;
     next = take ? edge : next;
     lazy = take ? true : lazy;
 }
 
+//! The reset at st.reset_t (<= the current event): u := 0 and the neuron re-arms.
+template <class Observer> MEMLIF_HD_INLINE void exact_reset(ExactState& st, Observer& obs) {
+    obs.on_reset(st.reset_t);
+    st.v = 0.0;
+    st.armed = true;
+    st.reset_t = k_exact_never;
+    st.e_reset = 0.0;
+}
+
 //! Advances the state through the N present spikes of one input bin, up to the end of its last
-//! spike (or the window end). Each pass of the loop is one segment of constant u_inf from t to
-//! the next event: a spike edge, the reset, a back-spike edge, or a threshold crossing.
+//! spike (or the window end).
+//!
+//! Fast path: the membrane is linear between resets, so v (the scaled u) is its start value plus
+//! one term per input spike, and an armed neuron can only cross where u peaks, at an input's end.
+//! When u stays below threshold at every input end (or the neuron stays disarmed, or re-arms too
+//! late to rise to threshold) no crossing can occur, and the bin is v += sum_k w_k (e(off_k) -
+//! e(on_k)) without visiting its edges in order (most bins at low and middle G).
+//!
+//! Otherwise each pass of the loop is one segment of constant u_inf from t to the next event: a
+//! spike edge, the reset, a back-spike edge, or a threshold crossing.
 template <int N, bool Backspikes, class Observer>
 MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const ExactBin& bin,
-                                    double inv_tau, double e_spike, std::uint64_t trial_id,
+                                    const ExactConstants& c, std::uint64_t trial_id,
                                     Observer& obs) {
     // sorted by onset with equal widths: the last spike to end is slot N - 1
     const double last_off = bin.on[N - 1] + p.spike_width_s;
     const double stop = last_off < p.window_s ? last_off : p.window_s;
     if (!(st.t < stop))
         return;
-    if ((stop - st.t_ref) * inv_tau > k_exact_rebase)
-        exact_rebase(st, bin.on[0], inv_tau, obs);
+    if ((stop - st.t_ref) * c.inv_tau > k_exact_rebase)
+        exact_rebase(st, bin.on[0], c.inv_tau, obs);
     double on[N], off[N], w[N], e_on[N], e_off[N];
+    double w_sum = 0.0;
     for (int k = 0; k < N; ++k) {
         on[k] = bin.on[k];
         off[k] = bin.on[k] + p.spike_width_s;
         w[k] = bin.w[k];
-        e_on[k] = std::exp((on[k] - st.t_ref) * inv_tau);
-        e_off[k] = e_on[k] * e_spike;
+        w_sum += w[k];
+        e_on[k] = std::exp((on[k] - st.t_ref) * c.inv_tau);
+        e_off[k] = e_on[k] * c.e_spike;
+    }
+    bool quiet = stop == last_off; // the window does not cut the bin
+    if (Backspikes) {
+        exact_backspike_advance(st.bs, p, trial_id, st.t);
+        quiet = quiet && st.bs.next_onset_s >= stop && st.bs.block_end_s <= st.t;
+    }
+    if (quiet) {
+        const double margin = 1.0 - 1e-12;
+        bool can_cross;
+        const bool reset_inside = !st.armed && st.reset_t < stop;
+        if (st.armed) {
+            // u peaks at an input's end (u_inf only drops there), so test u(off_k) for every k:
+            // v(off_k) = v + sum_j w_j (e(min(off_j, off_k)) - e(on_j)) over the j on before off_k
+            can_cross = false;
+            for (int k = 0; k < N; ++k) {
+                double v_k = st.v;
+                for (int j = 0; j < N; ++j) {
+                    const double e_end = j <= k ? e_off[j] : e_off[k];
+                    v_k += (j <= k || on[j] < off[k]) ? w[j] * (e_end - e_on[j]) : 0.0;
+                }
+                can_cross = can_cross || v_k >= margin * e_off[k];
+            }
+        } else {
+            // disarmed: a crossing needs the reset inside the bin and then, from u = 0, a rise
+            // of at least 1, and each input adds at most w (1 - e^{-T_spk/tau})
+            can_cross = reset_inside && w_sum * c.g_spike >= margin;
+        }
+        if (!can_cross) {
+            if (reset_inside) { // only the charge after the reset counts
+                const double t_r = st.reset_t;
+                const double e_r =
+                    st.e_reset > 0.0 ? st.e_reset : std::exp((t_r - st.t_ref) * c.inv_tau);
+                exact_reset(st, obs);
+                for (int k = 0; k < N; ++k)
+                    if (off[k] > t_r)
+                        st.v += w[k] * (e_off[k] - (on[k] > t_r ? e_on[k] : e_r));
+            } else {
+                for (int k = 0; k < N; ++k)
+                    st.v += w[k] * (e_off[k] - e_on[k]);
+            }
+            st.t = stop;
+            st.e = e_off[N - 1];
+            obs.on_event(stop, st.v, st.e);
+            return;
+        }
     }
     while (st.t < stop) {
         const double t = st.t;
-        if (!st.armed && t >= st.reset_t) {
-            st.v = 0.0;
-            st.armed = true;
-            st.reset_t = k_exact_never;
-            obs.on_reset(t);
-        }
+        if (!st.armed && t >= st.reset_t)
+            exact_reset(st, obs);
         double u_inf = 0.0, next = stop, e_next = e_off[N - 1];
         bool lazy = stop != last_off; // the window ends inside this bin
         for (int k = 0; k < N; ++k) {
@@ -274,8 +357,12 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
             exact_clip_edge(next, e_next, lazy, t, on[k], e_on[k]);
             exact_clip_edge(next, e_next, lazy, t, off[k], e_off[k]);
         }
-        if (!st.armed)
-            exact_clip_lazy(next, lazy, t, st.reset_t);
+        if (!st.armed) {
+            if (st.e_reset > 0.0)
+                exact_clip_edge(next, e_next, lazy, t, st.reset_t, st.e_reset);
+            else
+                exact_clip_lazy(next, lazy, t, st.reset_t);
+        }
         if (Backspikes) {
             exact_backspike_advance(st.bs, p, trial_id, t);
             if (t < st.bs.block_end_s)
@@ -284,7 +371,7 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
             exact_clip_lazy(next, lazy, t, st.bs.block_end_s);
         }
         if (lazy)
-            e_next = std::exp((next - st.t_ref) * inv_tau);
+            e_next = std::exp((next - st.t_ref) * c.inv_tau);
         if (u_inf > 0.0) {
             const double v_next = st.v + u_inf * (e_next - st.e);
             // u is monotonic inside a segment, so it crosses iff it ends at or above threshold.
@@ -303,6 +390,7 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
                 exact_record_spike(st.res, p, t_c);
                 st.armed = false;
                 st.reset_t = t_c + p.delay_s;
+                st.e_reset = e_c * c.e_delay; // 0 when e_delay is out of range
                 st.t = t_c;
                 st.e = e_c;
                 st.v = e_c; // u = 1
@@ -312,7 +400,7 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
         }
         st.t = next;
         st.e = e_next;
-        obs.on_event(next, st.v / e_next);
+        obs.on_event(next, st.v, e_next);
     }
 }
 
@@ -323,8 +411,7 @@ MEMLIF_HD_INLINE TrialResult run_exact_trial_impl(const ExactParams& p, const Ex
     ExactState st;
     if (Backspikes)
         st.bs = exact_backspike_start(p, trial_id);
-    const double inv_tau = 1.0 / p.tau_s;
-    const double e_spike = std::exp(p.spike_width_s * inv_tau);
+    const ExactConstants c = exact_constants(p);
     // Every spike lies inside its own input bin, so bins are visited in order. After the last
     // spike of the trial u_inf = 0 for good: no crossing can follow, and the trial ends there.
     // The loop over the spikes of a bin is specialised on their number (2 on average), so a
@@ -335,16 +422,16 @@ MEMLIF_HD_INLINE TrialResult run_exact_trial_impl(const ExactParams& p, const Ex
         const ExactBin bin = exact_bin(p, d, code, trial_id, b);
         switch (bin.n) {
         case 1:
-            exact_run_bin<1, Backspikes>(st, p, bin, inv_tau, e_spike, trial_id, obs);
+            exact_run_bin<1, Backspikes>(st, p, bin, c, trial_id, obs);
             break;
         case 2:
-            exact_run_bin<2, Backspikes>(st, p, bin, inv_tau, e_spike, trial_id, obs);
+            exact_run_bin<2, Backspikes>(st, p, bin, c, trial_id, obs);
             break;
         case 3:
-            exact_run_bin<3, Backspikes>(st, p, bin, inv_tau, e_spike, trial_id, obs);
+            exact_run_bin<3, Backspikes>(st, p, bin, c, trial_id, obs);
             break;
         default:
-            exact_run_bin<4, Backspikes>(st, p, bin, inv_tau, e_spike, trial_id, obs);
+            exact_run_bin<4, Backspikes>(st, p, bin, c, trial_id, obs);
             break;
         }
     }
