@@ -16,12 +16,11 @@
 //! interval. No new draw. Same TrialResult. Scope: fixed-state synapses (plasticity off), i.e.
 //! every card whose drive is piecewise constant.
 //!
-//! Cost: one exp per input spike, one log per crossing, no exp per segment: the state is kept
-//! scaled by e^{(t - t_ref)/tau} (ExactState), under which a held u_inf only adds to it. The bin
-//! loop is specialised on which inputs spike in the bin, so a segment tests only the spikes that
-//! exist, and a bin that cannot cross is summed without walking its edges. Registers only:
-//! fixed-size arrays with compile-time indices, no containers; one trial per call (one per CUDA
-//! thread).
+//! Cost: one exp per input spike and per reset, one log per crossing, no exp per segment: the
+//! state is kept scaled by e^{(t - t_ref)/tau} (ExactState), under which a held u_inf only adds to
+//! it. The spikes of an input bin are sorted by onset and the bin loop is specialised on their
+//! number, so a segment tests only the spikes that exist. Registers only: fixed-size arrays with
+//! compile-time indices, no containers; one trial per call (one per CUDA thread).
 //!
 //! Preconditions (validated on the host): tau_s > 0; every spike fits in its input bin (onset
 //! delay + width <= input_bin_s), as for the fixed step; input_bin_s < 700 tau_s (the scaling
@@ -67,7 +66,7 @@ constexpr double k_exact_never = 1.0e300;
 
 //! Onset delay (s) inside its input bin from 32 random bits (the draw run_trial uses for the same
 //! input and bin).
-MEMLIF_HD_FORCE_INLINE double exact_onset_delay_s(const ExactParams& p, std::uint32_t r) {
+MEMLIF_HD_INLINE double exact_onset_delay_s(const ExactParams& p, std::uint32_t r) {
     if (p.timing == OnsetTiming::grid)
         return static_cast<double>(jitter_onset_steps(p.jitter, r)) * p.grid_dt_s;
     if (p.jitter.law == JitterLaw::uniform)
@@ -77,57 +76,51 @@ MEMLIF_HD_FORCE_INLINE double exact_onset_delay_s(const ExactParams& p, std::uin
     return 0.0;
 }
 
-//! Which inputs spike in input bin `bin` of stimulus `code`: bit i = input i (stimulus bit 4 i +
-//! bin).
-MEMLIF_HD_INLINE unsigned exact_bin_mask(std::uint32_t code, int bin) {
-    const std::uint32_t c = code >> bin;
-    return (c & 1u) | ((c >> 3) & 2u) | ((c >> 6) & 4u) | ((c >> 9) & 8u);
-}
-
-//! Number of set bits of a 4-bit mask, at compile time.
-constexpr int exact_popcount4(unsigned m) {
-    return static_cast<int>((m & 1u) + ((m >> 1) & 1u) + ((m >> 2) & 1u) + ((m >> 3) & 1u));
-}
-
-//! Slot of input i among the inputs present in Mask (inputs in order), at compile time.
-constexpr int exact_slot_of(unsigned mask, int input) {
-    return exact_popcount4(mask & ((1u << input) - 1u));
-}
-
-//! The present spikes of one input bin, in input order: onsets (s) and weights. Fixed-size arrays
-//! indexed only by compile-time constants, so they live in registers.
-template <int N> struct ExactSpikes {
-    double on[N];
-    double w[N];
+//! The input spikes of one input bin, sorted by onset: slots 0..n-1 hold the n present spikes
+//! [on_k, on_k + T_spk) with their weights; absent slots sit at k_exact_never. Fixed-size arrays
+//! indexed only by compile-time constants (fully unrolled loops), so they live in registers.
+struct ExactBin {
+    double on[k_inputs];
+    double w[k_inputs];
+    int n;
 };
 
-//! Fills slot exact_slot_of(Mask, Input) when input Input is present in Mask.
-template <unsigned Mask, int Input, int N>
-MEMLIF_HD_INLINE void exact_fill(ExactSpikes<N>& s, const ExactParams& p, int bin, std::uint32_t r,
-                                 double w) {
-    if constexpr (((Mask >> Input) & 1u) != 0) {
-        constexpr int k = exact_slot_of(Mask, Input);
-        s.on[k] = bin * p.input_bin_s + exact_onset_delay_s(p, r);
-        s.w[k] = w;
-    } else {
-        (void)s;
-        (void)p;
-        (void)bin;
-        (void)r;
-        (void)w;
-    }
+//! Orders slots a < b by onset (a compare-exchange of the sorting network).
+MEMLIF_HD_INLINE void exact_order(ExactBin& s, int a, int b) {
+    const bool swap = s.on[b] < s.on[a];
+    const double on_a = swap ? s.on[b] : s.on[a], on_b = swap ? s.on[a] : s.on[b];
+    const double w_a = swap ? s.w[b] : s.w[a], w_b = swap ? s.w[a] : s.w[b];
+    s.on[a] = on_a;
+    s.on[b] = on_b;
+    s.w[a] = w_a;
+    s.w[b] = w_b;
 }
 
-//! The spikes of input bin `bin` present in Mask, from its jitter draw r (RngStream::jitter, index
-//! = bin, word i for input i: the draw run_trial uses).
-template <unsigned Mask>
-MEMLIF_HD_INLINE ExactSpikes<exact_popcount4(Mask)>
-exact_spikes(const ExactParams& p, const ExactDrive& d, const Philox4x32& r, int bin) {
-    ExactSpikes<exact_popcount4(Mask)> s;
-    exact_fill<Mask, 0>(s, p, bin, r.x, d.w0);
-    exact_fill<Mask, 1>(s, p, bin, r.y, d.w1);
-    exact_fill<Mask, 2>(s, p, bin, r.z, d.w2);
-    exact_fill<Mask, 3>(s, p, bin, r.w, d.w3);
+MEMLIF_HD_INLINE void exact_slot(ExactBin& s, const ExactParams& p, std::uint32_t code, int input,
+                                 int bin, std::uint32_t r, double w) {
+    const bool present = stimulus_bit(code, input, bin);
+    s.on[input] = present ? bin * p.input_bin_s + exact_onset_delay_s(p, r) : k_exact_never;
+    s.w[input] = present ? w : 0.0;
+    s.n += present ? 1 : 0;
+}
+
+//! The spikes of input bin `bin` from its jitter draw (RngStream::jitter, index = bin, word i for
+//! input i: the draw run_trial uses), sorted by onset with the optimal 4-input network.
+MEMLIF_HD_INLINE ExactBin exact_bin(const ExactParams& p, const ExactDrive& d, std::uint32_t code,
+                                    std::uint64_t trial_id, int bin) {
+    const Philox4x32 r =
+        trial_draw(p.seed, trial_id, static_cast<std::uint32_t>(bin), RngStream::jitter);
+    ExactBin s;
+    s.n = 0;
+    exact_slot(s, p, code, 0, bin, r.x, d.w0);
+    exact_slot(s, p, code, 1, bin, r.y, d.w1);
+    exact_slot(s, p, code, 2, bin, r.z, d.w2);
+    exact_slot(s, p, code, 3, bin, r.w, d.w3);
+    exact_order(s, 0, 1);
+    exact_order(s, 2, 3);
+    exact_order(s, 0, 2);
+    exact_order(s, 1, 3);
+    exact_order(s, 1, 2);
     return s;
 }
 
@@ -288,21 +281,16 @@ template <class Observer> MEMLIF_HD_INLINE void exact_reset(ExactState& st, Obse
 //! Otherwise each pass of the loop is one segment of constant u_inf from t to the next event: a
 //! spike edge, the reset, a back-spike edge, or a threshold crossing.
 template <int N, bool Backspikes, class Observer>
-MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const ExactSpikes<N>& bin,
+MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const ExactBin& bin,
                                     const ExactConstants& c, std::uint64_t trial_id,
                                     Observer& obs) {
-    // every spike has the same width: the last to end is the last to start
-    double first_on = bin.on[0], last_on = bin.on[0];
-    for (int k = 1; k < N; ++k) {
-        first_on = bin.on[k] < first_on ? bin.on[k] : first_on;
-        last_on = bin.on[k] > last_on ? bin.on[k] : last_on;
-    }
-    const double last_off = last_on + p.spike_width_s;
+    // sorted by onset with equal widths: the last spike to end is slot N - 1
+    const double last_off = bin.on[N - 1] + p.spike_width_s;
     const double stop = last_off < p.window_s ? last_off : p.window_s;
     if (!(st.t < stop))
         return;
     if ((stop - st.t_ref) * c.inv_tau > k_exact_rebase)
-        exact_rebase(st, first_on, c.inv_tau, obs);
+        exact_rebase(st, bin.on[0], c.inv_tau, obs);
     double on[N], off[N], w[N], e_on[N], e_off[N];
     double w_sum = 0.0;
     for (int k = 0; k < N; ++k) {
@@ -313,9 +301,6 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
         e_on[k] = std::exp((on[k] - st.t_ref) * c.inv_tau);
         e_off[k] = e_on[k] * c.e_spike;
     }
-    double e_last = e_off[0]; // e(last_off): e grows with t
-    for (int k = 1; k < N; ++k)
-        e_last = e_off[k] > e_last ? e_off[k] : e_last;
     bool quiet = stop == last_off; // the window does not cut the bin
     if (Backspikes) {
         exact_backspike_advance(st.bs, p, trial_id, st.t);
@@ -332,8 +317,8 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
             for (int k = 0; k < N; ++k) {
                 double v_k = st.v;
                 for (int j = 0; j < N; ++j) {
-                    const double e_end = e_off[j] < e_off[k] ? e_off[j] : e_off[k];
-                    v_k += on[j] < off[k] ? w[j] * (e_end - e_on[j]) : 0.0;
+                    const double e_end = j <= k ? e_off[j] : e_off[k];
+                    v_k += (j <= k || on[j] < off[k]) ? w[j] * (e_end - e_on[j]) : 0.0;
                 }
                 can_cross = can_cross || v_k >= margin * e_off[k];
             }
@@ -356,7 +341,7 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
                     st.v += w[k] * (e_off[k] - e_on[k]);
             }
             st.t = stop;
-            st.e = e_last;
+            st.e = e_off[N - 1];
             obs.on_event(stop, st.v, st.e);
             return;
         }
@@ -365,7 +350,7 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
         const double t = st.t;
         if (!st.armed && t >= st.reset_t)
             exact_reset(st, obs);
-        double u_inf = 0.0, next = stop, e_next = e_last;
+        double u_inf = 0.0, next = stop, e_next = e_off[N - 1];
         bool lazy = stop != last_off; // the window ends inside this bin
         for (int k = 0; k < N; ++k) {
             u_inf += (t >= on[k] && t < off[k]) ? w[k] : 0.0;
@@ -429,59 +414,24 @@ MEMLIF_HD_INLINE TrialResult run_exact_trial_impl(const ExactParams& p, const Ex
     const ExactConstants c = exact_constants(p);
     // Every spike lies inside its own input bin, so bins are visited in order. After the last
     // spike of the trial u_inf = 0 for good: no crossing can follow, and the trial ends there.
-    // The bin is specialised on which inputs spike in it (15 cases): a segment tests only the
-    // spikes that exist, with no branch or sort to gather them.
+    // The loop over the spikes of a bin is specialised on their number (2 on average), so a
+    // segment tests only the spikes that exist.
     for (int b = 0; b < k_input_bins; ++b) {
-        const unsigned mask = exact_bin_mask(code, b);
-        if (mask == 0)
+        if (((code >> b) & 0x1111u) == 0)
             continue; // no spike in this bin: its draw is not needed
-        const Philox4x32 r =
-            trial_draw(p.seed, trial_id, static_cast<std::uint32_t>(b), RngStream::jitter);
-        switch (mask) {
+        const ExactBin bin = exact_bin(p, d, code, trial_id, b);
+        switch (bin.n) {
         case 1:
-            exact_run_bin<1, Backspikes>(st, p, exact_spikes<1>(p, d, r, b), c, trial_id, obs);
+            exact_run_bin<1, Backspikes>(st, p, bin, c, trial_id, obs);
             break;
         case 2:
-            exact_run_bin<1, Backspikes>(st, p, exact_spikes<2>(p, d, r, b), c, trial_id, obs);
+            exact_run_bin<2, Backspikes>(st, p, bin, c, trial_id, obs);
             break;
         case 3:
-            exact_run_bin<2, Backspikes>(st, p, exact_spikes<3>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 4:
-            exact_run_bin<1, Backspikes>(st, p, exact_spikes<4>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 5:
-            exact_run_bin<2, Backspikes>(st, p, exact_spikes<5>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 6:
-            exact_run_bin<2, Backspikes>(st, p, exact_spikes<6>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 7:
-            exact_run_bin<3, Backspikes>(st, p, exact_spikes<7>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 8:
-            exact_run_bin<1, Backspikes>(st, p, exact_spikes<8>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 9:
-            exact_run_bin<2, Backspikes>(st, p, exact_spikes<9>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 10:
-            exact_run_bin<2, Backspikes>(st, p, exact_spikes<10>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 11:
-            exact_run_bin<3, Backspikes>(st, p, exact_spikes<11>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 12:
-            exact_run_bin<2, Backspikes>(st, p, exact_spikes<12>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 13:
-            exact_run_bin<3, Backspikes>(st, p, exact_spikes<13>(p, d, r, b), c, trial_id, obs);
-            break;
-        case 14:
-            exact_run_bin<3, Backspikes>(st, p, exact_spikes<14>(p, d, r, b), c, trial_id, obs);
+            exact_run_bin<3, Backspikes>(st, p, bin, c, trial_id, obs);
             break;
         default:
-            exact_run_bin<4, Backspikes>(st, p, exact_spikes<15>(p, d, r, b), c, trial_id, obs);
+            exact_run_bin<4, Backspikes>(st, p, bin, c, trial_id, obs);
             break;
         }
     }
