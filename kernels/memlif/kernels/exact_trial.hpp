@@ -66,7 +66,7 @@ constexpr double k_exact_never = 1.0e300;
 
 //! Onset delay (s) inside its input bin from 32 random bits (the draw run_trial uses for the same
 //! input and bin).
-MEMLIF_HD_INLINE double exact_onset_delay_s(const ExactParams& p, std::uint32_t r) {
+MEMLIF_HD_FORCE_INLINE double exact_onset_delay_s(const ExactParams& p, std::uint32_t r) {
     if (p.timing == OnsetTiming::grid)
         return static_cast<double>(jitter_onset_steps(p.jitter, r)) * p.grid_dt_s;
     if (p.jitter.law == JitterLaw::uniform)
