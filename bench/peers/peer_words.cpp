@@ -9,7 +9,8 @@
 //! CONDITION 0/1/2 = 2.6 / 6.2 / 13.6 uS; the card is the default card (Poisson jitter, UL-GAP,
 //! 3876 symmetric stimuli). The first lines of OUT.csv are `# key = value` headers (weight,
 //! tau, ... so the peer builds the same neuron) followed by
-//! `code,n_trials,fired_fixed,fired_exact,spikes_fixed,spikes_exact`. Trials/s of both solvers are
+//! `code,n_trials,fired_fixed,fired_exact,spikes_fixed,spikes_exact,sq_fixed,sq_exact` (sq: sum of
+//! the squared spike counts, for the variance). Trials/s of both solvers are
 //! printed on stdout.
 #include "host/config.hpp"
 #include "host/stimulus_set.hpp"
@@ -95,9 +96,10 @@ int main(int argc, char** argv) {
                  cfg.window_s, cfg.bin_s, cfg.dt_s, repeats);
     std::fprintf(f, "# fixed_trials_per_s = %.6g\n# exact_trials_per_s = %.6g\n", n / s_fixed,
                  n / s_exact);
-    std::fprintf(f, "code,n_trials,fired_fixed,fired_exact,spikes_fixed,spikes_exact\n");
+    std::fprintf(
+        f, "code,n_trials,fired_fixed,fired_exact,spikes_fixed,spikes_exact,sq_fixed,sq_exact\n");
     for (std::size_t s = 0; s < set.size(); ++s) {
-        long ff = 0, fe = 0, sf = 0, se = 0;
+        long ff = 0, fe = 0, sf = 0, se = 0, qf = 0, qe = 0;
         for (long r = 0; r < repeats; ++r) {
             const std::size_t t =
                 s * static_cast<std::size_t>(repeats) + static_cast<std::size_t>(r);
@@ -105,9 +107,11 @@ int main(int argc, char** argv) {
             fe += exact[t].word != 0;
             sf += fixed[t].n_spikes;
             se += exact[t].n_spikes;
+            qf += static_cast<long>(fixed[t].n_spikes) * fixed[t].n_spikes;
+            qe += static_cast<long>(exact[t].n_spikes) * exact[t].n_spikes;
         }
-        std::fprintf(f, "%u,%ld,%ld,%ld,%ld,%ld\n", static_cast<unsigned>(set.codes[s]), repeats,
-                     ff, fe, sf, se);
+        std::fprintf(f, "%u,%ld,%ld,%ld,%ld,%ld,%ld,%ld\n", static_cast<unsigned>(set.codes[s]),
+                     repeats, ff, fe, sf, se, qf, qe);
     }
     std::fclose(f);
     return 0;
