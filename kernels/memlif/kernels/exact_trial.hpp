@@ -220,7 +220,10 @@ MEMLIF_HD_INLINE ExactConstants exact_constants(const ExactParams& p) {
     c.inv_tau = 1.0 / p.tau_s;
     c.e_spike = std::exp(p.spike_width_s * c.inv_tau);
     c.g_spike = 1.0 - 1.0 / c.e_spike;
-    // e(t_c) <= exp(k_exact_rebase) inside a bin, so e(t_c) e_delay stays finite below this
+    // e(reset) = e(t_c) e_delay is used only for a reset before the end of the current bin, where
+    // e <= exp(max(k_exact_rebase, input_bin_s / tau)) < exp(700): finite. A longer delay (where
+    // the product could overflow before it is needed) falls back to one exp when the reset is
+    // reached.
     c.e_delay = p.delay_s * c.inv_tau < k_exact_rebase ? std::exp(p.delay_s * c.inv_tau) : 0.0;
     return c;
 }
