@@ -174,7 +174,7 @@ SimParams make_sim_params(const RunConfig& c) {
     p.delay_steps = whole_steps(c.neuron.t_delay_ms * 1e-3, dt_s, "neuron.t_delay_ms");
     p.steps_per_output_bin = whole_steps(c.response.bin_ms * 1e-3, dt_s, "response.bin_ms");
     p.n_output_bins = c.n_bins;
-    p.decay = static_cast<float>(step_decay(dt_s, c.neuron.tau_ms * 1e-3));
+    p.decay = step_decay(dt_s, c.neuron.tau_ms * 1e-3);
     const JitterCard& j = st.jitter;
     if (j.law == "uniform") {
         p.jitter.law = JitterLaw::uniform;
@@ -203,7 +203,7 @@ std::vector<ConditionPoint> make_conditions(const RunConfig& c, const SimParams&
     out.reserve(c.conductances_uS.size());
     for (const auto& g_uS : c.conductances_uS) {
         ConditionPoint cp;
-        float a[4];
+        double a[4];
         for (int i = 0; i < 4; ++i) {
             cp.g_S[i] = g_uS[i] * 1e-6;
             cp.current_A[i] = cp.g_S[i] > 0 ? synapse_current_A(c.synapse_model, ul, cp.g_S[i], c.synapse.v_read_V,
@@ -211,7 +211,7 @@ std::vector<ConditionPoint> make_conditions(const RunConfig& c, const SimParams&
                                             : 0.0;
             cp.weight[i] =
                 normalised_weight(cp.current_A[i], c.neuron.tau_ms * 1e-3, c.neuron.c_nF * 1e-9, c.neuron.v_th_V);
-            a[i] = static_cast<float>(step_increment(cp.weight[i], p.decay));
+            a[i] = step_increment(cp.weight[i], p.decay);
         }
         cp.drive = SynapseDrive{a[0], a[1], a[2], a[3]};
         out.push_back(cp);
