@@ -194,6 +194,22 @@ SimParams make_sim_params(const RunConfig& c) {
     return p;
 }
 
+ExactParams make_exact_params(const RunConfig& c, const SimParams& p) {
+    const double dt_s = c.simulation.dt_us * 1e-6;
+    ExactParams e = exact_params_on_grid(p, dt_s, c.neuron.tau_ms * 1e-3);
+    if (c.simulation.exact_onsets == "continuous") {
+        const JitterCard& j = c.stimulus.jitter;
+        e.timing = OnsetTiming::continuous;
+        // the table law keeps the fixed step's CDF over k (the delay is k units of its own, not
+        // of dt); continuous timing multiplies k by the unit in seconds
+        e.jitter_max_s = j.max_ms * 1e-3;
+        e.jitter_unit_s = j.unit_ms * 1e-3;
+        e.backspike_width_s = c.backspike.width_us * 1e-6;
+        e.backspike_mean_interval_s = c.backspike.mean_interval_ms * 1e-3;
+    }
+    return e;
+}
+
 std::vector<ConditionPoint> make_conditions(const RunConfig& c, const SimParams& p) {
     UlGapParams ul;
     ul.i0_A = c.synapse.ul_gap.i0_A;
@@ -235,6 +251,12 @@ SweepPlan make_sweep(const RunConfig& cfg, std::uint32_t repeats, const std::uin
     SweepSpec& spec = plan.spec;
     spec.params = params;
     for (const ConditionPoint& pt : plan.points) spec.drives.push_back(pt.drive);
+    if (cfg.simulation.solver == "exact") {
+        spec.solver = Solver::exact;
+        spec.exact = make_exact_params(cfg, params);
+        for (const ConditionPoint& pt : plan.points)
+            spec.exact_drives.push_back({pt.weight[0], pt.weight[1], pt.weight[2], pt.weight[3]});
+    }
     spec.stimulus_codes = plan.stimuli.codes;
     spec.p_s = plan.p_s;
     spec.n_input_spikes = plan.stimuli.n_input_spikes;

@@ -6,6 +6,7 @@
 #include "host/cpu_backend.hpp"
 #include "host/stimulus_set.hpp"
 
+#include "memlif/kernels/exact_trial.hpp"
 #include "memlif/kernels/trial.hpp"
 #include "memlif/kernels/trial_id.hpp"
 
@@ -98,6 +99,57 @@ TEST(CpuBackend, SymmetricClassMatchesTheSamePatternInTheAllSet) {
     const auto b = simulate_words_cpu(spec.params, spec.drives[0], 0, reversed, 5, CpuOptions{});
     for (std::size_t s = 0; s < 10; ++s)
         for (std::size_t r = 0; r < 5; ++r) EXPECT_EQ(a[s * 5 + r], b[(9 - s) * 5 + r]);
+}
+
+//! The sweep of `small_spec` through the card path with the exact solver.
+SweepSpec exact_spec(const char* onsets) {
+    nlohmann::json card = nlohmann::json::object();
+    apply_override(card, R"(conductance_grid=[{"kind":"list","values_uS":[4.0, 13.6]}])");
+    apply_override(card, "simulation.solver=exact");
+    apply_override(card, std::string("simulation.exact_onsets=") + onsets);
+    apply_override(card, "simulation.repeats=3");
+    apply_override(card, "simulation.batch_trials=1000");
+    SweepSpec spec = make_sweep(resolve_config(card)).spec;
+    spec.stimulus_codes.resize(300);
+    spec.keep_trial_words = true;
+    return spec;
+}
+
+TEST(CpuBackend, ExactSolverSweepIsTheKernelsExactTrialAndBatchInvariant) {
+    for (const char* onsets : {"grid", "continuous"}) {
+        const SweepSpec spec = exact_spec(onsets);
+        ASSERT_EQ(spec.solver, Solver::exact);
+        EXPECT_EQ(spec.exact.timing, std::string(onsets) == "grid" ? OnsetTiming::grid : OnsetTiming::continuous);
+        CollectSink a, b;
+        run_sweep_cpu(spec, a, CpuOptions{2, 1u << 16});
+        run_sweep_cpu(spec, b, CpuOptions{1, 7});
+        ASSERT_EQ(a.outs.size(), 2u);
+        for (std::uint32_t c = 0; c < 2; ++c) {
+            EXPECT_EQ(a.outs[c].trial_words, b.outs[c].trial_words);
+            for (std::size_t t = 0; t < a.outs[c].trial_words.size(); ++t) {
+                const std::uint32_t code = spec.stimulus_codes[t / 3];
+                const std::uint64_t id = make_trial_id(c, code, static_cast<std::uint32_t>(t % 3));
+                ASSERT_EQ(a.outs[c].trial_words[t], run_exact_trial(spec.exact, spec.exact_drives[c], code, id).word)
+                    << onsets << " condition " << c << " trial " << t;
+            }
+        }
+    }
+}
+
+TEST(CpuBackend, ExactSolverOnTheGridAgreesWithTheFixedStepOnMostTrials) {
+    // Same onsets (grid timing): the solvers differ only where the fixed step's end-of-step
+    // convention moves a crossing across a bin edge (exact_convergence_test has the full study).
+    SweepSpec exact = exact_spec("grid");
+    SweepSpec fixed = exact;
+    fixed.solver = Solver::fixed;
+    CollectSink a, b;
+    run_sweep_cpu(exact, a, CpuOptions{2, 1u << 16});
+    run_sweep_cpu(fixed, b, CpuOptions{2, 1u << 16});
+    std::size_t differ = 0, n = 0;
+    for (std::uint32_t c = 0; c < 2; ++c)
+        for (std::size_t t = 0; t < a.outs[c].trial_words.size(); ++t, ++n)
+            differ += a.outs[c].trial_words[t] != b.outs[c].trial_words[t];
+    EXPECT_LT(static_cast<double>(differ) / static_cast<double>(n), 0.02) << differ << " of " << n;
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 
 #include "memlif/core/counts.hpp"
 #include "memlif/core/plugin_measures.hpp"
+#include "memlif/kernels/exact_params.hpp"
 #include "memlif/kernels/params.hpp"
 
 #include <cstdint>
@@ -13,10 +14,19 @@
 
 namespace memlif {
 
+//! Which trial function simulates a sweep.
+enum class Solver : std::uint32_t {
+    fixed = 0, //!< run_trial (kernels/trial.hpp): fixed step dt
+    exact = 1, //!< run_exact_trial (kernels/exact_trial.hpp): event-driven, closed form
+};
+
 //! A sweep: every stimulus x repeat at every condition (conductance point).
 struct SweepSpec {
+    Solver solver = Solver::fixed;
     SimParams params;                            //!< shared run constants (seed, steps, jitter, ...)
     std::vector<SynapseDrive> drives;            //!< one per condition; the index is the condition id
+    ExactParams exact;                           //!< exact solver: its run constants
+    std::vector<ExactDrive> exact_drives;        //!< exact solver: one per condition
     std::vector<std::uint16_t> stimulus_codes;   //!< the stimulus set (16-bit patterns)
     std::vector<double> p_s;                     //!< stimulus probabilities (for device-side measures)
     std::vector<std::uint32_t> n_input_spikes;   //!< popcount of each code (SpS denominator)
