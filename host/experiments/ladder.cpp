@@ -58,7 +58,12 @@ class Ladder final : public Experiment {
         w.write("t_after_train_s", r.t_after_train_s);
         w.write("g_after_burst_S", r.g_after_burst_S);
         w.write("condition", condition);
-        w.write("conductance_S", r.points_S);
+        // The conductances as the sweep used them (uS in the grid, S on /axes): equal to
+        // /axes/conductance_S bit for bit; g_reached_S keeps the ladder's own values.
+        std::vector<double> axis_S(n_points);
+        for (std::size_t k = 0; k < n_points; ++k)
+            axis_S[k] = cfg.conductances_uS.at(ref.first_condition + k)[0] * 1e-6;
+        w.write("conductance_S", axis_S);
         w.attr("grid_block", static_cast<std::uint64_t>(ref.block));
         w.attr("first_condition", static_cast<std::uint64_t>(ref.first_condition));
         w.attr("seed", r.card.seed);
