@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <utility>
 
 namespace memlif::device_kind {
 
@@ -52,6 +53,27 @@ inline void create_file(const RunContext& ctx, const DeviceBatchBackend& be) {
     meta.trial_id_layout = k_id_layout;
     io::create_kind_file(ctx.cfg.output.path, meta);
 }
+
+//! Marks the kind's file "failed" if the driver leaves by an exception after creating it (a
+//! finished driver calls done()), so no file says "running" after its writer is gone.
+class FileGuard {
+  public:
+    explicit FileGuard(std::string path) : path_(std::move(path)) {}
+    FileGuard(const FileGuard&) = delete;
+    FileGuard& operator=(const FileGuard&) = delete;
+    ~FileGuard() {
+        if (done_) return;
+        try {
+            io::mark_run_incomplete(path_, "failed");
+        } catch (...) {
+        }
+    }
+    void done() { done_ = true; }
+
+  private:
+    std::string path_;
+    bool done_ = false;
+};
 
 inline double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -90,6 +90,7 @@ class IvSweep final : public SectionExperiment<IvSweepCard> {
         const DcSweepProtocol pr = c.protocol();
         const DeviceBatchBackend be = device_kind::backend(ctx, c.device, "iv_sweep");
         device_kind::create_file(ctx, be);
+        device_kind::FileGuard guard(ctx.cfg.output.path);
         const DcSweepBatch b = run_dc_sweep_batch(su, pr, c.n_devices, 0, be);
 
         const std::size_t ns = dc_sweep_samples_per_cycle(pr);
@@ -125,6 +126,7 @@ class IvSweep final : public SectionExperiment<IvSweepCard> {
             reset.mean, reset.sd, reset.n, n_sw);
         w.attr("summary", summary);
         w.close();
+        guard.done();
         ctx.report.stages.push_back({"iv_sweep", device_kind::seconds_since(t0), c.n_devices});
         ctx.report.text += summary + " (mean +- SD over devices and cycles)\n";
     }

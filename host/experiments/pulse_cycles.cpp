@@ -79,6 +79,7 @@ class PulseCycles final : public SectionExperiment<PulseCyclesCard> {
         const PulseCycleProtocol pr = c.protocol();
         const DeviceBatchBackend be = device_kind::backend(ctx, c.device, "pulse_cycles");
         device_kind::create_file(ctx, be);
+        device_kind::FileGuard guard(ctx.cfg.output.path);
         const PulseCyclesBatch b = run_pulse_cycles_batch(su, pr, c.n_devices, 0, be);
 
         const std::size_t np = pulse_cycle_points(pr);
@@ -146,6 +147,7 @@ class PulseCycles final : public SectionExperiment<PulseCyclesCard> {
             s;
         w.attr("summary", summary);
         w.close();
+        guard.done();
         ctx.report.stages.push_back({"pulse_cycles", device_kind::seconds_since(t0), c.n_devices});
         ctx.report.text += summary + " (mean +- SD over devices)\n";
     }

@@ -102,6 +102,7 @@ class RateRule final : public SectionExperiment<RateRuleCard> {
         const DeviceSetup su = make_device_setup(c.device, ctx.cfg.seed);
         const DeviceBatchBackend be = device_kind::backend(ctx, c.device, "rate_rule");
         device_kind::create_file(ctx, be);
+        device_kind::FileGuard guard(ctx.cfg.output.path);
         const std::size_t nr = c.rates_Hz.size(), nt = c.n_trials;
 
         // One rate at a time, so that a stop request is honoured between rates.
@@ -110,6 +111,7 @@ class RateRule final : public SectionExperiment<RateRuleCard> {
         for (std::size_t r = 0; r < nr; ++r) {
             if (ctx.stop_requested && ctx.stop_requested()) {
                 ctx.report.interrupted = true;
+                guard.done(); // execute_run marks it "interrupted"
                 ctx.report.stages.push_back(
                     {"rate_rule", device_kind::seconds_since(t0), res.size()});
                 return;
@@ -217,6 +219,7 @@ class RateRule final : public SectionExperiment<RateRuleCard> {
                                       nr, nt, c.duration_s, c.device.model.c_str());
         w.attr("summary", summary);
         w.close();
+        guard.done();
         ctx.report.stages.push_back({"rate_rule", device_kind::seconds_since(t0), nr * nt});
         ctx.report.text += summary + "\n";
     }

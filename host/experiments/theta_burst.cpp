@@ -50,6 +50,7 @@ class ThetaBurst final : public SectionExperiment<ThetaBurstCard> {
         const ThetaBurstProtocol pr = c.protocol.protocol(c.device.v_read_V);
         const DeviceBatchBackend be = device_kind::backend(ctx, c.device, "theta_burst");
         device_kind::create_file(ctx, be);
+        device_kind::FileGuard guard(ctx.cfg.output.path);
         const ThetaBurstBatch b = run_theta_burst_batch(su, pr, c.n_devices, 0, be);
 
         const std::size_t nd = c.n_devices, ntr = pr.max_trains, nbu = ntr * pr.bursts_per_train,
@@ -116,6 +117,7 @@ class ThetaBurst final : public SectionExperiment<ThetaBurstCard> {
         s += device_kind::format("; G x %.4f +- %.4f per train", f.mean, f.sd);
         w.attr("summary", s);
         w.close();
+        guard.done();
         ctx.report.stages.push_back({"theta_burst", device_kind::seconds_since(t0), nd});
         ctx.report.text += s + "\n";
     }

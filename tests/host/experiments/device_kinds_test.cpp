@@ -184,8 +184,11 @@ TEST(DeviceKindCards, LadderCardGivesTheMiSweepTheLadderConductances) {
     const std::vector<double> reached = f.f64("analysis/ladder/g_reached_S");
     const std::vector<std::uint32_t> trains = f.u32("analysis/ladder/trains_to_target");
     const std::vector<double> g_train = f.f64("analysis/ladder/g_after_train_S", &dims);
+    const hsize_t n_train = dims.at(0);
+    (void)f.f64("analysis/ladder/g_after_burst_S", &dims);
+    EXPECT_EQ(dims.at(0), n_train); // the card's trains are one burst each
     expect_layout(p, io::kind_layout::ladder(),
-                  {{"target", 2}, {"train", dims[0]}, {"burst", 10 * dims[0]}, {"point", 3}});
+                  {{"target", 2}, {"train", n_train}, {"burst", n_train}, {"point", 3}});
     ASSERT_EQ(pts.size(), 3u);
     for (std::size_t k = 0; k < 3; ++k)
         for (std::size_t s = 0; s < 4; ++s)
