@@ -502,7 +502,7 @@ def fig1d_pulse_cycles(run):
         sel = phase == ph
         if np.any(sel):
             ax.plot(k[sel], r[0, sel], ".", ms=3, color=colour, label=label)
-    ax.set_yscale("log")
+    _log_axis(ax, "y")
     ax.set_xlabel("pulse number")
     ax.set_ylabel("R after the pulse (kΩ)")
     ax.legend(fontsize=8)

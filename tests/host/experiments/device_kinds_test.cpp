@@ -268,7 +268,8 @@ TEST(PulseCyclesKind, LtdLtpCyclesAreGradualAndRepeatable) {
 
 TEST(PulseCyclesKind, VariabilityMakesDevicesAndCyclesDifferButKeepsTheStaircases) {
     const PulseRun run =
-        pulse_run("pc_noise", {"pulse_cycles.n_devices=4", "pulse_cycles.n_cycles=4"});
+        pulse_run("pc_noise", {"pulse_cycles.n_devices=4", "pulse_cycles.n_cycles=4",
+                               "pulse_cycles.device.noise.cycle_variability=true"});
     const std::size_t np = run.n_pulses;
     // LTD end of cycle 1 differs between devices (d2d) and between cycles of device 0 (c2c)
     EXPECT_NE(run.r[0 * np + 39], run.r[1 * np + 39]);
