@@ -963,7 +963,7 @@ class SweepRunner {
         const std::uint64_t n = std::uint64_t(n_stim) * r_;
         MEMLIF_CUDA_CHECK(cudaMemsetAsync(slot.reducer.scalars.get(), 0, sizeof(ChunkScalars), st));
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_start.get(), st));
-        launch_trials(spec_.params, spec_.drives[c], c, d_codes_.get() + s0, r_, n,
+        launch_trials(spec_.params, spec_.drives[c], spec_.condition_id(c), d_codes_.get() + s0, r_, n,
                       slot.reducer.words.get(), &slot.reducer.scalars.get()->spikes, st);
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_stop.get(), st));
         slot.reducer.enqueue(n, s0, st);
