@@ -9,6 +9,7 @@
 #include "io/kind_file.hpp"
 #include "io/run_file.hpp"
 #include "merge.hpp"
+#include "mpi_run.hpp"
 #include "run.hpp"
 #include "shard.hpp"
 #include "summary.hpp"
@@ -25,7 +26,8 @@ namespace {
 std::string version_text() {
     std::string s = std::string("memlif ") + MEMLIF_VERSION + " (git " + MEMLIF_GIT_SHA + ")\n";
     s += std::string("build: CUDA ") + (MEMLIF_USE_CUDA ? "on" : "off") + ", OpenMP " +
-         (MEMLIF_USE_OPENMP ? "on" : "off") + ", CUDA fmad " + (MEMLIF_CUDA_NO_FMAD ? "off" : "on");
+         (MEMLIF_USE_OPENMP ? "on" : "off") + ", CUDA fmad " + (MEMLIF_CUDA_NO_FMAD ? "off" : "on") +
+         ", " + memlif::mpi_description();
     const int n = memlif::device_count();
     s += "\ndevices: " + std::to_string(n);
     if (n > 0) s += " (" + memlif::device_name(0) + ")";
@@ -44,8 +46,13 @@ int cmd_run(const std::string& card_path, const std::string& output, const std::
     memlif::install_stop_handlers();
     memlif::RunOptions opts;
     opts.quiet = quiet;
-    const memlif::RunReport rep =
-        shard.empty() ? memlif::execute_run(cfg, opts) : memlif::execute_shard(cfg, opts, part);
+    const bool mpi = memlif::launched_world_size() > 1; // mpirun -n R: the ranks are the shards
+    if (mpi && !shard.empty()) throw memlif::UsageError("--shard " + shard + ": not under mpirun, whose ranks are the shards");
+    int rank = 0;
+    const memlif::RunReport rep = mpi             ? memlif::execute_mpi_run(cfg, opts, rank)
+                                  : shard.empty() ? memlif::execute_run(cfg, opts)
+                                                  : memlif::execute_shard(cfg, opts, part);
+    if (rank != 0) return rep.interrupted ? 130 : 0; // rank 0 reports for the job
     if (!quiet && !rep.rows.empty()) std::cout << memlif::format_summary(rep.rows);
     if (!quiet) std::cout << rep.text;
     std::printf("%s %llu trials on %s in %.2f s (%.4g trials/s) -> %s\n", rep.interrupted ? "INTERRUPTED after" : "ran",

@@ -3,6 +3,7 @@
 #include "shard.hpp"
 
 #include "experiments/ground_truth.hpp"
+#include "multi_device.hpp"
 #include "progress.hpp"
 #include "run.hpp"
 
@@ -216,7 +217,7 @@ std::optional<std::string> describe_shard_file(const std::string& path) {
     return t;
 }
 
-RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec shard) {
+void check_shardable(const RunConfig& cfg) {
     if (cfg.experiment.kind != "mi_sweep")
         throw ConfigError("experiment.kind = " + cfg.experiment.kind +
                           ": --shard splits an MI sweep (mi_sweep) only; the device kinds "
@@ -224,11 +225,17 @@ RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec 
     if (cfg.output.store_trials)
         throw ConfigError("output.store_trials: per-trial rows are not sharded; set it to false "
                           "to run with --shard");
+}
+
+RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec shard) {
+    check_shardable(cfg);
+    return execute_shard_on(cfg, opts, shard, choose_run_backend(cfg), nullptr);
+}
+
+RunReport execute_shard_on(const RunConfig& cfg, const RunOptions& opts, ShardSpec shard,
+                           const BackendChoice& backend, std::vector<unsigned char>* image) {
+    check_shardable(cfg);
     const auto t0 = std::chrono::steady_clock::now();
-    CpuOptions cpu;
-    cpu.threads = static_cast<int>(cfg.simulation.threads);
-    cpu.batch_trials = cfg.simulation.batch_trials;
-    const BackendChoice backend = choose_backend(cfg.simulation.backend, cpu);
     const SweepPlan plan = make_sweep(cfg);
     const std::optional<GroundTruthPlan> gt = ground_truth_plan(cfg);
 
@@ -254,7 +261,8 @@ RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec 
     };
     std::uint64_t total = stage_trials(plan);
     if (gt) total += stage_trials(gt->plan);
-    io::ShardWriter w(cfg.output.path, id);
+    io::ShardWriter w(image ? "memlif-shard-" + std::to_string(shard.index) : cfg.output.path, id,
+                      image != nullptr);
     Progress progress(total, opts.quiet);
     std::uint64_t done = 0;
     bool ok = true;
@@ -281,6 +289,8 @@ RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec 
     rep.n_trials = done;
     if (rep.interrupted) {
         w.abort("interrupted");
+    } else if (image) {
+        *image = w.finish_image(rep.wall_s, rep.n_trials);
     } else {
         w.finish(rep.wall_s, rep.n_trials);
     }

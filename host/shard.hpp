@@ -69,4 +69,12 @@ std::optional<std::string> describe_shard_file(const std::string& path);
 //! kind, `output.store_trials`).
 RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec shard);
 
+//! ConfigError naming the key for a card that cannot be sharded.
+void check_shardable(const RunConfig& cfg);
+
+//! execute_shard on a chosen backend; with `image`, the shard file is written in memory and its
+//! bytes returned there (nothing on disk; the MPI ranks, host/mpi_run.hpp).
+RunReport execute_shard_on(const RunConfig& cfg, const RunOptions& opts, ShardSpec shard,
+                           const BackendChoice& backend, std::vector<unsigned char>* image);
+
 } // namespace memlif

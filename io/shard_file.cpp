@@ -4,6 +4,8 @@
 
 #include "io/layout.hpp"
 
+#include <hdf5_hl.h>
+
 #include <ctime>
 #include <stdexcept>
 
@@ -70,11 +72,21 @@ bool is_shard_file(const std::string& path) {
 
 // ---- ShardWriter -----------------------------------------------------------------------------
 
-ShardWriter::ShardWriter(const std::string& path, const ShardIdentity& id)
+ShardWriter::ShardWriter(const std::string& path, const ShardIdentity& id, bool in_memory)
     : path_(path), n_bins_(id.n_bins) {
     if (id.shard_count == 0 || id.shard_index >= id.shard_count)
         throw std::invalid_argument("ShardWriter: shard index must be below the shard count");
-    file_ = h5::create_file(path);
+    if (in_memory) {
+        h5::silence_errors();
+        h5::Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
+        if (!fapl.valid() || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0)
+            h5::fail(H5I_INVALID_HID, "cannot set up an in-memory HDF5 file");
+        file_ = h5::Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
+        if (!file_.valid())
+            h5::fail(H5I_INVALID_HID, "cannot create in-memory file " + in_quotes(path));
+    } else {
+        file_ = h5::create_file(path);
+    }
     const hid_t f = file_;
     // Identity and state first, as in a run file: a file cut short still says complete = 0.
     h5::write_attr_string(f, "filetype", shard_filetype);
@@ -192,6 +204,22 @@ void ShardWriter::finish(double wall_s, std::uint64_t n_trials) {
     file_.close();
 }
 
+std::vector<unsigned char> ShardWriter::finish_image(double wall_s, std::uint64_t n_trials) {
+    if (in_stage_) end_stage();
+    h5::write_attr<double>(file_, "wall_s", wall_s);
+    h5::write_attr<std::uint64_t>(file_, "n_trials", n_trials);
+    h5::write_attr_string(file_, "incomplete_reason", "");
+    h5::write_attr<std::uint8_t>(file_, "complete", 1);
+    h5::flush(file_);
+    const ssize_t n = H5Fget_file_image(file_, nullptr, 0);
+    if (n < 0) h5::fail(file_, "cannot size the image of " + in_quotes(path_));
+    std::vector<unsigned char> image(static_cast<std::size_t>(n));
+    if (H5Fget_file_image(file_, image.data(), image.size()) != n)
+        h5::fail(file_, "cannot copy the image of " + in_quotes(path_));
+    file_.close();
+    return image;
+}
+
 void ShardWriter::abort(const std::string& reason) {
     if (!file_.valid()) return;
     h5::write_attr_string(file_, "incomplete_reason", reason);
@@ -205,8 +233,23 @@ void ShardWriter::abort(const std::string& reason) {
 
 // ---- ShardReader -----------------------------------------------------------------------------
 
+ShardReader::ShardReader(const std::vector<unsigned char>& image, const std::string& name)
+    : path_(name) {
+    h5::silence_errors();
+    // flags 0: HDF5 copies the bytes and opens them read-only
+    file_ =
+        h5::Handle(H5LTopen_file_image(const_cast<unsigned char*>(image.data()), image.size(), 0));
+    if (!file_.valid()) h5::fail(H5I_INVALID_HID, in_quotes(name) + " is not an HDF5 image");
+    check();
+}
+
 ShardReader::ShardReader(const std::string& path) : path_(path) {
     file_ = h5::open_file(path, false);
+    check();
+}
+
+void ShardReader::check() const {
+    const std::string& path = path_;
     if (!h5::has_attr(file_, "filetype"))
         throw IoError(in_quotes(path) + " is not a memlif shard file (no 'filetype' attribute)");
     const std::string type = h5::read_attr_string(file_, "filetype");

@@ -56,8 +56,10 @@ enum class ShardStageKind { sweep, ground_truth };
 //! finish (in condition order, a condition's stimuli ascending), then finish(). Not thread-safe.
 class ShardWriter {
   public:
-    //! Creates (truncates) \p path. IoError naming the path if it cannot be created.
-    ShardWriter(const std::string& path, const ShardIdentity& id);
+    //! Creates (truncates) \p path. IoError naming the path if it cannot be created. With
+    //! \p in_memory the file lives in memory only (HDF5 core driver, no backing store) under the
+    //! name \p path, and finish_image() returns its bytes (the MPI gather, host/mpi_run.hpp).
+    ShardWriter(const std::string& path, const ShardIdentity& id, bool in_memory = false);
     ShardWriter(const ShardWriter&) = delete;
     ShardWriter& operator=(const ShardWriter&) = delete;
     ~ShardWriter();
@@ -73,6 +75,8 @@ class ShardWriter {
     void end_stage();
     //! Records the run time, sets complete = 1 and closes the file.
     void finish(double wall_s, std::uint64_t n_trials);
+    //! finish() of an in-memory shard: the bytes of the finished file.
+    std::vector<unsigned char> finish_image(double wall_s, std::uint64_t n_trials);
     //! Records \p reason (complete stays 0) and closes the file.
     void abort(const std::string& reason);
 
@@ -97,6 +101,9 @@ class ShardReader {
     //! IoError naming \p path if it is missing, not HDF5, not `memlif-shard`, or of another
     //! major format version.
     explicit ShardReader(const std::string& path);
+    //! A shard from the bytes of a shard file (ShardWriter::finish_image), named \p name in
+    //! messages; the bytes are copied.
+    ShardReader(const std::vector<unsigned char>& image, const std::string& name);
 
     const std::string& path() const { return path_; }
     ShardIdentity identity() const;
@@ -112,6 +119,7 @@ class ShardReader {
                         std::vector<std::uint64_t>& count) const;
 
   private:
+    void check() const;
     std::string path_;
     h5::Handle file_;
 };

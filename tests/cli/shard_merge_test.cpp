@@ -6,6 +6,8 @@
 //! resampling estimators, with ground-truth reruns, on a theta-burst ladder grid and on the
 //! 65536-pattern set; and every shard set that is not exactly one sweep is refused with exit 2,
 //! a message naming the file and no output left behind.
+#include "file_compare.hpp"
+
 #include "io/h5.hpp"
 
 #include <gtest/gtest.h>
@@ -27,7 +29,9 @@ struct Result {
 };
 
 Result sh(const std::string& args) {
-    const std::string cmd = std::string(MEMLIF_EXE) + " " + args + " 2>&1";
+    // MEMLIF_DISABLE_DEVICE=1 as in ctest, so a GPU machine runs the same CPU backend
+    const std::string cmd =
+        "MEMLIF_DISABLE_DEVICE=1 " + std::string(MEMLIF_EXE) + " " + args + " 2>&1";
     Result r;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -42,50 +46,6 @@ Result sh(const std::string& args) {
 bool exists(const std::string& path) {
     struct stat st;
     return stat(path.c_str(), &st) == 0;
-}
-
-//! Every dataset of a file: its absolute path -> (shape, raw bytes in the native type).
-struct Dataset {
-    std::vector<hsize_t> shape;
-    std::string bytes;
-};
-
-herr_t visit_one(hid_t obj, const char* name, const H5O_info_t* info, void* data) {
-    if (info->type != H5O_TYPE_DATASET) return 0;
-    auto& out = *static_cast<std::map<std::string, Dataset>*>(data);
-    const hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
-    const hid_t ft = H5Dget_type(d);
-    Dataset ds;
-    if (H5Tget_class(ft) == H5T_STRING) { // /config_json: provenance, compared elsewhere
-        ds.bytes = "<string>";
-    } else {
-        const hid_t mt = H5Tget_native_type(ft, H5T_DIR_ASCEND);
-        const hid_t sp = H5Dget_space(d);
-        const int rank = H5Sget_simple_extent_ndims(sp);
-        ds.shape.resize(static_cast<std::size_t>(rank));
-        H5Sget_simple_extent_dims(sp, ds.shape.data(), nullptr);
-        const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(sp));
-        ds.bytes.resize(n * H5Tget_size(mt));
-        if (n > 0) H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, ds.bytes.data());
-        H5Sclose(sp);
-        H5Tclose(mt);
-    }
-    H5Tclose(ft);
-    H5Dclose(d);
-    out["/" + std::string(name)] = std::move(ds);
-    return 0;
-}
-
-std::map<std::string, Dataset> datasets(const std::string& path) {
-    memlif::io::h5::Handle f = memlif::io::h5::open_file(path, false);
-    std::map<std::string, Dataset> out;
-    H5Ovisit(f, H5_INDEX_NAME, H5_ITER_INC, visit_one, &out);
-    return out;
-}
-
-//! Timing: not part of the result.
-bool is_timing(const std::string& name) {
-    return name.rfind("/runtime/", 0) == 0 || name == "/results/wall_s";
 }
 
 class ShardMerge : public ::testing::Test {
@@ -103,7 +63,7 @@ class ShardMerge : public ::testing::Test {
         const std::string whole = file("whole.h5");
         const Result r = sh("run " + args + " -q -o " + whole);
         ASSERT_EQ(r.code, 0) << r.out;
-        const auto want = datasets(whole);
+        const auto want = test::datasets(whole);
         ASSERT_TRUE(want.count("/counts/word")) << "no counts in the run file";
         for (unsigned n : counts) {
             std::string shards;
@@ -118,16 +78,17 @@ class ShardMerge : public ::testing::Test {
             const std::string merged = file("merged_" + std::to_string(n) + ".h5");
             const Result rm = sh("merge -q " + merged + shards);
             ASSERT_EQ(rm.code, 0) << rm.out;
-            const auto got = datasets(merged);
+            const auto got = test::datasets(merged);
             for (const auto& [name, d] : want) {
-                if (is_timing(name)) continue;
+                if (test::is_timing(name)) continue;
                 const auto it = got.find(name);
                 ASSERT_NE(it, got.end()) << name << " missing from the merge of " << n;
                 EXPECT_EQ(it->second.shape, d.shape) << name << ", " << n << " shards";
                 EXPECT_TRUE(it->second.bytes == d.bytes) << name << " differs, " << n << " shards";
             }
             for (const auto& [name, d] : got)
-                EXPECT_TRUE(is_timing(name) || want.count(name)) << name << " only in the merge";
+                EXPECT_TRUE(test::is_timing(name) || want.count(name))
+                    << name << " only in the merge";
             // the same file for the user: completeness and the stored card's seed
             memlif::io::h5::Handle f = memlif::io::h5::open_file(merged, false);
             EXPECT_EQ(memlif::io::h5::read_attr<std::uint8_t>(f, "complete"), 1);
@@ -280,6 +241,26 @@ TEST_F(ShardMerge, RunRefusesWhatCannotBeSharded) {
     EXPECT_NE(sh("run " + k_grid + " --set output.store_trials=true --shard 0/2 -o " + out)
                   .out.find("output.store_trials"),
               std::string::npos);
+}
+
+} // namespace
+
+namespace {
+
+TEST(Devices, WithoutCudaDevicesTheKeyIsRefusedByNameAndNothingIsWritten) {
+    char tmpl[] = "/tmp/memlif_dev_XXXXXX";
+    const std::string dir = mkdtemp(tmpl), out = dir + "/d.h5";
+    for (const char* v : {"all", "[0,1]", "[0]"}) {
+        const Result r = sh(std::string("run --set simulation.devices=") + v + " " + k_grid +
+                            " --set simulation.repeats=1 -q -o " + out);
+        EXPECT_EQ(r.code, 2) << v << ": " << r.out;
+        EXPECT_NE(r.out.find("simulation.devices"), std::string::npos) << r.out;
+        EXPECT_FALSE(exists(out)) << v;
+    }
+    const Result bad = sh("run --set simulation.devices=[1,1] -q -o " + out);
+    EXPECT_EQ(bad.code, 2) << bad.out;
+    EXPECT_NE(bad.out.find("listed twice"), std::string::npos) << bad.out;
+    std::system(("rm -rf " + dir).c_str());
 }
 
 } // namespace
