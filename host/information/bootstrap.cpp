@@ -58,8 +58,10 @@ BootstrapResult compute_bootstrap(const ConditionCounts& counts, const std::vect
     std::vector<double> mi(b_count), h_r(b_count), h_rs(b_count);
     std::vector<double> sss(b_count * ns); // replicate-major: sss[b * ns + s]
     const auto n_rep = static_cast<std::ptrdiff_t>(b_count);
+    const bool threads = detail::worth_threads(static_cast<double>(b_count) *
+                                               static_cast<double>(n_total + counts.words.size()));
     // Replicate b uses its own stream whatever thread runs it, and writes its own slots.
-    MEMLIF_OMP(omp parallel) {
+    MEMLIF_OMP(omp parallel if (threads)) {
         std::vector<std::uint64_t> hist(counts.words.size());
         std::vector<std::uint32_t> cell_of_trial;
         detail::SubsetPieces pieces;
@@ -121,7 +123,7 @@ BootstrapResult compute_bootstrap(const ConditionCounts& counts, const std::vect
     r.sps.resize(ns);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const auto n_stim = static_cast<std::ptrdiff_t>(ns);
-    MEMLIF_OMP(omp parallel) {
+    MEMLIF_OMP(omp parallel if (threads)) {
         std::vector<double> column(b_count), per_spike(b_count);
         MEMLIF_OMP(omp for schedule(static, 64))
         for (std::ptrdiff_t si = 0; si < n_stim; ++si) {

@@ -27,5 +27,10 @@ inline int max_threads() {
 #endif
 }
 
+//! Whether a loop of about `work` elementary steps (trial draws, cell visits) is worth a parallel
+//! region. Small tables are common (tests, short runs) and a region costs a fork and a barrier,
+//! which on a loaded machine can wait for a descheduled thread: below 2^17 steps stay serial.
+inline bool worth_threads(double work) { return work >= 131072.0; }
+
 } // namespace detail
 } // namespace memlif
