@@ -229,21 +229,12 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             no.replicates = options.null_replicates;
             no.seed = options.seed;
             no.quantile_levels = options.null_quantiles;
-            // R_tot is fixed on the observed data so every permutation sees the same space.
-            RtotSpec rt = options.pt_rtot;
-            if (options.null_estimator == PointEstimator::pt)
-                rt = RtotSpec{RtotMode::user, response_space_size(counts, options.pt_rtot)};
-            const PointEstimator pe = options.null_estimator;
-            const std::vector<std::uint32_t> spk = n_spk;
-            const MiStatistic stat = [pe, rt, spk](const ConditionCounts& c,
-                                                   const std::vector<double>& p) {
-                return detail::point_estimate(c, p, spk, pe, rt).mi;
-            };
             const PermutationNullResult r =
                 options.accelerator && options.accelerator->permutation_null
-                    ? options.accelerator->permutation_null(counts, p_s, n_spk, no, pe,
-                                                            options.pt_rtot)
-                    : compute_permutation_null(counts, p_s, stat, no);
+                    ? options.accelerator->permutation_null(counts, p_s, n_spk, no,
+                                                            options.null_estimator, options.pt_rtot)
+                    : detail::permutation_null_point(counts, p_s, n_spk, no, options.null_estimator,
+                                                     options.pt_rtot);
             e.mi = r.observed;
             e.h_r = nan_value;
             e.h_rs = nan_value;
