@@ -95,11 +95,9 @@ TEST(Nsb, ConditionReusesEachCountMultisetsIntegral) {
         EXPECT_EQ(r.h_r_s_sd[s], want.sd) << s;
     }
     std::map<std::uint64_t, std::uint64_t> pooled;
-    for (std::size_t k = 0; k < c.words.size(); ++k)
-        pooled[c.words[k]] += c.counts[k];
+    for (std::size_t k = 0; k < c.words.size(); ++k) pooled[c.words[k]] += c.counts[k];
     std::vector<std::uint64_t> n_r;
-    for (const auto& [w, n] : pooled)
-        n_r.push_back(n);
+    for (const auto& [w, n] : pooled) n_r.push_back(n);
     const NsbEntropy all = nsb_entropy(n_r, r.k_bins);
     EXPECT_EQ(r.h_r, all.h);
     EXPECT_EQ(r.h_r_sd, all.sd);

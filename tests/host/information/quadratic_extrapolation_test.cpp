@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 //! \file tests/host/information/quadratic_extrapolation_test.cpp
 //! QE against information.md §4.4, §6, §7.2 (invariance) and §7.3 (exact expectations).
-#include "host/information/plugin.hpp"
 #include "host/information/marginal.hpp"
+#include "host/information/plugin.hpp"
 #include "host/information/quadratic_extrapolation.hpp"
 #include "host/information/random_stream.hpp"
 #include "memlif/kernels/entropy.hpp"
@@ -23,14 +23,10 @@ namespace {
 //! BSC data: stimulus 0 answers 1 in k0 of n trials, stimulus 1 answers 0 in k1 of n trials.
 ConditionCounts bsc_outcome(int n, int k0, int k1) {
     test::Histogram h0, h1;
-    if (n - k0 > 0)
-        h0.push_back({0, static_cast<std::uint64_t>(n - k0)});
-    if (k0 > 0)
-        h0.push_back({1, static_cast<std::uint64_t>(k0)});
-    if (k1 > 0)
-        h1.push_back({0, static_cast<std::uint64_t>(k1)});
-    if (n - k1 > 0)
-        h1.push_back({1, static_cast<std::uint64_t>(n - k1)});
+    if (n - k0 > 0) h0.push_back({0, static_cast<std::uint64_t>(n - k0)});
+    if (k0 > 0) h0.push_back({1, static_cast<std::uint64_t>(k0)});
+    if (k1 > 0) h1.push_back({0, static_cast<std::uint64_t>(k1)});
+    if (n - k1 > 0) h1.push_back({1, static_cast<std::uint64_t>(n - k1)});
     return make_counts({h0, h1}, 1);
 }
 
@@ -196,8 +192,8 @@ QeResult qe_by_tables(const ConditionCounts& c, const std::vector<double>& p, co
         h_s += p[s] > 0 ? -p[s] * std::log2(p[s]) : 0.0;
     }
     // entropies of one table: H(R) and every H(R|s)
-    const auto entropies = [&](const ConditionCounts& t, const std::vector<double>& pt,
-                               double& h_r, std::vector<double>& h_rs) {
+    const auto entropies = [&](const ConditionCounts& t, const std::vector<double>& pt, double& h_r,
+                               std::vector<double>& h_rs) {
         const detail::Marginal m = detail::compute_marginal(t, pt);
         h_r = m.h_r;
         h_rs.assign(ns, 0.0);
@@ -218,19 +214,16 @@ QeResult qe_by_tables(const ConditionCounts& c, const std::vector<double>& p, co
     std::array<double, 3> hr{}, level_mi{};
     std::array<std::vector<double>, 3> hrs;
     entropies(c, p, hr[0], hrs[0]);
-    for (std::size_t s = 0; s < ns; ++s)
-        level_mi[0] += p[s] * hrs[0][s];
+    for (std::size_t s = 0; s < ns; ++s) level_mi[0] += p[s] * hrs[0][s];
     level_mi[0] = hr[0] - level_mi[0];
-    for (std::size_t s = 0; s < ns; ++s)
-        res.level_size[0] += static_cast<double>(n_s[s]);
+    for (std::size_t s = 0; s < ns; ++s) res.level_size[0] += static_cast<double>(n_s[s]);
     const std::uint32_t reps = o.partition == QePartition::shuffled ? o.replicates : 1;
     for (std::size_t lvl = 1; lvl < 3; ++lvl) {
         const std::uint64_t k = lvl == 1 ? 2 : 4;
         hrs[lvl].assign(ns, 0.0);
         std::vector<double> p_sub(ns, 0.0);
         double tot = 0;
-        for (std::size_t s = 0; s < ns; ++s)
-            tot += static_cast<double>(n_s[s] / k);
+        for (std::size_t s = 0; s < ns; ++s) tot += static_cast<double>(n_s[s] / k);
         res.level_size[lvl] = tot;
         for (std::size_t s = 0; s < ns; ++s)
             p_sub[s] = empirical ? static_cast<double>(n_s[s] / k) / tot : p[s];
@@ -241,16 +234,15 @@ QeResult qe_by_tables(const ConditionCounts& c, const std::vector<double>& p, co
                                      m * 4u + static_cast<std::uint32_t>(k));
             for (std::size_t s = 0; s < ns; ++s) {
                 order[s] = detail::expand_trials(c, s);
-                if (o.partition == QePartition::shuffled)
-                    detail::shuffle_in_place(order[s], rng);
+                if (o.partition == QePartition::shuffled) detail::shuffle_in_place(order[s], rng);
             }
             for (std::uint64_t j = 0; j < k; ++j) {
                 std::vector<std::vector<std::uint64_t>> sub(ns);
                 for (std::size_t s = 0; s < ns; ++s)
                     for (std::uint64_t i = 0; i < n_s[s] / k; ++i)
-                        sub[s].push_back(order[s][o.partition == QePartition::block
-                                                      ? j + i * k
-                                                      : j * (n_s[s] / k) + i]);
+                        sub[s].push_back(
+                            order[s][o.partition == QePartition::block ? j + i * k
+                                                                       : j * (n_s[s] / k) + i]);
                 double h_r = 0;
                 std::vector<double> h_rs;
                 entropies(counts_from_trials(sub, c.n_bins), p_sub, h_r, h_rs);
@@ -266,8 +258,7 @@ QeResult qe_by_tables(const ConditionCounts& c, const std::vector<double>& p, co
         const double norm = static_cast<double>(reps) * static_cast<double>(k);
         hr[lvl] = sum_hr / norm;
         level_mi[lvl] = sum_mi / norm;
-        for (double& x : hrs[lvl])
-            x /= norm;
+        for (double& x : hrs[lvl]) x /= norm;
     }
     detail::combine_qe_levels(res, hr, level_mi, hrs, n_s, p, o.target, used, h_s);
     return res;
@@ -280,10 +271,8 @@ TEST(QuadraticExtrapolation, SubsetEvaluationEqualsEntropiesOfEachSubsampleTable
     std::vector<double> fixed(c.n_stimuli(), 0.0);
     double total = 0;
     for (std::size_t s = 0; s < c.n_stimuli(); ++s)
-        if (c.n_trials(s) > 0)
-            total += fixed[s] = 1.0 + static_cast<double>(s % 4);
-    for (double& x : fixed)
-        x /= total;
+        if (c.n_trials(s) > 0) total += fixed[s] = 1.0 + static_cast<double>(s % 4);
+    for (double& x : fixed) x /= total;
     for (const std::vector<double>& p : {test::empirical(c), fixed})
         for (QePartition part : {QePartition::shuffled, QePartition::block})
             for (InnerEstimator inner : {InnerEstimator::plugin, InnerEstimator::pt})

@@ -2,11 +2,11 @@
 //! \file tests/host/information/resampling_test.cpp
 //! Jackknife (§4.7, §7.2), stratified bootstrap (§4.7) and permutation null (§4.6).
 #include "host/information/bootstrap.hpp"
+#include "host/information/estimators.hpp"
 #include "host/information/jackknife.hpp"
+#include "host/information/marginal.hpp"
 #include "host/information/permutation_null.hpp"
 #include "host/information/plugin.hpp"
-#include "host/information/estimators.hpp"
-#include "host/information/marginal.hpp"
 #include "host/information/random_stream.hpp"
 #include "test_support.hpp"
 
@@ -34,8 +34,7 @@ double mi_without(const ConditionCounts& c, std::size_t s, std::uint64_t k,
     } else if (d.n_trials(s) == 0) {
         const double rest = 1 - q[s];
         q[s] = 0;
-        for (double& x : q)
-            x /= rest;
+        for (double& x : q) x /= rest;
     }
     return compute_plugin(d, q, std::vector<std::uint32_t>(c.n_stimuli(), 1)).mi;
 }
@@ -155,8 +154,7 @@ TEST(Bootstrap, SpreadAgreesWithJackknifeStandardError) {
 
 TEST(PermutationNull, InformativeChannelIsSignificant) {
     std::vector<std::vector<std::uint64_t>> t(4);
-    for (std::uint64_t s = 0; s < 4; ++s)
-        t[s] = std::vector<std::uint64_t>(10, s);
+    for (std::uint64_t s = 0; s < 4; ++s) t[s] = std::vector<std::uint64_t>(10, s);
     const auto c = counts_from_trials(t, 2);
     PermutationNullOptions o;
     o.replicates = 199;
@@ -181,8 +179,7 @@ TEST(PermutationNull, IndependenceNullMeanIsChiSquareMean) {
     // (M = 1000, relative SE about 1.5 %).
     std::vector<std::vector<std::uint64_t>> t(4);
     for (std::uint64_t s = 0; s < 4; ++s)
-        for (int i = 0; i < 40; ++i)
-            t[s].push_back(static_cast<std::uint64_t>(i % 4));
+        for (int i = 0; i < 40; ++i) t[s].push_back(static_cast<std::uint64_t>(i % 4));
     const auto c = counts_from_trials(t, 2);
     PermutationNullOptions o;
     o.replicates = 1000;
@@ -247,10 +244,8 @@ std::vector<double> weighted_p(const ConditionCounts& c) {
     std::vector<double> p(c.n_stimuli(), 0.0);
     double total = 0;
     for (std::size_t s = 0; s < c.n_stimuli(); ++s)
-        if (c.n_trials(s) > 0)
-            total += p[s] = 1.0 + static_cast<double>(s % 3);
-    for (double& x : p)
-        x /= total;
+        if (c.n_trials(s) > 0) total += p[s] = 1.0 + static_cast<double>(s % 3);
+    for (double& x : p) x /= total;
     return p;
 }
 
@@ -260,8 +255,7 @@ TEST(Bootstrap, EqualsPointEstimateOfEachReplicateTable) {
     // Stimuli without trials, SpS undefined for n_spk = 0, empirical and fixed p(s).
     const ConditionCounts c = test::random_condition(60, 12, 8, 3, 7);
     std::vector<std::uint32_t> k(c.n_stimuli());
-    for (std::size_t s = 0; s < k.size(); ++s)
-        k[s] = static_cast<std::uint32_t>(s % 5);
+    for (std::size_t s = 0; s < k.size(); ++s) k[s] = static_cast<std::uint32_t>(s % 5);
     for (const std::vector<double>& p : {test::empirical(c), weighted_p(c)})
         for (PointEstimator e : {PointEstimator::plugin, PointEstimator::mm, PointEstimator::pt}) {
             BootstrapOptions o;
