@@ -58,8 +58,8 @@ BootstrapResult compute_bootstrap(const ConditionCounts& counts, const std::vect
     std::vector<double> mi(b_count), h_r(b_count), h_rs(b_count);
     std::vector<double> sss(b_count * ns); // replicate-major: sss[b * ns + s]
     const auto n_rep = static_cast<std::ptrdiff_t>(b_count);
-    const bool threads = detail::worth_threads(static_cast<double>(b_count) *
-                                               static_cast<double>(n_total + counts.words.size()));
+    [[maybe_unused]] const bool threads = detail::worth_threads(
+        static_cast<double>(b_count) * static_cast<double>(n_total + counts.words.size()));
     // Replicate b uses its own stream whatever thread runs it, and writes its own slots.
     MEMLIF_OMP(omp parallel if (threads)) {
         std::vector<std::uint64_t> hist(counts.words.size());

@@ -35,7 +35,8 @@ void sss_jackknife_empirical(const ConditionCounts& counts, const detail::Margin
     const auto n_stim = static_cast<std::ptrdiff_t>(counts.n_stimuli());
     std::uint64_t n_terms = 0;
     // Stimuli are independent: each writes its own slots.
-    const bool threads = detail::worth_threads(static_cast<double>(counts.words.size()) * 16.0);
+    [[maybe_unused]] const bool threads =
+        detail::worth_threads(static_cast<double>(counts.words.size()) * 16.0);
     MEMLIF_OMP(omp parallel for schedule(static, 256) reduction(+ : n_terms) if (threads))
     for (std::ptrdiff_t si = 0; si < n_stim; ++si) {
         const auto s = static_cast<std::size_t>(si);

@@ -89,7 +89,7 @@ PermutationNullResult compute_permutation_null(const ConditionCounts& counts,
     std::vector<double> null(options.replicates);
     std::exception_ptr error;
     const auto n_rep = static_cast<std::ptrdiff_t>(options.replicates);
-    const bool threads = worth_threads(pool, options);
+    [[maybe_unused]] const bool threads = worth_threads(pool, options);
     MEMLIF_OMP(omp parallel if (threads)) {
         std::vector<std::uint32_t> perm;
         std::vector<std::vector<std::uint64_t>> trials(ns);
@@ -153,7 +153,7 @@ PermutationNullResult permutation_null_point(const ConditionCounts& counts,
     // ascending words, H(R|S) over ascending stimuli.
     std::vector<double> null(options.replicates);
     const auto n_rep = static_cast<std::ptrdiff_t>(options.replicates);
-    const bool threads = worth_threads(pool, options);
+    [[maybe_unused]] const bool threads = worth_threads(pool, options);
     MEMLIF_OMP(omp parallel if (threads)) {
         std::vector<std::uint32_t> perm;
         std::vector<double> p_r(n_words);

@@ -162,7 +162,7 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
         for (std::uint32_t m0 = 0; m0 < reps; m0 += block) {
             const std::uint32_t m1 = std::min(reps, m0 + block);
             const auto n_block = static_cast<std::ptrdiff_t>(m1 - m0);
-            const bool threads =
+            [[maybe_unused]] const bool threads =
                 detail::worth_threads(static_cast<double>(n_block) *
                                       static_cast<double>(trial_begin[ns] + k * cells + ns));
             MEMLIF_OMP(omp parallel if (threads)) {

@@ -249,9 +249,9 @@ ShuffleResult compute_shuffle_qe(const ConditionCounts& counts, const std::vecto
     const auto n_rep = static_cast<std::ptrdiff_t>(options.replicates);
     double n_total = 0.0;
     for (std::uint64_t n : n_s) n_total += static_cast<double>(n);
-    const bool threads = detail::worth_threads(static_cast<double>(options.replicates) *
-                                               static_cast<double>(1 + 2 * reps) * n_total *
-                                               static_cast<double>(nc));
+    [[maybe_unused]] const bool threads = detail::worth_threads(
+        static_cast<double>(options.replicates) * static_cast<double>(1 + 2 * reps) * n_total *
+        static_cast<double>(nc));
     MEMLIF_OMP(omp parallel if (threads)) {
         std::vector<std::vector<std::uint32_t>> perms(nc);
         std::vector<double> h(ns, 0.0);
@@ -328,8 +328,8 @@ ShuffleResult compute_shuffle(const ConditionCounts& counts, const std::vector<d
     // Replicate rep owns its stream and its slot; the slots are summed in replicate order.
     std::vector<double> h_sh(options.replicates, 0.0);
     const auto n_rep = static_cast<std::ptrdiff_t>(options.replicates);
-    const bool threads = detail::worth_threads(static_cast<double>(options.replicates) * n_total *
-                                               static_cast<double>(nc));
+    [[maybe_unused]] const bool threads = detail::worth_threads(
+        static_cast<double>(options.replicates) * n_total * static_cast<double>(nc));
     MEMLIF_OMP(omp parallel if (threads)) {
         std::vector<std::vector<std::uint32_t>> perms(nc);
         MEMLIF_OMP(omp for schedule(dynamic))
