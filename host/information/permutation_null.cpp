@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace memlif {
 
@@ -30,11 +31,8 @@ PermutationNullResult compute_permutation_null(const ConditionCounts& counts,
         pool.insert(pool.end(), t.begin(), t.end());
     }
 
-    PermutationNullResult r;
-    r.observed = statistic(counts, p_s);
-    r.replicates = options.replicates;
+    const double observed = statistic(counts, p_s);
     std::vector<double> null(options.replicates);
-    std::uint32_t at_least = 0;
     std::vector<std::vector<std::uint64_t>> trials(ns);
     for (std::uint32_t m = 0; m < options.replicates; ++m) {
         detail::RandomStream rng(options.seed, detail::RandomPurpose::label_permutation, m);
@@ -47,9 +45,18 @@ PermutationNullResult compute_permutation_null(const ConditionCounts& counts,
             at += n_s[s];
         }
         null[m] = statistic(counts_from_trials(trials, counts.n_bins), p_s);
-        if (null[m] >= r.observed)
-            ++at_least;
     }
+    return detail::summarise_permutation_null(observed, std::move(null), options);
+}
+
+PermutationNullResult detail::summarise_permutation_null(double observed, std::vector<double> null,
+                                                         const PermutationNullOptions& options) {
+    PermutationNullResult r;
+    r.observed = observed;
+    r.replicates = options.replicates;
+    std::uint32_t at_least = 0;
+    for (double x : null)
+        if (x >= observed) ++at_least;
     detail::mean_sd(null, r.null_mean, r.null_sd);
     std::sort(null.begin(), null.end());
     r.quantile_levels = options.quantile_levels;

@@ -40,4 +40,14 @@ PermutationNullResult compute_permutation_null(const ConditionCounts& counts,
                                                const MiStatistic& statistic,
                                                const PermutationNullOptions& options = {});
 
+namespace detail {
+
+//! Summarises the null replicates `null` (in replicate order) of the statistic `observed`:
+//! mean, SD, quantiles, p-value and corrected value; shared by the host and the accelerated null
+//! so both report identically.
+PermutationNullResult summarise_permutation_null(double observed, std::vector<double> null,
+                                                 const PermutationNullOptions& options);
+
+} // namespace detail
+
 } // namespace memlif
