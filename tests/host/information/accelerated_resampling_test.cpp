@@ -5,7 +5,7 @@
 //! estimators themselves (compute_permutation_null, compute_bootstrap,
 //! compute_quadratic_extrapolation), an independent implementation of the same replicates.
 //! Both sides then do the same roundings in the same order, so the results must be equal, not
-//! just close. The GPU tests (tests/cuda/estimators_cuda_test.cpp) pair the same combination
+//! just close. The GPU tests (tests/cuda/group_sums_cuda_test.cpp) pair the same combination
 //! with the device's sums.
 #include "host/information/accelerated_resampling.hpp"
 #include "host/information/bootstrap.hpp"
