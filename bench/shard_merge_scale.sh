@@ -20,7 +20,7 @@ printf '|---|---|---|---|---|---|---|---|\n'
 for r in $repeats; do
   t0=$(now); "$exe" run "${card[@]}" --set simulation.repeats="$r" -q -o "$dir/whole.h5" >/dev/null; t1=$(now)
   run_s=$(echo "$t1 - $t0" | bc -l)
-  rows=$(h5dump -H -d /counts/word "$dir/whole.h5" | sed -n 's/.*DATASPACE  SIMPLE { ( \([0-9]*\) ).*/\1/p')
+  rows=$(h5dump -H -d /counts/word "$dir/whole.h5" | sed -n 's/.*DATASPACE  SIMPLE { ( \([0-9]*\) ).*/\1/p' | head -1)
   for n in 1 2 4 8 16; do
     rm -f "$dir"/s_*.h5
     t0=$(now)
