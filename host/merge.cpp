@@ -85,6 +85,9 @@ void check_shard_set(const std::vector<io::ShardReader>& shards,
     std::vector<std::size_t> owner(a.shard_count, shards.size());
     for (std::size_t i = 0; i < shards.size(); ++i) {
         const std::uint32_t k = ids[i].shard_index;
+        if (k >= a.shard_count)
+            throw UsageError(q(shards[i].path()) + ": shard index " + std::to_string(k) +
+                             " is not below its shard count " + std::to_string(a.shard_count));
         if (owner[k] != shards.size())
             throw UsageError(q(shards[i].path()) + ": shard " + shard_name(ids[i]) +
                              " is given twice (also " + q(shards[owner[k]].path()) + ")");
