@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 //! \file cuda/trial_kernel.cu
-//! The trial kernel: one thread per trial calling the same kernels/ physics as the CPU backend
-//! (run_trial_impl), its launcher (trial_launch.hpp) and simulate_words_cuda. Alone in its
-//! translation unit so that its ptxas resource report (-DMEMLIF_CUDA_PTXAS_VERBOSE=ON) is the
+//! The trial kernels: one thread per trial calling the same kernels/ physics as the CPU backend
+//! (run_trial_impl for the fixed step, run_exact_trial_impl for the exact solver), their launchers
+//! (trial_launch.hpp) and simulate_words_cuda / simulate_exact_words_cuda. Alone in their
+//! translation unit so that their ptxas resource report (-DMEMLIF_CUDA_PTXAS_VERBOSE=ON) is the
 //! first thing to read when the physics changes.
 #include "cuda_backend.hpp"
 #include "cuda_support.cuh"
 #include "trial_launch.hpp"
 
+#include "memlif/kernels/exact_trial.hpp"
 #include "memlif/kernels/trial.hpp"
 #include "memlif/kernels/trial_id.hpp"
 
@@ -15,6 +17,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 //! Minimum resident blocks per SM for the trial kernel. 6 x 256 threads caps it at 40 registers,
@@ -22,6 +25,13 @@
 //! bytes. Override with -DMEMLIF_CUDA_MIN_BLOCKS=N (CMake option of the same name) to compare.
 #ifndef MEMLIF_CUDA_MIN_BLOCKS
 #define MEMLIF_CUDA_MIN_BLOCKS 6
+#endif
+
+//! Minimum resident blocks per SM for the exact kernel. Its event walk holds the bin's spikes and
+//! double state: ptxas (sm_90, nvcc 13) gives 116 registers and no spill at 2 x 256 threads, spills
+//! at 3 (80 registers) and badly at 6 (40 registers, 6.5 KB), see bench/RESULTS.md.
+#ifndef MEMLIF_CUDA_EXACT_MIN_BLOCKS
+#define MEMLIF_CUDA_EXACT_MIN_BLOCKS 2
 #endif
 
 namespace memlif {
@@ -54,32 +64,44 @@ __global__ void __launch_bounds__(k_block, MEMLIF_CUDA_MIN_BLOCKS)
     if ((threadIdx.x & 31u) == 0 && spikes != 0) atomicAdd(spike_sum, spikes);
 }
 
-} // namespace
-
-void launch_trial_kernel(const SimParams& p, const SynapseDrive& d, std::uint32_t condition,
-                         const std::uint16_t* d_codes, std::uint32_t n_repeats,
-                         std::uint64_t n_trials, std::uint64_t* d_words,
-                         unsigned long long* d_spike_sum, void* stream) {
-    if (n_trials == 0) return;
-    const std::uint64_t blocks = (n_trials + k_block - 1) / k_block;
-    if (blocks > 0x7FFFFFFFull)
-        throw CudaError("launch of trial_kernel: too many trials in one launch");
-    const cudaStream_t st = static_cast<cudaStream_t>(stream);
-    if (p.backspike.enabled) {
-        trial_kernel<true><<<static_cast<unsigned>(blocks), k_block, 0, st>>>(
-            p, d, condition, d_codes, n_repeats, n_trials, d_words, d_spike_sum);
-    } else {
-        trial_kernel<false><<<static_cast<unsigned>(blocks), k_block, 0, st>>>(
-            p, d, condition, d_codes, n_repeats, n_trials, d_words, d_spike_sum);
+//! One thread = one exact trial (run_exact_trial_impl), specialised on back-spikes as
+//! run_exact_trial dispatches. Same trial layout and spike total as trial_kernel.
+template <bool Backspikes>
+__global__ void __launch_bounds__(k_block, MEMLIF_CUDA_EXACT_MIN_BLOCKS)
+    exact_trial_kernel(const ExactParams p, const ExactDrive d, std::uint32_t condition,
+                       const std::uint16_t* __restrict__ codes, std::uint32_t n_repeats,
+                       std::uint64_t n_trials, std::uint64_t* __restrict__ words,
+                       unsigned long long* __restrict__ spike_sum) {
+    const std::uint64_t t = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    unsigned spikes = 0;
+    if (t < n_trials) {
+        const std::uint64_t s = t / n_repeats;
+        const auto repeat = static_cast<std::uint32_t>(t - s * n_repeats);
+        const std::uint32_t code = codes[s];
+        ExactNoObserver obs;
+        const TrialResult r = detail::run_exact_trial_impl<Backspikes>(
+            p, d, code, make_trial_id(condition, code, repeat), obs);
+        words[t] = r.word;
+        spikes = r.n_spikes;
     }
-    MEMLIF_CUDA_CHECK_LAUNCH("trial_kernel");
+    for (int off = 16; off > 0; off >>= 1) spikes += __shfl_down_sync(0xFFFFFFFFu, spikes, off);
+    if ((threadIdx.x & 31u) == 0 && spikes != 0) atomicAdd(spike_sum, spikes);
 }
 
-std::vector<std::uint64_t> simulate_words_cuda(const SimParams& p, const SynapseDrive& d,
-                                               std::uint32_t condition,
-                                               const std::vector<std::uint16_t>& codes,
-                                               std::uint32_t n_repeats) {
-    detail::require_device("simulate_words_cuda");
+unsigned launch_blocks(std::uint64_t n_trials, const char* what) {
+    const std::uint64_t blocks = (n_trials + k_block - 1) / k_block;
+    if (blocks > 0x7FFFFFFFull)
+        throw CudaError(std::string("launch of ") + what + ": too many trials in one launch");
+    return static_cast<unsigned>(blocks);
+}
+
+//! Trials of `codes` x n_repeats of one condition, in chunks of at most 2^24 trials, each chunk
+//! enqueued by launch(d_codes, n_trials, d_words, d_spikes) and copied back.
+template <class Launch>
+std::vector<std::uint64_t> simulate_chunked(const char* what,
+                                            const std::vector<std::uint16_t>& codes,
+                                            std::uint32_t n_repeats, const Launch& launch) {
+    detail::require_device(what);
     const std::uint64_t total = std::uint64_t(codes.size()) * n_repeats;
     std::vector<std::uint64_t> words(total);
     if (total == 0) return words;
@@ -92,11 +114,68 @@ std::vector<std::uint64_t> simulate_words_cuda(const SimParams& p, const Synapse
     for (std::uint64_t s0 = 0; s0 < codes.size(); s0 += stim_per_chunk) {
         const std::uint64_t n =
             std::min<std::uint64_t>(stim_per_chunk, codes.size() - s0) * n_repeats;
-        launch_trial_kernel(p, d, condition, d_codes.get() + s0, n_repeats, n, d_words.get(),
-                            d_spikes.get(), nullptr);
+        launch(d_codes.get() + s0, n, d_words.get(), d_spikes.get());
         detail::download(words.data() + s0 * n_repeats, d_words.get(), n);
     }
     return words;
+}
+
+} // namespace
+
+void launch_trial_kernel(const SimParams& p, const SynapseDrive& d, std::uint32_t condition,
+                         const std::uint16_t* d_codes, std::uint32_t n_repeats,
+                         std::uint64_t n_trials, std::uint64_t* d_words,
+                         unsigned long long* d_spike_sum, void* stream) {
+    if (n_trials == 0) return;
+    const unsigned blocks = launch_blocks(n_trials, "trial_kernel");
+    const cudaStream_t st = static_cast<cudaStream_t>(stream);
+    if (p.backspike.enabled) {
+        trial_kernel<true><<<blocks, k_block, 0, st>>>(p, d, condition, d_codes, n_repeats,
+                                                       n_trials, d_words, d_spike_sum);
+    } else {
+        trial_kernel<false><<<blocks, k_block, 0, st>>>(p, d, condition, d_codes, n_repeats,
+                                                        n_trials, d_words, d_spike_sum);
+    }
+    MEMLIF_CUDA_CHECK_LAUNCH("trial_kernel");
+}
+
+void launch_exact_trial_kernel(const ExactParams& p, const ExactDrive& d, std::uint32_t condition,
+                               const std::uint16_t* d_codes, std::uint32_t n_repeats,
+                               std::uint64_t n_trials, std::uint64_t* d_words,
+                               unsigned long long* d_spike_sum, void* stream) {
+    if (n_trials == 0) return;
+    const unsigned blocks = launch_blocks(n_trials, "exact_trial_kernel");
+    const cudaStream_t st = static_cast<cudaStream_t>(stream);
+    if (p.backspike.enabled) {
+        exact_trial_kernel<true><<<blocks, k_block, 0, st>>>(p, d, condition, d_codes, n_repeats,
+                                                             n_trials, d_words, d_spike_sum);
+    } else {
+        exact_trial_kernel<false><<<blocks, k_block, 0, st>>>(p, d, condition, d_codes, n_repeats,
+                                                              n_trials, d_words, d_spike_sum);
+    }
+    MEMLIF_CUDA_CHECK_LAUNCH("exact_trial_kernel");
+}
+
+std::vector<std::uint64_t> simulate_words_cuda(const SimParams& p, const SynapseDrive& d,
+                                               std::uint32_t condition,
+                                               const std::vector<std::uint16_t>& codes,
+                                               std::uint32_t n_repeats) {
+    return simulate_chunked(
+        "simulate_words_cuda", codes, n_repeats,
+        [&](const std::uint16_t* c, std::uint64_t n, std::uint64_t* w, unsigned long long* spikes) {
+            launch_trial_kernel(p, d, condition, c, n_repeats, n, w, spikes, nullptr);
+        });
+}
+
+std::vector<std::uint64_t> simulate_exact_words_cuda(const ExactParams& p, const ExactDrive& d,
+                                                     std::uint32_t condition,
+                                                     const std::vector<std::uint16_t>& codes,
+                                                     std::uint32_t n_repeats) {
+    return simulate_chunked(
+        "simulate_exact_words_cuda", codes, n_repeats,
+        [&](const std::uint16_t* c, std::uint64_t n, std::uint64_t* w, unsigned long long* spikes) {
+            launch_exact_trial_kernel(p, d, condition, c, n_repeats, n, w, spikes, nullptr);
+        });
 }
 
 } // namespace memlif
