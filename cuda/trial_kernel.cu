@@ -39,12 +39,34 @@ namespace {
 
 using detail::k_block;
 
-//! One thread = one trial. The kernel is specialised on back-spikes (as run_trial dispatches on
-//! p.backspike.enabled) so that the default path does not pay the registers of the double-precision
-//! back-spike interval draw. SimParams is passed by value (kernel parameter space).
-template <bool Backspikes>
-__global__ void __launch_bounds__(k_block, MEMLIF_CUDA_MIN_BLOCKS)
-    trial_kernel(const SimParams p, const SynapseDrive d, std::uint32_t condition,
+//! The fixed step's trial (run_trial_impl), specialised on back-spikes as run_trial dispatches on
+//! p.backspike.enabled, so that the default path does not pay the registers of the
+//! double-precision back-spike interval draw.
+template <bool Backspikes> struct FixedStepTrial {
+    static constexpr int min_blocks = MEMLIF_CUDA_MIN_BLOCKS;
+    SimParams p;
+    SynapseDrive d;
+    __device__ TrialResult operator()(std::uint32_t code, std::uint64_t trial_id) const {
+        return detail::run_trial_impl<Backspikes>(p, d, code, trial_id);
+    }
+};
+
+//! The exact solver's trial (run_exact_trial_impl), specialised the same way.
+template <bool Backspikes> struct ExactTrial {
+    static constexpr int min_blocks = MEMLIF_CUDA_EXACT_MIN_BLOCKS;
+    ExactParams p;
+    ExactDrive d;
+    __device__ TrialResult operator()(std::uint32_t code, std::uint64_t trial_id) const {
+        ExactNoObserver obs;
+        return detail::run_exact_trial_impl<Backspikes>(p, d, code, trial_id, obs);
+    }
+};
+
+//! One thread = one trial of `trial` (FixedStepTrial or ExactTrial, passed by value in kernel
+//! parameter space). Trial t is stimulus codes[t / n_repeats], repeat t % n_repeats.
+template <class Trial>
+__global__ void __launch_bounds__(k_block, Trial::min_blocks)
+    trial_kernel(const Trial trial, std::uint32_t condition,
                  const std::uint16_t* __restrict__ codes, std::uint32_t n_repeats,
                  std::uint64_t n_trials, std::uint64_t* __restrict__ words,
                  unsigned long long* __restrict__ spike_sum) {
@@ -54,8 +76,7 @@ __global__ void __launch_bounds__(k_block, MEMLIF_CUDA_MIN_BLOCKS)
         const std::uint64_t s = t / n_repeats;
         const auto repeat = static_cast<std::uint32_t>(t - s * n_repeats);
         const std::uint32_t code = codes[s];
-        const TrialResult r =
-            detail::run_trial_impl<Backspikes>(p, d, code, make_trial_id(condition, code, repeat));
+        const TrialResult r = trial(code, make_trial_id(condition, code, repeat));
         words[t] = r.word;
         spikes = r.n_spikes;
     }
@@ -64,35 +85,25 @@ __global__ void __launch_bounds__(k_block, MEMLIF_CUDA_MIN_BLOCKS)
     if ((threadIdx.x & 31u) == 0 && spikes != 0) atomicAdd(spike_sum, spikes);
 }
 
-//! One thread = one exact trial (run_exact_trial_impl), specialised on back-spikes as
-//! run_exact_trial dispatches. Same trial layout and spike total as trial_kernel.
-template <bool Backspikes>
-__global__ void __launch_bounds__(k_block, MEMLIF_CUDA_EXACT_MIN_BLOCKS)
-    exact_trial_kernel(const ExactParams p, const ExactDrive d, std::uint32_t condition,
-                       const std::uint16_t* __restrict__ codes, std::uint32_t n_repeats,
-                       std::uint64_t n_trials, std::uint64_t* __restrict__ words,
-                       unsigned long long* __restrict__ spike_sum) {
-    const std::uint64_t t = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-    unsigned spikes = 0;
-    if (t < n_trials) {
-        const std::uint64_t s = t / n_repeats;
-        const auto repeat = static_cast<std::uint32_t>(t - s * n_repeats);
-        const std::uint32_t code = codes[s];
-        ExactNoObserver obs;
-        const TrialResult r = detail::run_exact_trial_impl<Backspikes>(
-            p, d, code, make_trial_id(condition, code, repeat), obs);
-        words[t] = r.word;
-        spikes = r.n_spikes;
-    }
-    for (int off = 16; off > 0; off >>= 1) spikes += __shfl_down_sync(0xFFFFFFFFu, spikes, off);
-    if ((threadIdx.x & 31u) == 0 && spikes != 0) atomicAdd(spike_sum, spikes);
-}
-
-unsigned launch_blocks(std::uint64_t n_trials, const char* what) {
+//! Enqueues trial_kernel<Trial<back-spikes on?>> for n_trials trials on `stream`.
+template <template <bool> class Trial, class Params, class Drive>
+void launch(const Params& p, const Drive& d, std::uint32_t condition, const std::uint16_t* d_codes,
+            std::uint32_t n_repeats, std::uint64_t n_trials, std::uint64_t* d_words,
+            unsigned long long* d_spike_sum, void* stream) {
+    if (n_trials == 0) return;
     const std::uint64_t blocks = (n_trials + k_block - 1) / k_block;
     if (blocks > 0x7FFFFFFFull)
-        throw CudaError(std::string("launch of ") + what + ": too many trials in one launch");
-    return static_cast<unsigned>(blocks);
+        throw CudaError("launch of trial_kernel: too many trials in one launch");
+    const cudaStream_t st = static_cast<cudaStream_t>(stream);
+    const auto b = static_cast<unsigned>(blocks);
+    if (p.backspike.enabled) {
+        trial_kernel<<<b, k_block, 0, st>>>(Trial<true>{p, d}, condition, d_codes, n_repeats,
+                                            n_trials, d_words, d_spike_sum);
+    } else {
+        trial_kernel<<<b, k_block, 0, st>>>(Trial<false>{p, d}, condition, d_codes, n_repeats,
+                                            n_trials, d_words, d_spike_sum);
+    }
+    MEMLIF_CUDA_CHECK_LAUNCH("trial_kernel");
 }
 
 //! Trials of `codes` x n_repeats of one condition, in chunks of at most 2^24 trials, each chunk
@@ -126,34 +137,15 @@ void launch_trial_kernel(const SimParams& p, const SynapseDrive& d, std::uint32_
                          const std::uint16_t* d_codes, std::uint32_t n_repeats,
                          std::uint64_t n_trials, std::uint64_t* d_words,
                          unsigned long long* d_spike_sum, void* stream) {
-    if (n_trials == 0) return;
-    const unsigned blocks = launch_blocks(n_trials, "trial_kernel");
-    const cudaStream_t st = static_cast<cudaStream_t>(stream);
-    if (p.backspike.enabled) {
-        trial_kernel<true><<<blocks, k_block, 0, st>>>(p, d, condition, d_codes, n_repeats,
-                                                       n_trials, d_words, d_spike_sum);
-    } else {
-        trial_kernel<false><<<blocks, k_block, 0, st>>>(p, d, condition, d_codes, n_repeats,
-                                                        n_trials, d_words, d_spike_sum);
-    }
-    MEMLIF_CUDA_CHECK_LAUNCH("trial_kernel");
+    launch<FixedStepTrial>(p, d, condition, d_codes, n_repeats, n_trials, d_words, d_spike_sum,
+                           stream);
 }
 
 void launch_exact_trial_kernel(const ExactParams& p, const ExactDrive& d, std::uint32_t condition,
                                const std::uint16_t* d_codes, std::uint32_t n_repeats,
                                std::uint64_t n_trials, std::uint64_t* d_words,
                                unsigned long long* d_spike_sum, void* stream) {
-    if (n_trials == 0) return;
-    const unsigned blocks = launch_blocks(n_trials, "exact_trial_kernel");
-    const cudaStream_t st = static_cast<cudaStream_t>(stream);
-    if (p.backspike.enabled) {
-        exact_trial_kernel<true><<<blocks, k_block, 0, st>>>(p, d, condition, d_codes, n_repeats,
-                                                             n_trials, d_words, d_spike_sum);
-    } else {
-        exact_trial_kernel<false><<<blocks, k_block, 0, st>>>(p, d, condition, d_codes, n_repeats,
-                                                              n_trials, d_words, d_spike_sum);
-    }
-    MEMLIF_CUDA_CHECK_LAUNCH("exact_trial_kernel");
+    launch<ExactTrial>(p, d, condition, d_codes, n_repeats, n_trials, d_words, d_spike_sum, stream);
 }
 
 std::vector<std::uint64_t> simulate_words_cuda(const SimParams& p, const SynapseDrive& d,
