@@ -53,7 +53,7 @@ REL_TOL = 0.05
 #: replicates; its replicates only give the SD), and the null mean over 20 permutations differs
 #: from the mean over 100 by far less than the tolerance on 3876 stimuli.
 PLAN = {
-    "conductances_uS": [0.5, 1.0, 2.6, 4.0, 6.2, 9.0, 13.6, 20.0],
+    "conductances_uS": [2.3, 2.6, 3.2, 4.0, 6.2, 9.0, 13.6, 20.0],
     "repeats": [5, 10, 15, 30, 60, 120],
     "reference": {"repeats": 2000, "seed_offset": 0},
     "reference_check": {"repeats": 1000, "seed_offset": 1},
