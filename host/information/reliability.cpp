@@ -2,6 +2,8 @@
 //! \file host/information/reliability.cpp
 #include "reliability.hpp"
 
+#include <limits>
+
 namespace memlif {
 
 double trials_per_response(const PluginMeasures& plugin, const std::vector<double>& p_s) {
@@ -14,19 +16,32 @@ double trials_per_response(const PluginMeasures& plugin, const std::vector<doubl
     return responses > 0 ? trials / responses : 0.0;
 }
 
+// Measured thresholds: rho_min of docs/estimators.md (the smallest calibrated rho above which every
+// calibration point was within tolerance), rounded up to 0.1; tests/host/information/
+// reliability_test.cpp checks them against docs/estimators_calibration.json.
 double required_trials_per_response(EstimatorKind kind) {
+    constexpr double never = std::numeric_limits<double>::infinity();
     switch (kind) {
-    case EstimatorKind::plugin:
-    case EstimatorKind::null:
-    case EstimatorKind::bootstrap: return 8.0;
-    case EstimatorKind::mm:
-    case EstimatorKind::jackknife: return 4.0;
-    case EstimatorKind::pt:
-    case EstimatorKind::qe:
-    case EstimatorKind::nsb:
+    case EstimatorKind::plugin: return 8.0;
+    case EstimatorKind::mm: return 4.0;
+    case EstimatorKind::pt: return 2.0;
+    case EstimatorKind::qe: return 2.0;
     case EstimatorKind::sh: return 2.0;
+    case EstimatorKind::nsb: return 2.0;
+    case EstimatorKind::jackknife: return 4.0;
+    case EstimatorKind::bootstrap: return required_trials_per_response(PointEstimator::pt);
+    case EstimatorKind::null: return never;
     }
-    return 8.0;
+    return never;
+}
+
+double required_trials_per_response(PointEstimator point) {
+    switch (point) {
+    case PointEstimator::plugin: return required_trials_per_response(EstimatorKind::plugin);
+    case PointEstimator::mm: return required_trials_per_response(EstimatorKind::mm);
+    case PointEstimator::pt: return required_trials_per_response(EstimatorKind::pt);
+    }
+    return required_trials_per_response(EstimatorKind::plugin);
 }
 
 } // namespace memlif

@@ -42,6 +42,13 @@ import sys
 #: The estimator families scored, in memlif's order (information.md).
 ESTIMATORS = ("plugin", "mm", "pt", "qe", "sh", "nsb", "jackknife", "bootstrap", "null")
 
+#: Variants scored besides the card-default families: name -> (estimator, `memlif analyze` options,
+#: group). ``sh_pt``: I_sh with PT terms, the combination Panzeri et al. 2007 recommend.
+VARIANTS = {"sh_pt": ("sh", ["information.sh.inner=pt"], "sh_pt")}
+
+#: Every scored column: the families, then the variants.
+SCORED = ESTIMATORS + tuple(VARIANTS)
+
 #: Default tolerance: |bias| <= max(ABS_TOL_BIT, REL_TOL * reference MI).
 ABS_TOL_BIT = 0.1
 REL_TOL = 0.05
@@ -117,7 +124,7 @@ def threshold(points, abs_tol=ABS_TOL_BIT, rel_tol=REL_TOL):
     return out
 
 
-def score(records, estimators=ESTIMATORS, abs_tol=ABS_TOL_BIT, rel_tol=REL_TOL):
+def score(records, estimators=SCORED, abs_tol=ABS_TOL_BIT, rel_tol=REL_TOL):
     """{estimator: threshold(...)} over all records (every parameter set pooled)."""
     out = {}
     for est in estimators:
@@ -210,6 +217,27 @@ def simulate(plan, work, memlif, log=sys.stderr):
         (work / f"{name}.log").write_text(done.stdout + done.stderr)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr}")
+    for name, card, path in runs(plan, work):
+        if "ground_truth" in card:
+            continue
+        for variant, (est, sets, group) in VARIANTS.items():
+            if _has_group(path, group):
+                continue
+            cmd = [str(memlif), "analyze", str(path), "--estimators", est, "--group", group,
+                   "--backend", "cpu"]
+            for s in sets:
+                cmd += ["--set", s]
+            print(" ".join(cmd), file=log, flush=True)
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr}")
+
+
+def _has_group(path, group):
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        return ("analysis/" + group) in f
 
 
 # -- collection ----------------------------------------------------------------------------------
@@ -256,8 +284,12 @@ def collect(plan, work):
             with open_run(work / f"{pset}_r{repeats}.h5") as run:
                 a = run.analysis("run")
                 info = a.information
+                variants = {v: run.analysis(group) for v, (_, _, group) in VARIANTS.items()
+                            if run.has_analysis(group)}
                 for i, g in enumerate(g_uS):
                     value = {e: float(_corrected(a, e)[i]) for e in ESTIMATORS if e + "_mi_bit" in a}
+                    for v, av in variants.items():
+                        value[v] = float(_corrected(av, VARIANTS[v][0])[i])
                     records.append({
                         "parameter_set": pset,
                         "g_uS": g,
@@ -271,6 +303,8 @@ def collect(plan, work):
     return {
         "plan": plan,
         "estimator_options": info,
+        "tolerance": {"abs_bit": ABS_TOL_BIT, "rel": REL_TOL},
+        "thresholds": score(records),
         "references": references,
         "records": records,
     }
@@ -295,7 +329,7 @@ def table(data, abs_tol=ABS_TOL_BIT, rel_tol=REL_TOL):
             f"{r['reference_repeats']} | {_fmt(r['check_bit'])} | {r['check_repeats']} | "
             f"{_fmt(r['check_bit'] - r['reference_bit'])} | {_fmt(r['plugin_at_reference_bit'])} |")
     lines.append("")
-    est = [e for e in ESTIMATORS if any(e in r["bias_bit"] for r in data["records"])]
+    est = [e for e in SCORED if any(e in r["bias_bit"] for r in data["records"])]
     lines.append("| set | G (µS) | repeats | ρ | reference | tol | " + " | ".join(est) + " |")
     lines.append("|---|---|---|---|---|---|" + "---|" * len(est))
     for r in sorted(data["records"], key=lambda r: (r["parameter_set"], r["g_uS"], r["repeats"])):
@@ -332,9 +366,9 @@ def figure(data, path, abs_tol=ABS_TOL_BIT, rel_tol=REL_TOL):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    est = [e for e in ESTIMATORS if any(e in r["bias_bit"] for r in data["records"])]
+    est = [e for e in SCORED if any(e in r["bias_bit"] for r in data["records"])]
     s = score(data["records"], est, abs_tol, rel_tol)
-    ncol = 3
+    ncol = 5
     nrow = (len(est) + ncol - 1) // ncol
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.2 * nrow), sharex=True,
                              squeeze=False)
