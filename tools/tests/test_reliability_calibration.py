@@ -73,6 +73,22 @@ def test_nan_bias_counts_as_failing_and_nan_rho_is_ignored():
         rc.threshold([(float("nan"), 0.0, 1.0)])
 
 
+def test_a_threshold_must_rest_on_enough_parameter_sets():
+    # set a fails up to rho 20; only set b's single point at rho 30 passes above that
+    pts = [(5, 0.5, 1.0, "a"), (20, 0.3, 1.0, "a"), (10, 0.0, 1.0, "b"), (30, 0.0, 1.0, "b")]
+    t = rc.threshold(pts, min_support=2)
+    assert t["rho_min"] is None
+    assert t["candidate_rho_min"] == 30
+    assert t["support"] == 1
+    assert rc.threshold(pts, min_support=1)["rho_min"] == 30
+    # with a passing point of set a above rho 20 as well, the threshold is the lower of the two
+    t = rc.threshold(pts + [(40, 0.01, 1.0, "a")], min_support=2)
+    assert t["rho_min"] == 30
+    assert t["support"] == 2
+    # points without a group count as one group
+    assert rc.threshold([(1, 0.0, 1.0), (2, 0.0, 1.0)], min_support=2)["rho_min"] is None
+
+
 def _record(pset, rho, ref, **bias):
     return {"parameter_set": pset, "g_uS": 1.0, "repeats": 5, "rho": rho, "reference_bit": ref,
             "jackknife_se_bit": 0.0, "mi_bit": {k: ref + v for k, v in bias.items()},
@@ -102,11 +118,12 @@ def test_tables_and_figure_from_a_synthetic_calibration(tmp_path):
                         "reference_repeats": 2000, "check_bit": 1.01, "check_repeats": 1000,
                         "plugin_at_reference_bit": 1.02}],
         "records": [_record("a", 2.0, 1.0, plugin=0.5, null=-1.0),
-                    _record("b", 9.0, 1.0, plugin=0.05, null=-1.0)],
+                    _record("b", 9.0, 1.0, plugin=0.05, null=-1.0),
+                    _record("a", 12.0, 1.0, plugin=0.0, null=-1.0)],
     }
     text = rc.table(data)
-    assert "| plugin | 1 / 2 | 2.00 | 9.00 |" in text
-    assert "| null | 2 / 2 | 9.00 | none in range |" in text
+    assert "| plugin | 1 / 3 | 2.00 | 9.00 |" in text
+    assert "| null | 3 / 3 | 12.00 | none in range |" in text
     assert "0.500*" in text  # the failing point is starred
     out = tmp_path / "bias.png"
     rc.figure(json.loads(json.dumps(data)), out)
