@@ -19,16 +19,23 @@ module measures those thresholds on memlif's own responses:
    each estimator's value and bias = value - reference (``jackknife``: its corrected MI;
    ``null``: MI - <I_null>, the value memlif's ground truth uses), written as JSON.
 3. ``score``: for each estimator, the smallest calibrated rho above which |bias| <= tolerance at
-   every calibration point (:func:`threshold`), tolerance = max(abs_tol, rel_tol * reference).
-4. ``table`` / ``figure``: the Markdown table and the PNG of bias against rho.
+   every calibration point (:func:`threshold`), tolerance = max(abs_tol, rel_tol * reference),
+   claimed only where the points above it come from at least ``MIN_SUPPORT`` parameter sets.
+   Besides the nine families, :data:`VARIANTS` are scored (``sh_pt``: I_sh with PT terms, from
+   ``memlif analyze`` on the same files).
+4. ``table`` / ``figure``: the Markdown tables and the PNG of bias against rho.
 
-Command line (``all`` does the four steps; everything else is read from the plan)::
+Command line (``all`` does simulate, collect, score and figure; everything else comes from
+:data:`PLAN`); run from tools/ (or with PYTHONPATH=tools)::
 
-    /usr/bin/python3 -m memlifpy.reliability_calibration all --memlif build/memlif \\
-        --work calib/ --json docs/estimators_calibration.json --figure docs/estimators_bias.png
+    cd tools && /usr/bin/python3 -m memlifpy.reliability_calibration all \
+        --memlif ../build/memlif --work /tmp/memlif_calibration \
+        --json ../docs/estimators_calibration.json --figure ../docs/estimators_bias.png
 
 ``score``, ``table`` and ``figure`` read only the JSON, so a changed tolerance is re-scored
-without simulating again (``score --json docs/estimators_calibration.json --abs-tol 0.05``).
+without simulating again (``score --abs-tol 0.05``; the defaults of --memlif, --json and
+--figure are build/memlif, docs/estimators_calibration.json and docs/estimators_bias.png of
+this repository).
 """
 
 import argparse
@@ -38,6 +45,9 @@ import os
 import pathlib
 import subprocess
 import sys
+
+#: The repository root (defaults of the command line are relative to it).
+REPO = pathlib.Path(__file__).resolve().parents[2]
 
 #: The estimator families scored, in memlif's order (information.md).
 ESTIMATORS = ("plugin", "mm", "pt", "qe", "sh", "nsb", "jackknife", "bootstrap", "null")
@@ -455,11 +465,12 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog="python3 -m memlifpy.reliability_calibration",
                                 description=__doc__.split("\n\n")[0])
     p.add_argument("step", choices=["simulate", "collect", "score", "table", "figure", "all"])
-    p.add_argument("--memlif", default="build/memlif", help="the memlif executable")
+    p.add_argument("--memlif", default=str(REPO / "build" / "memlif"),
+                   help="the memlif executable")
     p.add_argument("--work", default="calib", help="folder of the cards, logs and HDF5 files")
-    p.add_argument("--json", default="docs/estimators_calibration.json",
+    p.add_argument("--json", default=str(REPO / "docs" / "estimators_calibration.json"),
                    help="the collected calibration (written by collect/all, read by the rest)")
-    p.add_argument("--figure", default="docs/estimators_bias.png")
+    p.add_argument("--figure", default=str(REPO / "docs" / "estimators_bias.png"))
     p.add_argument("--abs-tol", type=float, default=ABS_TOL_BIT)
     p.add_argument("--rel-tol", type=float, default=REL_TOL)
     p.add_argument("--min-support", type=int, default=MIN_SUPPORT)
