@@ -12,6 +12,7 @@
 #include "device_buffer.cuh"
 #include "trial_launch.hpp"
 
+#include "memlif/core/errors.hpp"
 #include "memlif/kernels/entropy.hpp"
 #include "memlif/kernels/trial.hpp"
 #include "memlif/kernels/trial_id.hpp"
@@ -903,6 +904,10 @@ void validate_spec(const SweepSpec& spec) {
     if (spec.drives.size() > 0x10000)
         throw std::invalid_argument(
             "run_sweep_cuda: at most 65536 conditions (16-bit trial id field)");
+    // The kernel below runs the noiseless fixed-state trial only: refuse rather than ignore.
+    if (sweep_has_device_physics(spec))
+        throw UsageError("run_sweep_cuda: the CUDA backend does not simulate synapse.noise or "
+                         "synapse.plasticity yet; run the sweep with --backend cpu");
 }
 
 //! The GPU side of run_sweep_cuda, on its own thread: enqueues chunks into two slots, collects

@@ -3,7 +3,10 @@
 #include "cpu_backend.hpp"
 
 #include "memlif/config.hpp"
+#include "memlif/kernels/exact_noisy_trial.hpp"
 #include "memlif/kernels/exact_trial.hpp"
+#include "memlif/kernels/noisy_trial.hpp"
+#include "memlif/kernels/plastic_trial.hpp"
 #include "memlif/kernels/trial.hpp"
 #include "memlif/kernels/trial_batch.hpp"
 #include "memlif/kernels/trial_id.hpp"
@@ -46,7 +49,22 @@ std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t
             codes[i] = spec.stimulus_codes[t / reps];
             ids[i] = make_trial_id(c, codes[i], static_cast<std::uint32_t>(t % reps));
         }
-        if (spec.solver == Solver::exact) {
+        if (spec.plasticity.enabled) {
+            // the per-step path (the drive follows the device state); refused under `exact`
+            const SynapseNoise noise = condition_noise_on(spec, c) ? spec.noise[c] : SynapseNoise{};
+            for (std::size_t i = 0; i < n; ++i)
+                out[i] = run_plastic_trial(spec.params, spec.plasticity, spec.conductances[c], noise,
+                                           codes[i], ids[i]);
+        } else if (condition_noise_on(spec, c)) {
+            if (spec.solver == Solver::exact) {
+                for (std::size_t i = 0; i < n; ++i)
+                    out[i] = run_exact_noisy_trial(spec.exact, spec.exact_drives[c], spec.noise[c],
+                                                   codes[i], ids[i]);
+            } else {
+                for (std::size_t i = 0; i < n; ++i)
+                    out[i] = run_noisy_trial(spec.params, spec.drives[c], spec.noise[c], codes[i], ids[i]);
+            }
+        } else if (spec.solver == Solver::exact) {
             for (std::size_t i = 0; i < n; ++i) out[i] = run_exact_trial(spec.exact, spec.exact_drives[c], codes[i], ids[i]);
         } else {
             run_trials(spec.params, spec.drives[c], n, codes, ids, out);
