@@ -136,7 +136,7 @@ TEST(SynapsePhysics, TheAxisMultipliesTheGridAndSetsEachConditionsAmplitude) {
                    R"(synapse.noise.axis={"process":"rtn","amplitudes":[0.02,0.2]})"})));
     EXPECT_EQ(rtn.spec.noise[1].rtn.n_traps, 2u);
     EXPECT_EQ(rtn.spec.noise[1].rtn.trap[1].delta, 0.2);
-    EXPECT_EQ(rtn.spec.noise[1].dt_s, 10e-6);
+    EXPECT_DOUBLE_EQ(rtn.spec.noise[1].dt_s, 10e-6);
 }
 
 TEST(SynapsePhysics, ResultsDoNotDependOnThreadsOrBatches) {

@@ -78,7 +78,7 @@ TrialResult reference_trial(const SimParams& p, const PlasticityParams& pp, cons
             const double i_A = u.i0_A * std::exp(-x[i] / u.x0_m) * std::sinh(pp.v_spike_V / u.v0_V);
             drive += i_A * pp.tau_s / (pp.c_F * pp.v_th_V) * (1.0 - p.decay);
         }
-        if (lif_step(s, drive, p.decay, k + 1, p.delay_steps)) record_spike(res, p, k + 1);
+        if (lif_step(s, drive, p.decay, k + 1, p.delay_steps)) detail::record_spike(res, p, k + 1);
         for (int i = 0; i < 4; ++i)
             if (on[i]) x[i] -= dx_per_step;
     }
@@ -89,7 +89,7 @@ TEST(PlasticTrial, JitterOfTheReferenceIsTheKernels) {
     // the reference's onset rule (uniform jitter = floor(r (max + 1) / 2^32)) is the kernel's
     const SimParams p = params();
     for (std::uint32_t t = 0; t < 50; ++t) {
-        const BinWindows w = detail::bin_windows(p, 0xFFFFu, make_trial_id(0, 0xFFFF, t), 2);
+        const detail::BinWindows w = detail::bin_windows(p, 0xFFFFu, make_trial_id(0, 0xFFFF, t), 2);
         const Philox4x32 r = trial_draw(p.seed, make_trial_id(0, 0xFFFF, t), 2, RngStream::jitter);
         ASSERT_EQ(w.on1, 2 * p.steps_per_input_bin +
                              static_cast<std::uint32_t>((std::uint64_t{r.y} * 4001ull) >> 32));
@@ -102,7 +102,7 @@ TEST(PlasticTrial, MatchesThePerStepReferenceWithoutJouleHeating) {
     const double g[4] = {4e-6, 7e-6, 10e-6, 13.6e-6};
     const SynapseConductances gc{g[0], g[1], g[2], g[3]};
     int fired = 0, differ_from_fixed = 0, mismatches = 0;
-    const int n_trials = 400;
+    const int n_trials = 200;
     for (std::uint32_t t = 0; t < static_cast<std::uint32_t>(n_trials); ++t) {
         const std::uint64_t id = make_trial_id(2, code_of(t), t);
         const TrialResult ref = reference_trial(p, pp, g, code_of(t), id);
@@ -116,10 +116,10 @@ TEST(PlasticTrial, MatchesThePerStepReferenceWithoutJouleHeating) {
     }
     // The two differ only in rounding (RK4 stages of a constant rate against one subtraction,
     // the drive's product order): a word may flip only where u lands within ~1e-15 of the
-    // threshold. None did at the time of writing; allow one in 400.
+    // threshold. None did at the time of writing; allow one in 200.
     EXPECT_LE(mismatches, 1);
-    EXPECT_GT(fired, 100);
-    EXPECT_GT(differ_from_fixed, 5); // potentiation during the trial changed some words
+    EXPECT_GT(fired, 50);
+    EXPECT_GT(differ_from_fixed, 3); // potentiation during the trial changed some words
 }
 
 TEST(PlasticTrial, EverySpikePotentiatesByTheSetRate) {
@@ -178,7 +178,7 @@ TEST(PlasticTrial, ZeroRatesGiveTheFixedStateTrialBitForBit) {
                 p.decay);
         }
         const SynapseDrive d{a[0], a[1], a[2], a[3]};
-        for (std::uint32_t t = 0; t < 200; ++t) {
+        for (std::uint32_t t = 0; t < 100; ++t) {
             const std::uint64_t id = make_trial_id(1, code_of(t), t);
             const TrialResult fixed = run_trial(p, d, code_of(t), id);
             const TrialResult step =

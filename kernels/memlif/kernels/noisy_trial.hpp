@@ -40,7 +40,7 @@ MEMLIF_HD_INLINE double rtn_scaled_drive(RtnState& s, const SynapseNoise& n, std
                                          std::uint32_t spike_off, std::uint32_t& seg_end) {
     rtn_catch_up(s, n.rtn, seed, trial_id, static_cast<double>(k) * n.dt_s);
     if (k < spike_off) clip_to_edge(seg_end, k, rtn_grid_step(rtn_next_flip_s(s, n.rtn), n.dt_s));
-    return a * rtn_factor(s, n.rtn);
+    return a * synapse_rtn_factor(s, n);
 }
 
 template <bool Backspikes, bool Rtn>

@@ -14,10 +14,16 @@
 //!   input bin b gives the four spikes of that bin: (seed, trial id, index b, stream read_noise),
 //!   normal4 of the block, normal i for input i.
 //! * random telegraph noise (devices/rtn.hpp): n_traps identical two-state traps per synapse,
-//!   stationary at t = 0, simulated exactly in continuous time; a filled trap scales the current
-//!   by (1 - delta). Synapse i uses sub-streams 8 i + trap (rtn_start's sub_base = 8 i), index =
-//!   flip number. On the fixed-step grid the factor of step k is the trap state at t = k dt: a flip
-//!   at t takes effect from the first step k with k dt >= t (rtn_grid_step).
+//!   stationary at t = 0, simulated exactly in continuous time; a filled trap k scales the current
+//!   by (1 - delta_k). The condition's G is the device's time-averaged read conductance
+//!   [ASSUMPTION: a device is programmed by verify reads that average over its traps], so the
+//!   factor is normalised to mean 1: f = prod_k (1 - delta_k s_k) / prod_k (1 - delta_k p_k),
+//!   p_k = tau_e / (tau_c + tau_e) the stationary occupancy (independent traps: the mean of the
+//!   product is the product of the means). Without the normalisation the amplitude would also
+//!   lower the mean drive (at 13.6 uS, delta = 0.5 lowered H_PT(R|S) from 5.35 to 4.79 bit,
+//!   docs/devices.md §11). Synapse i uses sub-streams 8 i + trap (rtn_start's sub_base = 8 i),
+//!   index = flip number. On the fixed-step grid the factor of step k is the trap state at
+//!   t = k dt: a flip at t takes effect from the first step k with k dt >= t (rtn_grid_step).
 //!
 //! For both MI synapse models the spike current is proportional to the read conductance at fixed
 //! state (linear: I = G V; UL-GAP: I = G V_read sinh(V/V0)/sinh(V_read/V0), synapse.hpp), so each
@@ -106,6 +112,25 @@ MEMLIF_HD_INLINE SynapseRtn synapse_rtn_start(const SynapseNoise& n, std::uint64
     r.s2 = rtn_start(n.rtn, seed, trial_id, 0.0, 16u);
     r.s3 = rtn_start(n.rtn, seed, trial_id, 0.0, 24u);
     return r;
+}
+
+//! prod_k (1 - delta_k p_k), p_k = tau_e,k / (tau_c,k + tau_e,k): the mean of rtn_factor in the
+//! stationary state; exactly 1 when every delta is 0.
+MEMLIF_HD_INLINE double rtn_mean_factor(const RtnParams& p) {
+    double m = 1.0;
+    for (int k = 0; k < k_max_rtn_traps; ++k) {
+        if (static_cast<std::uint32_t>(k) >= p.n_traps)
+            break;
+        const RtnTrap& t = p.trap[k];
+        m *= 1.0 - t.delta * (t.tau_emission_s / (t.tau_capture_s + t.tau_emission_s));
+    }
+    return m;
+}
+
+//! The RTN factor of a synapse's current now, normalised to mean 1 (see the file comment);
+//! exactly 1 when every delta is 0.
+MEMLIF_HD_INLINE double synapse_rtn_factor(const RtnState& s, const SynapseNoise& n) {
+    return rtn_factor(s, n.rtn) / rtn_mean_factor(n.rtn);
 }
 
 //! Time (s) of the next flip of any trap of one synapse (1e300 when none).
