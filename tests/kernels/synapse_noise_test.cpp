@@ -112,6 +112,31 @@ TEST(SynapseNoise, ExactSolverAtZeroAmplitudeIsTheExactTrial) {
     }
 }
 
+TEST(SynapseNoise, ExactSolverSeesTheFixedStepsNoise) {
+    // Grid onsets: the exact solver sees the fixed step's trials, so with the same device and
+    // read factors their words agree but where the fixed step's end-of-step threshold test
+    // differs (0.03-0.3 % of words without noise, README "Solvers"); a factor applied
+    // differently would change most words.
+    const SimParams p = params(false);
+    const ExactParams e = exact_params_on_grid(p, 10e-6, 20e-3);
+    const double w[4] = {0.9, 1.1, 1.6, 2.4};
+    const SynapseDrive d = drive(p, w[0], w[1], w[2], w[3]);
+    SynapseNoise n;
+    n.device_sigma_ln = 0.3;
+    n.read_sigma_ln = 0.3;
+    int agree = 0, changed = 0;
+    const int n_trials = 1000;
+    for (std::uint32_t t = 0; t < static_cast<std::uint32_t>(n_trials); ++t) {
+        const std::uint64_t id = make_trial_id(6, code_of(t), t);
+        const TrialResult f = run_noisy_trial(p, d, n, code_of(t), id);
+        const TrialResult x = run_exact_noisy_trial(e, {w[0], w[1], w[2], w[3]}, n, code_of(t), id);
+        agree += f.word == x.word;
+        changed += f.word != run_trial(p, d, code_of(t), id).word;
+    }
+    EXPECT_GE(agree, n_trials - 10);
+    EXPECT_GT(changed, 100);
+}
+
 TEST(SynapseNoise, DeviceFactorsAreLogNormalIndependentAndFixedPerTrial) {
     SynapseNoise n;
     n.device_sigma_ln = 0.3;

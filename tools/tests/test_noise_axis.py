@@ -18,6 +18,7 @@ def noise_run(tmp_path_factory):
     return run_memlif(
         out,
         "simulation.repeats=2",
+        'simulation.solver="exact"',
         'conductance_grid=[{"kind":"list","values_uS":[2.6,13.6]}]',
         "synapse.noise.device_sigma_ln=0.05",
         'synapse.noise.axis={"process":"read","amplitudes":[0.0,0.3,0.6]}',
