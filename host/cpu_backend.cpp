@@ -101,7 +101,11 @@ std::vector<std::uint64_t> simulate_words_cpu(const SimParams& p, const SynapseD
 
 void run_sweep_cpu(const SweepSpec& spec, ConditionSink& sink, const CpuOptions& opts) {
     const std::size_t per_condition = spec.stimulus_codes.size() * spec.n_repeats;
-    const std::size_t batch = std::max<std::size_t>(1, opts.batch_trials);
+    // A plasticity-on trial costs ~100x a fixed-state one: smaller batches keep the progress line
+    // and the stop checks (SIGINT) as frequent as in a fixed-state sweep. Words do not depend on
+    // the batch size.
+    const std::size_t cap = spec.plasticity.enabled ? std::size_t{2048} : opts.batch_trials;
+    const std::size_t batch = std::max<std::size_t>(1, std::min(opts.batch_trials, cap));
     std::uint64_t done = 0;
     std::vector<std::uint64_t> words(per_condition);
     for (std::uint32_t c = 0; c < spec.drives.size(); ++c) {
