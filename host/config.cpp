@@ -261,7 +261,9 @@ SweepPlan make_sweep(const RunConfig& cfg, std::uint32_t repeats, const std::uin
                        !noise.rtn_traps.empty() || noise.axis.process != "none";
     if (cfg.synapse.plasticity.enabled) spec.plasticity = make_plasticity_params(cfg);
     for (std::uint32_t k : chosen) {
-        if (k >= n_all) throw std::out_of_range("make_sweep: condition " + std::to_string(k) + " of " + std::to_string(n_all));
+        if (k >= n_all)
+            throw std::out_of_range("make_sweep: condition " + std::to_string(k) + " of " +
+                                    std::to_string(n_all));
         const std::uint32_t g = static_cast<std::uint32_t>(k / amplitudes.size());
         const double a = amplitudes[k % amplitudes.size()];
         plan.points.push_back(grid[g]);

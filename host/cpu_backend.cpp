@@ -53,8 +53,8 @@ std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t
             // the per-step path (the drive follows the device state); refused under `exact`
             const SynapseNoise noise = condition_noise_on(spec, c) ? spec.noise[c] : SynapseNoise{};
             for (std::size_t i = 0; i < n; ++i)
-                out[i] = run_plastic_trial(spec.params, spec.plasticity, spec.conductances[c], noise,
-                                           codes[i], ids[i]);
+                out[i] = run_plastic_trial(spec.params, spec.plasticity, spec.conductances[c],
+                                           noise, codes[i], ids[i]);
         } else if (condition_noise_on(spec, c)) {
             if (spec.solver == Solver::exact) {
                 for (std::size_t i = 0; i < n; ++i)
@@ -62,7 +62,8 @@ std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t
                                                    codes[i], ids[i]);
             } else {
                 for (std::size_t i = 0; i < n; ++i)
-                    out[i] = run_noisy_trial(spec.params, spec.drives[c], spec.noise[c], codes[i], ids[i]);
+                    out[i] = run_noisy_trial(spec.params, spec.drives[c], spec.noise[c], codes[i],
+                                             ids[i]);
             }
         } else if (spec.solver == Solver::exact) {
             for (std::size_t i = 0; i < n; ++i) out[i] = run_exact_trial(spec.exact, spec.exact_drives[c], codes[i], ids[i]);

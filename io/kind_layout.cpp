@@ -113,8 +113,8 @@ const Group& synapse_physics() {
 }
 
 const std::vector<const Group*>& kind_groups() {
-    static const std::vector<const Group*> all = {&iv_sweep(),    &pulse_cycles(), &rate_rule(),
-                                                  &theta_burst(), &ladder(),       &synapse_physics()};
+    static const std::vector<const Group*> all = {
+        &iv_sweep(), &pulse_cycles(), &rate_rule(), &theta_burst(), &ladder(), &synapse_physics()};
     return all;
 }
 
