@@ -15,6 +15,8 @@
 #include "plugin_reducer.cuh"
 #include "trial_launch.hpp"
 
+#include "memlif/core/errors.hpp"
+
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -111,6 +113,10 @@ void validate_spec(const SweepSpec& spec) {
             "run_sweep_cuda: at most 65536 conditions (16-bit trial id field)");
     if (!spec.condition_ids.empty() && spec.condition_ids.size() != spec.drives.size())
         throw std::invalid_argument("run_sweep_cuda: one condition id per drive");
+    // The trial kernel runs the noiseless fixed-state trial only: refuse rather than ignore.
+    if (sweep_has_device_physics(spec))
+        throw UsageError("run_sweep_cuda: the CUDA backend does not simulate synapse.noise or "
+                         "synapse.plasticity yet; run the sweep with --backend cpu");
 }
 
 //! The GPU side of run_sweep_cuda, on its own thread: enqueues chunks into two slots, collects

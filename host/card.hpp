@@ -8,6 +8,7 @@
 #pragma once
 
 #include "card_io.hpp"
+#include "synapse_physics_card.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -56,10 +57,14 @@ struct SynapseCard {
     std::string model = "ul-gap"; //!< ul-gap | linear
     double v_read_V = 0.05;       //!< read voltage that defines G_read [SEED]
     UlGapCard ul_gap;
+    SynapseNoiseCard noise;    //!< device noise in the MI trials (host/synapse_physics_card.hpp)
+    PlasticityCard plasticity; //!< plasticity on during stimulation (same header)
     template <class V> void visit(V& v) {
         v.choice("model", model, {"ul-gap", "linear"});
         v.number("v_read_V", v_read_V, card::positive);
         v.section("ul_gap", ul_gap);
+        v.section("noise", noise);
+        v.section("plasticity", plasticity);
     }
 };
 

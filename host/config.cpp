@@ -78,6 +78,8 @@ void derive(RunConfig& c) {
                                      "to deliver only the canonical member of each class");
     }
 
+    check_synapse_physics(c); // synapse.noise, synapse.plasticity (errors name their key)
+
     c.estimator_options = estimator_options_from(c.information, c.seed); // errors name their key
     const auto& names = c.estimator_options.estimators;
     if (std::find(names.begin(), names.end(), "qe") != names.end() && c.simulation.repeats < 4 &&
@@ -238,6 +240,10 @@ std::vector<ConditionPoint> make_conditions(const RunConfig& c, const SimParams&
     return out;
 }
 
+std::size_t condition_count(const RunConfig& cfg) {
+    return cfg.conductances_uS.size() * noise_axis_values(cfg.synapse.noise).size();
+}
+
 SweepPlan make_sweep(const RunConfig& cfg, std::uint32_t repeats, const std::uint64_t* seed,
                      const std::vector<std::uint32_t>& conditions) {
     SweepPlan plan;
@@ -245,14 +251,33 @@ SweepPlan make_sweep(const RunConfig& cfg, std::uint32_t repeats, const std::uin
     plan.p_s = stimulus_probabilities(plan.stimuli, cfg.p_s_mode);
     SimParams params = make_sim_params(cfg);
     if (seed) params.seed = *seed;
-    const std::vector<ConditionPoint> all = make_conditions(cfg, params);
-    if (conditions.empty()) {
-        plan.points = all;
-    } else {
-        for (std::uint32_t k : conditions) plan.points.push_back(all.at(k));
-    }
+    const std::vector<ConditionPoint> grid = make_conditions(cfg, params);
+    const std::vector<double> amplitudes = noise_axis_values(cfg.synapse.noise);
+    const std::size_t n_all = grid.size() * amplitudes.size();
+    std::vector<std::uint32_t> chosen = conditions;
+    if (chosen.empty())
+        for (std::size_t k = 0; k < n_all; ++k) chosen.push_back(static_cast<std::uint32_t>(k));
     SweepSpec& spec = plan.spec;
     spec.params = params;
+    const SynapseNoiseCard& noise = cfg.synapse.noise;
+    const bool noisy = noise.device_sigma_ln != 0.0 || noise.read_sigma_ln != 0.0 ||
+                       !noise.rtn_traps.empty() || noise.axis.process != "none";
+    if (cfg.synapse.plasticity.enabled) spec.plasticity = make_plasticity_params(cfg);
+    for (std::uint32_t k : chosen) {
+        if (k >= n_all)
+            throw std::out_of_range("make_sweep: condition " + std::to_string(k) + " of " +
+                                    std::to_string(n_all));
+        const std::uint32_t g = static_cast<std::uint32_t>(k / amplitudes.size());
+        const double a = amplitudes[k % amplitudes.size()];
+        plan.points.push_back(grid[g]);
+        plan.grid_point.push_back(g);
+        plan.noise_amplitude.push_back(a);
+        if (noisy) spec.noise.push_back(make_synapse_noise(noise, cfg.simulation.dt_us * 1e-6, a));
+        if (spec.plasticity.enabled) {
+            const auto& gs = grid[g].g_S;
+            spec.conductances.push_back({gs[0], gs[1], gs[2], gs[3]});
+        }
+    }
     for (const ConditionPoint& pt : plan.points) spec.drives.push_back(pt.drive);
     if (cfg.simulation.solver == "exact") {
         spec.solver = Solver::exact;

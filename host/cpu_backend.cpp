@@ -3,7 +3,10 @@
 #include "cpu_backend.hpp"
 
 #include "memlif/config.hpp"
+#include "memlif/kernels/exact_noisy_trial.hpp"
 #include "memlif/kernels/exact_trial.hpp"
+#include "memlif/kernels/noisy_trial.hpp"
+#include "memlif/kernels/plastic_trial.hpp"
 #include "memlif/kernels/trial.hpp"
 #include "memlif/kernels/trial_batch.hpp"
 #include "memlif/kernels/trial_id.hpp"
@@ -46,7 +49,23 @@ std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t
             codes[i] = spec.stimulus_codes[t / reps];
             ids[i] = make_trial_id(spec.condition_id(c), codes[i], static_cast<std::uint32_t>(t % reps));
         }
-        if (spec.solver == Solver::exact) {
+        if (spec.plasticity.enabled) {
+            // the per-step path (the drive follows the device state); refused under `exact`
+            const SynapseNoise noise = condition_noise_on(spec, c) ? spec.noise[c] : SynapseNoise{};
+            for (std::size_t i = 0; i < n; ++i)
+                out[i] = run_plastic_trial(spec.params, spec.plasticity, spec.conductances[c],
+                                           noise, codes[i], ids[i]);
+        } else if (condition_noise_on(spec, c)) {
+            if (spec.solver == Solver::exact) {
+                for (std::size_t i = 0; i < n; ++i)
+                    out[i] = run_exact_noisy_trial(spec.exact, spec.exact_drives[c], spec.noise[c],
+                                                   codes[i], ids[i]);
+            } else {
+                for (std::size_t i = 0; i < n; ++i)
+                    out[i] = run_noisy_trial(spec.params, spec.drives[c], spec.noise[c], codes[i],
+                                             ids[i]);
+            }
+        } else if (spec.solver == Solver::exact) {
             for (std::size_t i = 0; i < n; ++i) out[i] = run_exact_trial(spec.exact, spec.exact_drives[c], codes[i], ids[i]);
         } else {
             run_trials(spec.params, spec.drives[c], n, codes, ids, out);
@@ -83,7 +102,11 @@ std::vector<std::uint64_t> simulate_words_cpu(const SimParams& p, const SynapseD
 
 void run_sweep_cpu(const SweepSpec& spec, ConditionSink& sink, const CpuOptions& opts) {
     const std::size_t per_condition = spec.stimulus_codes.size() * spec.n_repeats;
-    const std::size_t batch = std::max<std::size_t>(1, opts.batch_trials);
+    // A plasticity-on trial costs ~100x a fixed-state one: smaller batches keep the progress line
+    // and the stop checks (SIGINT) as frequent as in a fixed-state sweep. Words do not depend on
+    // the batch size.
+    const std::size_t cap = spec.plasticity.enabled ? std::size_t{2048} : opts.batch_trials;
+    const std::size_t batch = std::max<std::size_t>(1, std::min(opts.batch_trials, cap));
     std::uint64_t done = 0;
     std::vector<std::uint64_t> words(per_condition);
     for (std::uint32_t c = 0; c < spec.drives.size(); ++c) {

@@ -155,9 +155,13 @@ SweepSpec piece_spec(const SweepSpec& spec, const SweepPiece& p) {
     out.exact = spec.exact;
     out.n_repeats = spec.n_repeats;
     out.keep_trial_words = spec.keep_trial_words;
+    out.plasticity = spec.plasticity;
     for (std::uint32_t c = p.c_begin; c < p.c_end; ++c) {
         out.drives.push_back(spec.drives.at(c));
         if (!spec.exact_drives.empty()) out.exact_drives.push_back(spec.exact_drives.at(c));
+        // the per-condition synapse physics travels with its drive (empty: none)
+        if (!spec.noise.empty()) out.noise.push_back(spec.noise.at(c));
+        if (!spec.conductances.empty()) out.conductances.push_back(spec.conductances.at(c));
         out.condition_ids.push_back(spec.condition_id(c));
     }
     const auto sub = [&](const auto& v) {

@@ -61,10 +61,10 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
     void check(const GroundTruthCard& gt, const RunConfig& cfg) const override {
         if (!gt.enabled) return;
         for (std::size_t i = 0; i < gt.conditions.size(); ++i)
-            if (gt.conditions[i] >= cfg.conductances_uS.size())
+            if (gt.conditions[i] >= condition_count(cfg))
                 throw ConfigError("ground_truth.conditions[" + std::to_string(i) +
                                   "]: expected a condition index in [0, " +
-                                  std::to_string(cfg.conductances_uS.size() - 1) + "], got " +
+                                  std::to_string(condition_count(cfg) - 1) + "], got " +
                                   std::to_string(gt.conditions[i]));
     }
 

@@ -100,6 +100,25 @@ TEST_F(Cli, MalformedCardNamesTheFile) {
     EXPECT_NE(r.out.find("broken.json"), std::string::npos) << r.out;
 }
 
+TEST_F(Cli, DevicePhysicsTheBackendOrSolverCannotRunExits2) {
+    // synapse.noise / synapse.plasticity: the CUDA backend and the exact solver refuse what they
+    // cannot simulate rather than ignore it (host/synapse_physics_card.cpp)
+    for (const char* args :
+         {"--backend cuda --set synapse.noise.read_sigma_ln=0.1",
+          "--backend cuda --set synapse.plasticity.enabled=true",
+          "--set simulation.solver=exact --set synapse.plasticity.enabled=true",
+          "--set simulation.solver=exact --set 'synapse.noise.rtn_traps=[{}]'"}) {
+        const Result r = sh(std::string("run ") + args + " -o " + file("out.h5"));
+        EXPECT_EQ(r.code, 2) << args << ": " << r.out;
+        EXPECT_NE(r.out.find(std::string(args).find("cuda") != std::string::npos
+                                 ? "simulation.backend"
+                                 : "simulation.solver"),
+                  std::string::npos)
+            << r.out;
+        EXPECT_FALSE(exists(file("out.h5")));
+    }
+}
+
 TEST_F(Cli, MissingCardAndUnwritableOutputExit2) {
     Result r = sh("run " + file("nope.json"));
     EXPECT_EQ(r.code, 2);

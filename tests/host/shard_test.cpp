@@ -120,12 +120,20 @@ void collect(const SweepSpec& spec, Trials& t) {
 }
 
 TEST(Shard, PiecesSimulateExactlyTheWholeSweepsTrials) {
-    for (const char* solver : {"fixed", "exact"}) {
+    // Each case: the solver, then further overrides. The noisy case checks that a piece carries
+    // its conditions' synapse noise (a piece without it would simulate noiseless trials).
+    const std::vector<std::vector<std::string>> cases = {
+        {"fixed"},
+        {"exact"},
+        {"fixed", "synapse.noise.device_sigma_ln=0.3", "synapse.noise.read_sigma_ln=0.2"}};
+    for (const auto& c : cases) {
+        const char* solver = c[0].c_str();
         nlohmann::json card = nlohmann::json::object();
         apply_override(card,
                        R"(conductance_grid=[{"kind":"list","values_uS":[3.0, 8.0, 12.0, 20.0]}])");
         apply_override(card, std::string("simulation.solver=") + solver);
         apply_override(card, "simulation.repeats=3");
+        for (std::size_t i = 1; i < c.size(); ++i) apply_override(card, c[i]);
         const RunConfig cfg = resolve_config(card);
         SweepPlan plan = make_sweep(cfg);
         plan.spec.stimulus_codes.resize(23); // a few stimuli keep it fast

@@ -607,6 +607,57 @@ def fig4_ladder(run):
     return fig
 
 
+NOISE_AXIS_LABEL = {
+    "device": "device-to-device σ of ln G",
+    "read": "cycle-to-cycle read σ of ln I",
+    "rtn": "RTN trap step δ",
+}
+
+
+@figure("fig_noise_mi")
+def fig_noise_mi(run):
+    """Device noise in the MI runs (issue 10, beyond the paper): MI, H(R) and H(R|S) against the
+    noise amplitude of /analysis/synapse_physics, one line per conductance grid point; the
+    plug-in of /results, and PT of /analysis/run where it was computed (filled markers)."""
+    sp = run.synapse_physics() if hasattr(run, "synapse_physics") else None
+    if sp is None or sp.attrs.get("noise_process", "none") == "none":
+        raise FigureSkipped("no noise axis (/analysis/synapse_physics with a noise_process)")
+    amp = np.asarray(sp["noise_amplitude"], dtype=float)
+    point = np.asarray(sp["grid_point"], dtype=np.int64)
+    done = np.asarray(run.completed, dtype=bool)
+    an = _run_analysis(run)
+    res = run.results
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), sharex=True)
+    panels = (
+        ("mutual_information_bit", "pt_mi_bit", "I(R;S) (bit)"),
+        ("h_r_bit", "pt_h_r_bit", "H(R) (bit)"),
+        ("h_r_given_s_bit", "pt_h_r_given_s_bit", "H(R|S) (bit)"),
+    )
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for j, g in enumerate(np.unique(point)):
+        rows = np.flatnonzero((point == g) & done)
+        if rows.size == 0:
+            continue
+        rows = rows[np.argsort(amp[rows])]
+        label = _condition_label(run, rows[0])
+        colour = colours[j % len(colours)]
+        for ax, (res_key, pt_key, _) in zip(axes, panels):
+            ax.plot(amp[rows], res[res_key][rows], "o--", mfc="none", color=colour,
+                    label=f"{label}, plug-in")
+            pt = _column(an, "pt", pt_key, rows)
+            if pt is not None:
+                ax.plot(amp[rows], pt, "o-", color=colour, label=f"{label}, PT")
+    process = sp.attrs.get("noise_process")
+    for ax, (_, _, ylabel) in zip(axes, panels):
+        ax.set_xlabel(NOISE_AXIS_LABEL.get(process, "noise amplitude"))
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=7)
+    plast = str(sp.attrs.get("plasticity", "off")).split(":")[0]
+    fig.suptitle(f"Information against device noise ({process}; plasticity {plast}): {_title(run)}")
+    fig.tight_layout()
+    return fig
+
+
 # -- driver ----------------------------------------------------------------------------------
 
 

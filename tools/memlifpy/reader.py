@@ -60,6 +60,7 @@ COUNT_ROWS = ("condition", "stimulus", "word", "count")
 TRIAL_ROWS = ("condition", "stimulus", "repeat", "word")
 GROUND_TRUTH = "ground_truth"
 LADDER = "ladder"
+SYNAPSE_PHYSICS = "synapse_physics"
 
 #: experiment_kind of the files with the MI layout (files before format 1.1 have no attribute).
 MI_KIND = "mi_sweep"
@@ -85,6 +86,7 @@ LADDER_DATASETS = (
     "target_g_S", "trains_to_target", "g_reached_S", "g_after_train_S", "t_after_train_s",
     "g_after_burst_S", "condition", "conductance_S",
 )
+SYNAPSE_PHYSICS_DATASETS = ("grid_point", "noise_amplitude")
 
 
 class FormatError(ValueError):
@@ -645,6 +647,8 @@ class RunFile:
             return self.ground_truth()
         if name == LADDER:
             return self.ladder()
+        if name == SYNAPSE_PHYSICS:
+            return self.synapse_physics()
         g = self._f["analysis/" + name]
         attrs = self._analysis_attrs(g)
         data = {}
@@ -708,6 +712,25 @@ class RunFile:
             if key in attrs:
                 attrs[key] = int(attrs[key])
         return Analysis(LADDER, data, attrs)
+
+    def synapse_physics(self):
+        """/analysis/synapse_physics (device noise axis and plasticity switch of the MI sweep) as
+        :class:`Analysis`, or None when absent: ``grid_point`` and ``noise_amplitude`` per
+        condition, attributes ``noise_process``, ``plasticity``, ... (FORMAT.md)."""
+        if not self.has_analysis(SYNAPSE_PHYSICS):
+            return None
+        data, attrs, _ = _read_group(
+            self._f, "analysis/" + SYNAPSE_PHYSICS, SYNAPSE_PHYSICS_DATASETS, self._error
+        )
+        for key, values in data.items():
+            if values.shape != (self.n_conditions,):
+                raise self._error(
+                    f"/analysis/synapse_physics/{key}: shape {values.shape}, "
+                    f"expected ({self.n_conditions},)"
+                )
+        if "n_rtn_traps" in attrs:
+            attrs["n_rtn_traps"] = int(attrs["n_rtn_traps"])
+        return Analysis(SYNAPSE_PHYSICS, data, attrs)
 
     def _analysis_attrs(self, g):
         attrs = {key: _plain(value) for key, value in g.attrs.items()}

@@ -63,8 +63,9 @@ def test_all_figures_of_a_1d_run_with_ground_truth(small_run, tmp_path):
     with open_run(small_run) as run:
         done = figures.render_all(run, tmp_path)
     written, skipped = outcome(done)
-    assert written == ALL_MI - {"mi_grid_2d", "fig4_ladder"}
+    assert written == ALL_MI - {"mi_grid_2d", "fig4_ladder", "fig_noise_mi"}
     assert "not a 2-D per-synapse conductance grid" in skipped["mi_grid_2d"]
+    assert "no noise axis" in skipped["fig_noise_mi"]
     for name in written:
         assert_png(tmp_path / f"{name}.png")
 

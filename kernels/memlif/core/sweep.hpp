@@ -8,6 +8,8 @@
 #include "memlif/core/plugin_measures.hpp"
 #include "memlif/kernels/exact_params.hpp"
 #include "memlif/kernels/params.hpp"
+#include "memlif/kernels/plastic_trial.hpp"
+#include "memlif/kernels/synapse_noise.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -32,6 +34,13 @@ struct SweepSpec {
     std::vector<std::uint32_t> n_input_spikes;   //!< popcount of each code (SpS denominator)
     std::uint32_t n_repeats = 0;                 //!< repeats 0..n_repeats-1 of every stimulus
     bool keep_trial_words = false;               //!< also return every trial's word
+    //! Device noise of the synapses (kernels/synapse_noise.hpp): one per condition, or empty for
+    //! none. A condition whose noise is all off takes the noiseless path.
+    std::vector<SynapseNoise> noise;
+    //! Plasticity on during stimulation (kernels/plastic_trial.hpp): every trial runs the
+    //! per-step plasticity-on trial from the programmed conductances of its condition.
+    PlasticityParams plasticity;
+    std::vector<SynapseConductances> conductances; //!< plasticity: one per condition
     //! The run's condition id of each drive, which keys its trials (kernels/trial_id.hpp); empty:
     //! drive c is condition c. A part of a sweep (a shard, one device's share) runs a subset of
     //! the drives under their own ids, so every trial is the one the whole sweep would simulate.
@@ -42,6 +51,20 @@ struct SweepSpec {
         return condition_ids.empty() ? c : condition_ids[c];
     }
 };
+
+//! Whether condition c of the sweep has device noise switched on.
+inline bool condition_noise_on(const SweepSpec& spec, std::uint32_t c) {
+    return c < spec.noise.size() && synapse_noise_on(spec.noise[c]);
+}
+
+//! Whether the sweep needs more than the fixed-state noiseless trial: device noise at some
+//! condition, or plasticity (the backends that lack them must refuse the sweep).
+inline bool sweep_has_device_physics(const SweepSpec& spec) {
+    if (spec.plasticity.enabled) return true;
+    for (const SynapseNoise& n : spec.noise)
+        if (synapse_noise_on(n)) return true;
+    return false;
+}
 
 //! Everything a backend returns for one finished condition.
 struct ConditionOutput {
