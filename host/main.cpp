@@ -6,6 +6,7 @@
 #include "config.hpp"
 #include "cuda/cuda_backend.hpp"
 #include "memlif/core/errors.hpp"
+#include "io/kind_file.hpp"
 #include "io/run_file.hpp"
 #include "run.hpp"
 #include "summary.hpp"
@@ -50,6 +51,10 @@ int cmd_run(const std::string& card_path, const std::string& output, const std::
 }
 
 int cmd_info(const std::string& path) {
+    if (const auto kind_text = memlif::io::describe_kind_file(path)) { // device kinds: no MI layout
+        std::cout << *kind_text;
+        return 0;
+    }
     const memlif::io::RunReader reader(path);
     const auto meta = reader.metadata();
     const auto fv = reader.format_version();

@@ -21,7 +21,7 @@ namespace memlif::io {
 
 inline constexpr const char* run_filetype = "memlif-run";
 inline constexpr std::int32_t run_format_major = 1; //!< readers refuse any other major version
-inline constexpr std::int32_t run_format_minor = 1; //!< additions that old readers may ignore
+inline constexpr std::int32_t run_format_minor = 2; //!< additions that old readers may ignore
 
 //! Provenance and run constants, stored as root attributes (config_json as /config_json).
 struct RunMetadata {
