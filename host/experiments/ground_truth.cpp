@@ -11,6 +11,7 @@
 
 #include "io/run_file.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <limits>
@@ -27,8 +28,8 @@ constexpr std::uint64_t k_seed_offset = 0x9E3779B97F4A7C15ull;
 struct GroundTruthCard {
     bool enabled = false;
     std::vector<std::uint32_t> conditions{0, 1, 2}; //!< indices into the conductance grid
-    std::uint32_t repeats = 2000;                    //!< repeats per stimulus of the reruns
-    std::string solver = "same";                     //!< same | exact (grid onsets) for the reruns
+    std::uint32_t repeats = 2000;                   //!< repeats per stimulus of the reruns
+    std::string solver = "same";                    //!< same | exact (grid onsets) for the reruns
     template <class V> void visit(V& v) {
         v.flag("enabled", enabled);
         v.integers("conditions", conditions, 0u, 65535u);
@@ -88,7 +89,8 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
         spec.keep_trial_words = false;
         run_sweep(spec, sink, ctx.backend);
         std::uint64_t trials = 0;
-        for (const auto& o : sink.outs) trials += o.counts.offsets.empty() ? 0 : o.counts.n_trials_total();
+        for (const auto& o : sink.outs)
+            trials += o.counts.offsets.empty() ? 0 : o.counts.n_trials_total();
         if (sink.outs.size() != plan.points.size()) {
             ctx.report.interrupted = true;
             ctx.report.stages.push_back({"ground_truth", seconds_since(t0), trials});
@@ -101,22 +103,31 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
         ref_opts.estimators = {"plugin", "pt"};
         ref_opts.accelerator = nullptr;
         const std::size_t n = gt.conditions.size();
-        std::vector<double> ref(n, k_nan), plugin_large(n, k_nan);
-        std::vector<std::vector<double>> small_mi(opts.estimators.size(), std::vector<double>(n, k_nan));
+        const std::size_t n_s = plan.stimuli.size();
+        std::vector<double> ref(n, k_nan), plugin_large(n, k_nan), ref_h_r(n, k_nan),
+            ref_h_rs(n, k_nan);
+        std::vector<double> ref_sps(n * n_s, k_nan); // the large-sample SpS, for Fig. 6
+        std::vector<std::vector<double>> small_mi(opts.estimators.size(),
+                                                  std::vector<double>(n, k_nan));
         {
             const io::RunReader reader(cfg.output.path);
             for (std::size_t i = 0; i < n; ++i) {
-                const EstimatorResults big =
-                    compute_estimators(sink.outs[i].counts, plan.p_s, plan.stimuli.n_input_spikes, ref_opts);
-                ref[i] = big.find("pt")->mi;
+                const EstimatorResults big = compute_estimators(
+                    sink.outs[i].counts, plan.p_s, plan.stimuli.n_input_spikes, ref_opts);
+                const EstimatorResult* pt = big.find("pt");
+                ref[i] = pt->mi;
+                ref_h_r[i] = pt->h_r;
+                ref_h_rs[i] = pt->h_rs;
+                std::copy(pt->sps.begin(), pt->sps.end(), ref_sps.begin() + i * n_s);
                 plugin_large[i] = big.find("plugin")->mi;
                 if (!reader.is_completed(gt.conditions[i])) continue;
-                const EstimatorResults small = compute_estimators(reader.counts(gt.conditions[i]), plan.p_s,
-                                                                  plan.stimuli.n_input_spikes, opts);
+                const EstimatorResults small = compute_estimators(
+                    reader.counts(gt.conditions[i]), plan.p_s, plan.stimuli.n_input_spikes, opts);
                 for (std::size_t e = 0; e < opts.estimators.size(); ++e) {
                     const EstimatorResult* r = small.find(opts.estimators[e]);
                     // the resampling estimators' point estimate is their corrected value
-                    const bool corrected = r->kind == EstimatorKind::jackknife || r->kind == EstimatorKind::null;
+                    const bool corrected =
+                        r->kind == EstimatorKind::jackknife || r->kind == EstimatorKind::null;
                     small_mi[e][i] = corrected ? r->mi_corrected : r->mi;
                 }
             }
@@ -131,6 +142,8 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
         w.write_u32("condition", gt.conditions, {n}, "");
         w.write_f64("reference_mi_bit", ref, {n}, "bit");
         w.write_f64("plugin_large_mi_bit", plugin_large, {n}, "bit");
+        w.write_f64("reference_h_r_bit", ref_h_r, {n}, "bit");
+        w.write_f64("reference_h_r_given_s_bit", ref_h_rs, {n}, "bit");
         for (std::size_t e = 0; e < opts.estimators.size(); ++e) {
             std::vector<double> bias(n);
             for (std::size_t i = 0; i < n; ++i) bias[i] = small_mi[e][i] - ref[i];
@@ -138,14 +151,17 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
             w.write_f64(opts.estimators[e] + "_bias_bit", bias, {n}, "bit");
         }
         for (const std::string& name : w.dataset_names()) w.set_axes(name, {"rerun"});
+        w.write_f64("reference_sps_bit_per_spike", ref_sps, {n, n_s}, "bit/spike");
+        w.set_axes("reference_sps_bit_per_spike", {"rerun", "stimulus"});
         w.close();
         ctx.report.stages.push_back({"ground_truth", seconds_since(t0), trials});
 
         std::string& t = ctx.report.text;
         char line[256];
-        std::snprintf(line, sizeof line,
-                      "ground truth (%u repeats, reference = PT): estimator(%u repeats) - reference, bits\n",
-                      gt.repeats, cfg.simulation.repeats);
+        std::snprintf(
+            line, sizeof line,
+            "ground truth (%u repeats, reference = PT): estimator(%u repeats) - reference, bits\n",
+            gt.repeats, cfg.simulation.repeats);
         t += line;
         std::snprintf(line, sizeof line, "%4s %10s", "cond", "reference");
         t += line;
