@@ -14,6 +14,7 @@ Command line::
                                          [--stage screen|paper|grid|all] [--plan coarse|refine]
     python3 -m memlifpy.calibrate score RUN.h5 [--json]        # score one run file
     python3 -m memlifpy.calibrate table tools/calibration      # print the result table
+    python3 -m memlifpy.calibrate compare PAPER.h5             # docs/reproduction.md's numbers
 
 ``search`` appends one JSON line per (parameter set, stage) to ``OUT/results.jsonl`` and rewrites
 ``OUT/results.csv`` from it; a set already in the file is not run again, so an interrupted search
@@ -293,6 +294,17 @@ def score_run(run, estimator="pt"):
     return out
 
 
+def largest_drop(g, values):
+    """The largest fall of ``values`` (ordered by increasing ``g``) below their running maximum,
+    and the ``g`` where it occurs: (0.0, None) for a non-decreasing sequence."""
+    best, drop, at = -math.inf, 0.0, None
+    for gi, v in zip(g, values):
+        if best - v > drop:
+            drop, at = best - v, gi
+        best = max(best, v)
+    return drop, at
+
+
 def score_grid(run, estimator="pt", g_range_uS=None):
     """C3b over the equal-synapse conditions of a run whose G lies in ``g_range_uS`` (all when
     None): the largest fall of the MI below its running maximum, and where."""
@@ -303,11 +315,7 @@ def score_grid(run, estimator="pt", g_range_uS=None):
             and lo * (1 - 1e-6) <= r["G_uS"] <= hi * (1 + 1e-6)]
     if len(rows) < 2:
         return s
-    best, drop, at = -math.inf, 0.0, None
-    for r in rows:
-        if best - r[key] > drop:
-            drop, at = best - r[key], r["G_uS"]
-        best = max(best, r[key])
+    drop, at = largest_drop([r["G_uS"] for r in rows], [r[key] for r in rows])
     s["criteria"]["C3b_mi_rises_grid"] = {"pass": drop <= MI_DROP_MAX_BIT, "value": drop,
                                          "at_G_uS": at, "margin": MI_DROP_MAX_BIT - drop}
     return s
@@ -656,6 +664,118 @@ def print_table(rows):
               f"  shortfall {_shortfall(row['criteria']):.3f}")
 
 
+def _value_text(name, c):
+    """A criterion's measured value in the markdown table's words."""
+    if c is None:
+        return "—"
+    v = c["value"]
+    mark = "✓" if c["pass"] else "✗"
+    if name.startswith("C1"):
+        text = f"{v:.3f}"
+    elif name == "C2_two_spikes":
+        text = f"{v:.3f} @ {c['at_G_uS']:.3g} µS"
+    elif name == "C3a_mi_rises_paper":
+        text = " → ".join(f"{x:.2f}" for x in v)
+    elif name == "C4_fig6_tracking":
+        text = f"moves {v[0]:.2f}/{v[1]:.2f}, ratio {v[2]:.3f}→{v[3]:.3f}"
+    else:
+        text = f"drop {v:.3f}" + (f" @ {c['at_G_uS']:.3g} µS" if c.get("at_G_uS") else "")
+    return f"{mark} {text}"
+
+
+def markdown_table(rows):
+    """The result table as markdown: one line per set (best first), each criterion's value with
+    ✓/✗ (— where the set did not reach the stage that measures it)."""
+    head = ["#", "V_th (V)", "τ (ms)", "T_delay (ms)", "jitter", "passed"]
+    head += [c.name.replace("_", " ", 1).replace("_", "-") for c in CRITERIA]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for i, row in enumerate(rows, 1):
+        p = row["params"]
+        jitter = f"{p['jitter_law']} {p['jitter_mean_ms']:g} ms"
+        if p["spike_amplitude_V"] != UNCALIBRATED["spike_amplitude_V"]:
+            jitter += f", amp {p['spike_amplitude_V']:g} V"
+        line = [str(i), f"{p['v_th_V']:g}", f"{p['tau_ms']:g}", f"{p['t_delay_ms']:g}", jitter,
+                f"{len(row['passed'])}/{row['n_measured']}"]
+        line += [_value_text(c.name, row["criteria"].get(c.name)) for c in CRITERIA]
+        out.append("| " + " | ".join(line) + " |")
+    return "\n".join(out)
+
+
+def paper_comparison(run):
+    """The numbers of docs/reproduction.md's table from one run of the paper card: per paper
+    conductance, firing (from the run's counts: proportions, unbiased at any repeat count), the
+    MI at the run's repeats (plug-in and PT) and in the large-sample limit (/analysis/ground_truth:
+    PT and plug-in at its repeats), and the Fig. 6 tracking from the plug-in SpS at the run's
+    repeats and from the large-sample PT SpS. Returns a dict; None entries where absent."""
+    conds = _equal_g_conditions(run)
+    ks = [_find(conds, g) for g in PAPER_G_US]
+    if None in ks:
+        raise ValueError("the run lacks one of the paper's conductances 2.6, 6.2, 13.6 µS")
+    an = run.analysis("run") if run.has_analysis("run") else None
+    gt = run.ground_truth()
+    gt_row = {}
+    if gt is not None:
+        gt_row = {int(k): i for i, k in enumerate(gt["condition"])}
+    rows = []
+    for g, k in zip(PAPER_G_US, ks):
+        f = firing(run, k)
+        row = {"G_uS": g, "condition": k, **f,
+               "plugin_mi_bit": float(run.results["mutual_information_bit"][k]),
+               "h_r_bit": float(run.results["h_r_bit"][k]),
+               "h_r_given_s_bit": float(run.results["h_r_given_s_bit"][k])}
+        for e in ("mm", "pt"):
+            ok = an is not None and e in an.estimators
+            row[f"{e}_mi_bit"] = float(an[f"{e}_mi_bit"][k]) if ok else None
+        i = gt_row.get(k)
+        for key in ("reference_mi_bit", "plugin_large_mi_bit", "reference_h_r_bit",
+                    "reference_h_r_given_s_bit"):
+            row[key] = float(gt[key][i]) if i is not None and key in gt else None
+        rows.append(row)
+    out = {"repeats": int(run.metadata.get("n_repeats", 0)), "rows": rows,
+           "repeats_large": int(gt.attrs["repeats_large"]) if gt is not None else None,
+           "tracked_small": tracked([np.asarray(run.results["sps_bit_per_spike"][k], dtype=float)
+                                     for k in ks])}
+    out["tracked_large"] = None
+    if gt is not None and "reference_sps_bit_per_spike" in gt and all(k in gt_row for k in ks):
+        sps = np.asarray(gt["reference_sps_bit_per_spike"], dtype=float)
+        out["tracked_large"] = tracked([sps[gt_row[k]] for k in ks])
+    codes = run.stimuli["code"]
+    for key in ("tracked_small", "tracked_large"):
+        t = out[key]
+        if t is not None:
+            t["codes"] = [int(codes[t["s_max"]]), int(codes[t["s_min"]])]
+            t["n_input_spikes"] = [int(run.stimuli["n_input_spikes"][t["s_max"]]),
+                                   int(run.stimuli["n_input_spikes"][t["s_min"]])]
+    return out
+
+
+def print_comparison(c):
+    n, big = c["repeats"], c["repeats_large"]
+    fmt = lambda v: "—" if v is None else f"{v:.3f}"  # noqa: E731
+    print(f"| G (µS) | P(fire) | ≤2 spikes | mean spikes | plug-in MI, {n} rep. | PT MI, {n} rep."
+          f" | PT MI, {big} rep. | plug-in MI, {big} rep. | plug-in bias at {n} rep. |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in c["rows"]:
+        ref = r["reference_mi_bit"]
+        bias = None if ref is None else r["plugin_mi_bit"] - ref
+        print(f"| {r['G_uS']:g} | {r['p_fire']:.3f} | {r['frac_le2']:.3f} | "
+              f"{r['mean_spikes']:.2f} | {fmt(r['plugin_mi_bit'])} | {fmt(r['pt_mi_bit'])} | "
+              f"{fmt(ref)} | {fmt(r['plugin_large_mi_bit'])} | "
+              f"{'—' if bias is None else f'{bias:+.3f}'} |")
+    for key, what in (("tracked_small", f"plug-in SpS, {n} repeats"),
+                      ("tracked_large", f"PT SpS, {big} repeats")):
+        t = c[key]
+        if t is None:
+            continue
+        print(f"\nFig. 6 tracking ({what}): max-SpS stimulus 0x{t['codes'][0]:04x} "
+              f"({t['n_input_spikes'][0]} input spikes), min-SpS stimulus 0x{t['codes'][1]:04x} "
+              f"({t['n_input_spikes'][1]} input spikes) at 2.6 µS")
+        for g, r in zip(PAPER_G_US, t["rows"]):
+            print(f"  {g:5.1f} µS: max stimulus rank {r['rank_max']}/{r['n_ranked']} "
+                  f"(SpS {r['sps_max']:.3f}), min stimulus rank {r['rank_min']}/{r['n_ranked']} "
+                  f"(SpS {r['sps_min']:.3f})")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m memlifpy.calibrate", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -684,14 +804,32 @@ def main(argv=None):
     t = sub.add_parser("table", help="print the result table of a search folder")
     t.add_argument("out")
     t.add_argument("--show", type=int, default=30)
+    t.add_argument("--markdown", action="store_true", help="print the table as markdown")
+    t.add_argument("--min-stage", choices=["fire", "screen", "paper", "grid"], default="screen",
+                   help="--markdown: only sets that reached this stage")
+    r = sub.add_parser("compare", help="the paper-vs-memlif numbers of one paper-card run")
+    r.add_argument("file")
+    r.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    if args.cmd == "compare":
+        with open_run(args.file) as run:
+            c = paper_comparison(run)
+        if args.json:
+            print(json.dumps(c, indent=1, default=float))
+        else:
+            print_comparison(c)
+        return 0
     if args.cmd == "search":
         global THREADS
         THREADS = args.threads
         return search(args)
     if args.cmd == "table":
         rows = write_csv(args.out, load_records(args.out))
-        print_table(rows[: args.show])
+        if args.markdown:
+            rows = [r for r in rows if args.min_stage in r["stages"]]
+            print(markdown_table(rows[: args.show]))
+        else:
+            print_table(rows[: args.show])
         return 0
     try:
         with open_run(args.file) as run:
