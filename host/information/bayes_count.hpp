@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace memlif {
@@ -35,7 +36,8 @@ double response_space_size(const ConditionCounts& counts, const RtotSpec& spec);
 
 //! BayesCount (information.md §4.3): the R >= m^ whose expected number of occupied bins under an
 //! add-one posterior with R - m^ unseen bins sharing mass gamma best matches the observed m^.
-//! Returns R_tot without iterating when m^ >= R_tot. Zero counts are ignored.
+//! Returns R_tot without iterating when m^ >= R_tot. Zero counts are ignored. The iteration is
+//! memlif/kernels/bayes_count.hpp's, shared with the GPU.
 //! \param counts non-zero bin counts c_k of one count vector (sample size n = sum c_k)
 //! \param r_tot declared size of the response space
 double bayes_count(const std::uint64_t* counts, std::size_t n_counts, double r_tot);
@@ -43,5 +45,26 @@ double bayes_count(const std::uint64_t* counts, std::size_t n_counts, double r_t
 inline double bayes_count(const std::vector<std::uint64_t>& counts, double r_tot) {
     return bayes_count(counts.data(), counts.size(), r_tot);
 }
+
+namespace detail {
+
+//! Memo of bayes_count for the short count vectors of single stimuli, which repeat across the
+//! stimuli of a condition (with 15 trials a stimulus has one of a few hundred count profiles).
+//! Keyed by the exact sequence of non-zero counts, so a hit returns what bayes_count would
+//! compute, bit for bit. Not thread-safe: one cache per thread.
+class BayesCountCache {
+  public:
+    double operator()(const std::uint64_t* counts, std::size_t n_counts, double r_tot);
+
+  private:
+    struct Hash {
+        std::size_t operator()(const std::vector<std::uint64_t>& v) const;
+    };
+    double r_tot_ = -1.0;
+    std::vector<std::uint64_t> key_;
+    std::unordered_map<std::vector<std::uint64_t>, double, Hash> memo_;
+};
+
+} // namespace detail
 
 } // namespace memlif
