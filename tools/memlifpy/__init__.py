@@ -9,6 +9,8 @@ Modules:
   ``--check`` mode against ``/results``;
 - ``memlifpy.conductance_grid``: the 1-D sweep and the 2-D per-synapse grid of a condition axis;
 - ``memlifpy.figures``: every PNG figure a file's contents allow (imports matplotlib).
+- ``memlifpy.calibrate``: the search of the default neuron's numbers against issue 11's criteria
+  (docs/calibration.md) and the paper-vs-memlif numbers of a paper-card run (docs/reproduction.md).
 
 Each has a command line: ``python3 -m memlifpy.<module> --help``. Runs on /usr/bin/python3 with
 Debian 12's python3-h5py and python3-numpy (and python3-matplotlib for the figures).
