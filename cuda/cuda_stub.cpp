@@ -25,6 +25,13 @@ std::vector<std::uint64_t> simulate_words_cuda(const SimParams&, const SynapseDr
     not_configured();
 }
 
+std::vector<std::uint64_t> simulate_exact_words_cuda(const ExactParams&, const ExactDrive&,
+                                                     std::uint32_t,
+                                                     const std::vector<std::uint16_t>&,
+                                                     std::uint32_t) {
+    not_configured();
+}
+
 ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>&, std::size_t,
                                        std::uint32_t, std::uint32_t) {
     not_configured();

@@ -103,6 +103,9 @@ void validate_spec(const SweepSpec& spec) {
     if (spec.stimulus_codes.empty()) throw std::invalid_argument("run_sweep_cuda: no stimuli");
     if (spec.params.n_output_bins < 1 || spec.params.n_output_bins > 64)
         throw std::invalid_argument("run_sweep_cuda: n_output_bins must be in 1..64");
+    if (spec.solver == Solver::exact && spec.exact_drives.size() != spec.drives.size())
+        throw std::invalid_argument(
+            "run_sweep_cuda: exact solver needs one ExactDrive per condition");
     if (spec.drives.size() > 0x10000)
         throw std::invalid_argument(
             "run_sweep_cuda: at most 65536 conditions (16-bit trial id field)");
@@ -166,8 +169,13 @@ class SweepRunner {
         const std::uint64_t n = std::uint64_t(n_stim) * r_;
         MEMLIF_CUDA_CHECK(cudaMemsetAsync(slot.reducer.scalars.get(), 0, sizeof(ChunkScalars), st));
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_start.get(), st));
-        launch_trial_kernel(spec_.params, spec_.drives[c], c, d_codes_.get() + s0, r_, n,
-                            slot.reducer.words.get(), &slot.reducer.scalars.get()->spikes, st);
+        if (spec_.solver == Solver::exact)
+            launch_exact_trial_kernel(spec_.exact, spec_.exact_drives[c], c, d_codes_.get() + s0,
+                                      r_, n, slot.reducer.words.get(),
+                                      &slot.reducer.scalars.get()->spikes, st);
+        else
+            launch_trial_kernel(spec_.params, spec_.drives[c], c, d_codes_.get() + s0, r_, n,
+                                slot.reducer.words.get(), &slot.reducer.scalars.get()->spikes, st);
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_stop.get(), st));
         slot.reducer.enqueue(n, s0, st);
         // The scalars (entry count m, spikes) and the chunk's CSR offsets come back now; the m
