@@ -109,6 +109,8 @@ void validate_spec(const SweepSpec& spec) {
     if (spec.drives.size() > 0x10000)
         throw std::invalid_argument(
             "run_sweep_cuda: at most 65536 conditions (16-bit trial id field)");
+    if (!spec.condition_ids.empty() && spec.condition_ids.size() != spec.drives.size())
+        throw std::invalid_argument("run_sweep_cuda: one condition id per drive");
 }
 
 //! The GPU side of run_sweep_cuda, on its own thread: enqueues chunks into two slots, collects
@@ -169,13 +171,15 @@ class SweepRunner {
         const std::uint64_t n = std::uint64_t(n_stim) * r_;
         MEMLIF_CUDA_CHECK(cudaMemsetAsync(slot.reducer.scalars.get(), 0, sizeof(ChunkScalars), st));
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_start.get(), st));
+        // the run's condition id keys the trials: a part of a sweep keeps the whole sweep's trials
         if (spec_.solver == Solver::exact)
-            launch_exact_trial_kernel(spec_.exact, spec_.exact_drives[c], c, d_codes_.get() + s0,
-                                      r_, n, slot.reducer.words.get(),
+            launch_exact_trial_kernel(spec_.exact, spec_.exact_drives[c], spec_.condition_id(c),
+                                      d_codes_.get() + s0, r_, n, slot.reducer.words.get(),
                                       &slot.reducer.scalars.get()->spikes, st);
         else
-            launch_trial_kernel(spec_.params, spec_.drives[c], c, d_codes_.get() + s0, r_, n,
-                                slot.reducer.words.get(), &slot.reducer.scalars.get()->spikes, st);
+            launch_trial_kernel(spec_.params, spec_.drives[c], spec_.condition_id(c),
+                                d_codes_.get() + s0, r_, n, slot.reducer.words.get(),
+                                &slot.reducer.scalars.get()->spikes, st);
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_stop.get(), st));
         slot.reducer.enqueue(n, s0, st);
         // The scalars (entry count m, spikes) and the chunk's CSR offsets come back now; the m

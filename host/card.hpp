@@ -136,6 +136,9 @@ struct SimulationCard {
     std::string backend = "auto";   //!< auto | cpu | cuda
     std::uint32_t threads = 0;      //!< CPU threads, 0 = OpenMP default
     std::uint64_t batch_trials = 65536; //!< CPU trials between progress and stop checks
+    //! GPUs of this machine the sweep is spread over: [] = the default device, "all", or a list
+    //! of distinct ids (host/multi_device.hpp); an error without CUDA devices
+    nlohmann::json devices = nlohmann::json::array();
     template <class V> void visit(V& v) {
         v.choice("solver", solver, {"fixed", "exact"});
         v.choice("exact_onsets", exact_onsets, {"grid", "continuous"});
@@ -144,6 +147,7 @@ struct SimulationCard {
         v.choice("backend", backend, {"auto", "cpu", "cuda"});
         v.integer("threads", threads, 0u, 4096u);
         v.integer("batch_trials", batch_trials, std::uint64_t{1}, std::uint64_t{1} << 32);
+        v.raw("devices", devices);
     }
 };
 

@@ -4,6 +4,7 @@
 
 #include "estimator_options.hpp"
 #include "experiment.hpp"
+#include "multi_device.hpp"
 
 #include "memlif/core/errors.hpp"
 #include "memlif/kernels/jitter.hpp"
@@ -56,6 +57,8 @@ void derive(RunConfig& c) {
 
     if (c.simulation.dt_us * 1e-3 > st.spike_width_ms / 10.0)
         fail("simulation.dt_us", "too coarse for stimulus.spike_width_ms: need at least 10 steps per input spike");
+
+    check_devices_value(c.simulation.devices); // its form; whether the devices exist, at run time
 
     c.conductances_uS = expand_conductance_grid(c.conductance_grid, "conductance_grid");
     if (c.conductances_uS.size() > 65536)

@@ -44,7 +44,7 @@ std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t t = b + i;
             codes[i] = spec.stimulus_codes[t / reps];
-            ids[i] = make_trial_id(c, codes[i], static_cast<std::uint32_t>(t % reps));
+            ids[i] = make_trial_id(spec.condition_id(c), codes[i], static_cast<std::uint32_t>(t % reps));
         }
         if (spec.solver == Solver::exact) {
             for (std::size_t i = 0; i < n; ++i) out[i] = run_exact_trial(spec.exact, spec.exact_drives[c], codes[i], ids[i]);

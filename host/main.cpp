@@ -8,7 +8,10 @@
 #include "memlif/core/errors.hpp"
 #include "io/kind_file.hpp"
 #include "io/run_file.hpp"
+#include "merge.hpp"
+#include "mpi_run.hpp"
 #include "run.hpp"
+#include "shard.hpp"
 #include "summary.hpp"
 
 #include "memlif/config.hpp"
@@ -23,7 +26,8 @@ namespace {
 std::string version_text() {
     std::string s = std::string("memlif ") + MEMLIF_VERSION + " (git " + MEMLIF_GIT_SHA + ")\n";
     s += std::string("build: CUDA ") + (MEMLIF_USE_CUDA ? "on" : "off") + ", OpenMP " +
-         (MEMLIF_USE_OPENMP ? "on" : "off") + ", CUDA fmad " + (MEMLIF_CUDA_NO_FMAD ? "off" : "on");
+         (MEMLIF_USE_OPENMP ? "on" : "off") + ", CUDA fmad " + (MEMLIF_CUDA_NO_FMAD ? "off" : "on") +
+         ", " + memlif::mpi_description();
     const int n = memlif::device_count();
     s += "\ndevices: " + std::to_string(n);
     if (n > 0) s += " (" + memlif::device_name(0) + ")";
@@ -31,7 +35,8 @@ std::string version_text() {
 }
 
 int cmd_run(const std::string& card_path, const std::string& output, const std::string& backend,
-            const std::vector<std::string>& sets, bool quiet) {
+            const std::vector<std::string>& sets, bool quiet, const std::string& shard) {
+    const memlif::ShardSpec part = shard.empty() ? memlif::ShardSpec{} : memlif::parse_shard(shard);
     nlohmann::json card = card_path.empty() ? nlohmann::json::object() : memlif::read_card_file(card_path);
     for (const auto& s : sets) memlif::apply_override(card, s);
     if (!output.empty()) memlif::apply_override(card, "output.path=" + nlohmann::json(output).dump());
@@ -41,7 +46,13 @@ int cmd_run(const std::string& card_path, const std::string& output, const std::
     memlif::install_stop_handlers();
     memlif::RunOptions opts;
     opts.quiet = quiet;
-    const memlif::RunReport rep = memlif::execute_run(cfg, opts);
+    const bool mpi = memlif::launched_world_size() > 1; // mpirun -n R: the ranks are the shards
+    if (mpi && !shard.empty()) throw memlif::UsageError("--shard " + shard + ": not under mpirun, whose ranks are the shards");
+    int rank = 0;
+    const memlif::RunReport rep = mpi             ? memlif::execute_mpi_run(cfg, opts, rank)
+                                  : shard.empty() ? memlif::execute_run(cfg, opts)
+                                                  : memlif::execute_shard(cfg, opts, part);
+    if (rank != 0) return rep.interrupted ? 130 : 0; // rank 0 reports for the job
     if (!quiet && !rep.rows.empty()) std::cout << memlif::format_summary(rep.rows);
     if (!quiet) std::cout << rep.text;
     std::printf("%s %llu trials on %s in %.2f s (%.4g trials/s) -> %s\n", rep.interrupted ? "INTERRUPTED after" : "ran",
@@ -51,6 +62,10 @@ int cmd_run(const std::string& card_path, const std::string& output, const std::
 }
 
 int cmd_info(const std::string& path) {
+    if (const auto shard_text = memlif::describe_shard_file(path)) { // a part of a sweep
+        std::cout << *shard_text;
+        return 0;
+    }
     if (const auto kind_text = memlif::io::describe_kind_file(path)) { // device kinds: no MI layout
         std::cout << *kind_text;
         return 0;
@@ -91,6 +106,16 @@ int main(int argc, char** argv) {
     run->add_option("--backend", backend, "auto | cpu | cuda (overrides simulation.backend)");
     run->add_option("--set", sets, "Override a card value: key.path=value (JSON value or bare string)");
     run->add_flag("-q,--quiet", quiet, "No progress line and no table");
+    std::string shard;
+    run->add_option("--shard", shard, "Run only part K of N (K/N, 0-based) into a shard file for `merge`");
+
+    std::string merge_out, merge_backend;
+    std::vector<std::string> merge_inputs;
+    auto* merge = app.add_subcommand("merge", "Sum the shard files of one sweep into its run file");
+    merge->add_option("out", merge_out, "Output memlif-run HDF5 file")->required();
+    merge->add_option("shards", merge_inputs, "Shard files (memlif run --shard K/N), all N of them")->required();
+    merge->add_option("--backend", merge_backend, "Where the estimators' subsamplings run: auto | cpu | cuda");
+    merge->add_flag("-q,--quiet", quiet, "No table");
 
     app.add_subcommand("dump-default", "Print the complete default run card");
 
@@ -120,7 +145,8 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (*run) return cmd_run(card_path, output, backend, sets, quiet);
+        if (*run) return cmd_run(card_path, output, backend, sets, quiet, shard);
+        if (*merge) return memlif::cmd_merge(merge_out, merge_inputs, {quiet, merge_backend});
         if (app.got_subcommand("dump-default")) {
             std::cout << memlif::default_card().dump(2) << "\n";
             return 0;

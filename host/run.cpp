@@ -2,6 +2,8 @@
 //! \file host/run.cpp
 #include "run.hpp"
 
+#include "multi_device.hpp"
+
 #include "io/run_file.hpp"
 
 #include "memlif/config.hpp"
@@ -53,10 +55,7 @@ io::RunMetadata make_run_metadata(const RunConfig& cfg, const BackendChoice& bac
 RunReport execute_run(const RunConfig& cfg, const RunOptions& opts) {
     const auto t0 = std::chrono::steady_clock::now();
     const Experiment* primary = find_experiment(cfg.experiment.kind, true);
-    CpuOptions cpu;
-    cpu.threads = static_cast<int>(cfg.simulation.threads);
-    cpu.batch_trials = cfg.simulation.batch_trials;
-    const BackendChoice backend = choose_backend(cfg.simulation.backend, cpu);
+    const BackendChoice backend = choose_run_backend(cfg); // simulation.backend and .devices
 
     RunReport rep;
     rep.output_path = cfg.output.path;

@@ -8,7 +8,10 @@ Modules:
 - ``memlifpy.reference``: an independent numpy implementation of the plug-in measures, with a
   ``--check`` mode against ``/results``;
 - ``memlifpy.conductance_grid``: the 1-D sweep and the 2-D per-synapse grid of a condition axis;
-- ``memlifpy.figures``: every PNG figure a file's contents allow (imports matplotlib).
+- ``memlifpy.figures``: every PNG figure a file's contents allow (imports matplotlib);
+- ``memlifpy.reliability_calibration``: runs memlif over conductances and repeat counts against
+  large-sample references and scores each estimator's reliability threshold on rho
+  (docs/estimators.md);
 - ``memlifpy.calibrate``: the search of the default neuron's numbers against issue 11's criteria
   (docs/calibration.md) and the paper-vs-memlif numbers of a paper-card run (docs/reproduction.md).
 

@@ -32,11 +32,20 @@ struct SweepSpec {
     std::vector<std::uint32_t> n_input_spikes;   //!< popcount of each code (SpS denominator)
     std::uint32_t n_repeats = 0;                 //!< repeats 0..n_repeats-1 of every stimulus
     bool keep_trial_words = false;               //!< also return every trial's word
+    //! The run's condition id of each drive, which keys its trials (kernels/trial_id.hpp); empty:
+    //! drive c is condition c. A part of a sweep (a shard, one device's share) runs a subset of
+    //! the drives under their own ids, so every trial is the one the whole sweep would simulate.
+    std::vector<std::uint32_t> condition_ids;
+
+    //! The trial-id condition of drive `c`.
+    std::uint32_t condition_id(std::uint32_t c) const {
+        return condition_ids.empty() ? c : condition_ids[c];
+    }
 };
 
 //! Everything a backend returns for one finished condition.
 struct ConditionOutput {
-    std::uint32_t condition = 0;
+    std::uint32_t condition = 0;                 //!< the drive's index in the spec (not its id)
     ConditionCounts counts;                      //!< n(r|s), the primary product
     double mean_output_spikes = 0;               //!< mean output spikes per trial
     std::vector<std::uint64_t> trial_words;      //!< stimulus-major, repeat-minor (if requested)
