@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace memlif {
@@ -17,6 +18,7 @@ struct GroundTruthPlan {
     std::vector<std::uint32_t> conditions; //!< grid indices; rerun i is condition i of the plan
     std::uint32_t repeats = 0;             //!< repeats per stimulus of the reruns
     std::uint64_t seed = 0;                //!< the reruns' seed (run seed + a fixed offset)
+    std::string solver;                    //!< the reruns' solver: "fixed" or "exact"
     SweepPlan plan;                        //!< the reruns' sweep
 };
 

@@ -28,7 +28,7 @@ from matplotlib.colors import LogNorm, Normalize  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 from .conductance_grid import detect_grid_2d, equal_synapse_sweep  # noqa: E402
-from .reader import MI_KIND, FormatError, open_file  # noqa: E402
+from .reader import MI_KIND, FormatError, open_file, sps_rank  # noqa: E402
 
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
 
@@ -213,16 +213,24 @@ def fig5_information(run):
         if rows:
             x = g[[pos[int(gt["condition"][i])] for i in rows]]
             n_large = gt.attrs.get("repeats_large", "?")
-            label = f"PT, {n_large} repeats (reference)"
+            label = label_ref(n_large)
             axes[0].plot(x, gt["reference_mi_bit"][rows], "*", ms=12, label=label)
             if "plugin_large_mi_bit" in gt:
                 label = f"plug-in, {n_large} repeats"
                 axes[0].plot(x, gt["plugin_large_mi_bit"][rows], "x", ms=9, label=label)
+            # the large-sample entropies (files written before issue 11 lack them)
+            for ax, key in ((axes[1], "reference_h_r_bit"), (axes[2], "reference_h_r_given_s_bit")):
+                if key in gt:
+                    ax.plot(x, gt[key][rows], "*", ms=12, label=label_ref(n_large))
     for ax in axes:
         ax.legend(fontsize=7)
     fig.suptitle(f"Information against conductance: {_title(run)}")
     fig.tight_layout()
     return fig
+
+
+def label_ref(n_large):
+    return f"PT, {n_large} repeats (reference)"
 
 
 @figure("fig6_sps_ranking")
@@ -239,6 +247,37 @@ def fig6_sps_ranking(run):
     res = run.results
     sps = np.asarray(res["sps_bit_per_spike"], dtype=float)
     rank = np.asarray(res["sps_rank"], dtype=np.int64)
+    return _sps_ranking(run, idx, g, sps, rank, f"Surprise per spike (plug-in): {_title(run)}")
+
+
+@figure("fig6_sps_ranking_large")
+def fig6_sps_ranking_large(run):
+    """Fig. 6 analogue in the large-sample limit: the PT SpS of the ground-truth reruns
+    (/analysis/ground_truth/reference_sps_bit_per_spike) at their conductances with four equal
+    synapses, ranked as /results/sps_rank ranks (descending, ties by stimulus index)."""
+    gt = run.ground_truth()
+    if gt is None or "reference_sps_bit_per_spike" not in gt:
+        raise FigureSkipped("no large-sample SpS (/analysis/ground_truth/"
+                            "reference_sps_bit_per_spike; run with ground_truth.enabled = true)")
+    conds = np.asarray(gt["condition"], dtype=np.int64)
+    idx_all, g_all = equal_synapse_sweep(run.axes["conductance_S"])
+    pos = {int(k): i for i, k in enumerate(idx_all)}
+    rows = sorted((i for i, k in enumerate(conds) if int(k) in pos),
+                  key=lambda i: g_all[pos[int(conds[i])]])
+    if len(rows) < 2:
+        raise FigureSkipped(f"{len(rows)} ground-truth rerun(s) with four equal synapses, need 2")
+    idx = np.arange(len(rows))
+    g = np.array([g_all[pos[int(conds[i])]] for i in rows]) * 1e6
+    sps = np.asarray(gt["reference_sps_bit_per_spike"], dtype=float)[rows]
+    rank = np.array([sps_rank(v) for v in sps])
+    n_large = gt.attrs.get("repeats_large", "?")
+    return _sps_ranking(run, idx, g, sps, rank,
+                        f"Surprise per spike (PT, {n_large} repeats): {run.n_stimuli} stimuli")
+
+
+def _sps_ranking(run, idx, g, sps, rank, title):
+    """The three panels of Fig. 6 from ``sps[k]`` / ``rank[k]`` at the conditions ``idx``
+    (conductances ``g`` in µS, increasing)."""
     varies = [i for i, k in enumerate(idx) if _spread(sps[k]) > 0]
     if not varies:
         raise FigureSkipped("SpS is the same for every stimulus at every conductance")
@@ -281,7 +320,7 @@ def fig6_sps_ranking(run):
         _log_axis(ax, "x", ticks=_sweep_ticks(g))
         ax.set_xlabel("synaptic read conductance G (µS)")
         ax.legend(fontsize=7)
-    fig.suptitle(f"Surprise per spike: {_title(run)}")
+    fig.suptitle(title)
     fig.tight_layout()
     return fig
 

@@ -89,6 +89,17 @@ LADDER_DATASETS = (
 SYNAPSE_PHYSICS_DATASETS = ("grid_point", "noise_amplitude")
 
 
+
+def sps_rank(values):
+    """Ranks 1..n by descending value, ties by stimulus index, NaN left out (rank 0): the rule of
+    /results/sps_rank (io/FORMAT.md), for SpS vectors the file does not rank (PT, ground truth)."""
+    v = np.asarray(values, dtype=float)
+    ok = np.flatnonzero(np.isfinite(v))
+    order = ok[np.lexsort((ok, -v[ok]))]
+    rank = np.zeros(v.size, dtype=np.int64)
+    rank[order] = np.arange(1, order.size + 1)
+    return rank
+
 class FormatError(ValueError):
     """The file is not a memlif-run file this reader understands, or breaks its format."""
 
@@ -668,7 +679,8 @@ class RunFile:
 
     def ground_truth(self):
         """/analysis/ground_truth as :class:`Analysis` (``condition`` and the per-estimator
-        ``*_mi_bit`` / ``*_bias_bit`` arrays, one entry per rerun), or None when absent."""
+        ``*_mi_bit`` / ``*_bias_bit`` arrays, one entry per rerun; ``reference_sps_bit_per_spike``
+        one row per rerun), or None when absent."""
         if not self.has_analysis(GROUND_TRUTH):
             return None
         g = self._f["analysis/" + GROUND_TRUTH]
@@ -681,8 +693,10 @@ class RunFile:
         for key, ds in g.items():
             if not isinstance(ds, h5py.Dataset):
                 continue
-            if ds.shape != (n,):
-                raise self._error(f"{ds.name}: shape {ds.shape}, expected ({n},) like 'condition'")
+            # per-stimulus columns (reference_sps_bit_per_spike) are [rerun, stimulus]
+            expected = (n, self.n_stimuli) if key.startswith("reference_sps") else (n,)
+            if ds.shape != expected:
+                raise self._error(f"{ds.name}: shape {ds.shape}, expected {expected}")
             data[key] = np.asarray(ds[()])
         if np.any(data["condition"] >= self.n_conditions):
             raise self._error(f"{condition.name} names a condition out of range")
