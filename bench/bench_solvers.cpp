@@ -9,9 +9,9 @@
 //! output bins, 3876 symmetric stimuli x 15 repeats), dt = 10 us, the paper's conductances
 //! 2.6 / 6.2 / 13.6 uS (benchmark argument 0 / 1 / 2).
 #include "host/config.hpp"
-#include "memlif/core/counts.hpp"
 #include "host/information/plugin.hpp"
 #include "host/stimulus_set.hpp"
+#include "memlif/core/counts.hpp"
 #include "memlif/core/sweep.hpp"
 
 #include "memlif/kernels/exact_params.hpp"
@@ -56,7 +56,8 @@ const PaperCard& paper_card() {
         };
         c.cfg = resolve_config(user);
         c.fixed = make_sim_params(c.cfg);
-        c.exact = exact_params_on_grid(c.fixed, c.cfg.simulation.dt_us * 1e-6, c.cfg.neuron.tau_ms * 1e-3);
+        c.exact = exact_params_on_grid(c.fixed, c.cfg.simulation.dt_us * 1e-6,
+                                       c.cfg.neuron.tau_ms * 1e-3);
         for (const ConditionPoint& pt : make_conditions(c.cfg, c.fixed)) {
             c.drives.push_back(pt.drive);
             c.weights.push_back({pt.weight[0], pt.weight[1], pt.weight[2], pt.weight[3]});
@@ -75,7 +76,8 @@ const PaperCard& paper_card() {
 std::vector<std::uint64_t> trial_ids(const PaperCard& card, std::uint32_t c, std::size_t n) {
     std::vector<std::uint64_t> ids(n);
     for (std::size_t t = 0; t < n; ++t)
-        ids[t] = make_trial_id(c, card.codes[t], static_cast<std::uint32_t>(t % card.cfg.simulation.repeats));
+        ids[t] = make_trial_id(c, card.codes[t],
+                               static_cast<std::uint32_t>(t % card.cfg.simulation.repeats));
     return ids;
 }
 
@@ -156,11 +158,10 @@ template <bool Exact> void condition_mi(benchmark::State& state) {
                 words[t] = run_exact_trial(card.exact, card.weights[c], card.codes[t], ids[t]).word;
         } else {
             run_trials(card.fixed, card.drives[c], n, card.codes.data(), ids.data(), out.data());
-            for (std::size_t t = 0; t < n; ++t)
-                words[t] = out[t].word;
+            for (std::size_t t = 0; t < n; ++t) words[t] = out[t].word;
         }
-        const ConditionCounts counts =
-            counts_from_words(words, card.set.size(), card.cfg.simulation.repeats, card.fixed.n_output_bins);
+        const ConditionCounts counts = counts_from_words(
+            words, card.set.size(), card.cfg.simulation.repeats, card.fixed.n_output_bins);
         mi = compute_plugin(counts, card.p_s, card.set.n_input_spikes).mi;
         benchmark::DoNotOptimize(mi);
     }
@@ -181,8 +182,8 @@ void BM_counts_plugin_only(benchmark::State& state) {
     for (std::size_t t = 0; t < n; ++t)
         words[t] = run_exact_trial(card.exact, card.weights[c], card.codes[t], ids[t]).word;
     for (auto _ : state) {
-        const ConditionCounts counts =
-            counts_from_words(words, card.set.size(), card.cfg.simulation.repeats, card.fixed.n_output_bins);
+        const ConditionCounts counts = counts_from_words(
+            words, card.set.size(), card.cfg.simulation.repeats, card.fixed.n_output_bins);
         benchmark::DoNotOptimize(compute_plugin(counts, card.p_s, card.set.n_input_spikes).mi);
     }
     set_rate(state, static_cast<double>(n));
@@ -221,15 +222,13 @@ void BM_peer_plain_loop(benchmark::State& state) {
             for (std::uint32_t k = 0; k < p.n_steps; ++k) {
                 double a = 0;
                 for (std::uint32_t j = 0; j < n_on; ++j)
-                    if (k >= on[j] && k < on[j] + p.spike_steps)
-                        a += wt[j];
+                    if (k >= on[j] && k < on[j] + p.spike_steps) a += wt[j];
                 u = u * decay + a;
                 if (armed && u >= 1.0) {
                     armed = false;
                     reset_at = k + 1 + p.delay_steps;
                     const std::uint32_t bin = (k + 1) / p.steps_per_output_bin;
-                    if (bin < p.n_output_bins)
-                        word |= 1ull << bin;
+                    if (bin < p.n_output_bins) word |= 1ull << bin;
                 }
                 if (!armed && k + 1 == reset_at) {
                     u = 0;

@@ -70,7 +70,8 @@ void Reader::number(const char* key, double& x, Range r) {
     const double d = v->get<double>();
     const bool lo_ok = r.lo_open ? d > r.lo : d >= r.lo;
     const bool hi_ok = r.hi_open ? d < r.hi : d <= r.hi;
-    if (!std::isfinite(d) || !lo_ok || !hi_ok) fail(key, "must be " + bound_text(r) + ", got " + quote(*v));
+    if (!std::isfinite(d) || !lo_ok || !hi_ok)
+        fail(key, "must be " + bound_text(r) + ", got " + quote(*v));
     x = d;
 }
 
@@ -78,8 +79,10 @@ void Reader::integer(const char* key, std::uint64_t& x, std::uint64_t lo, std::u
     const json* v = take(key);
     if (!v) return;
     const std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-    if (!v->is_number_integer()) fail(key, "expected an integer in " + range + ", got " + quote(*v));
-    const bool negative = v->is_number_integer() && !v->is_number_unsigned() && v->get<long long>() < 0;
+    if (!v->is_number_integer())
+        fail(key, "expected an integer in " + range + ", got " + quote(*v));
+    const bool negative =
+        v->is_number_integer() && !v->is_number_unsigned() && v->get<long long>() < 0;
     const std::uint64_t u = negative ? 0 : v->get<std::uint64_t>();
     if (negative || u < lo || u > hi) fail(key, "must be in " + range + ", got " + quote(*v));
     x = u;
@@ -124,13 +127,14 @@ void Reader::text(const char* key, std::string& x) {
 void Reader::strings(const char* key, std::vector<std::string>& x) {
     const json* v = take(key);
     if (!v) return;
-    if (!v->is_array() || v->empty()) fail(key, "expected a non-empty list of strings, got " + quote(*v));
+    if (!v->is_array() || v->empty())
+        fail(key, "expected a non-empty list of strings, got " + quote(*v));
     std::vector<std::string> out;
     for (std::size_t i = 0; i < v->size(); ++i) {
         const json& e = (*v)[i];
         if (!e.is_string())
-            throw ConfigError(join(path_, key) + "[" + std::to_string(i) + "]: expected a string, got " +
-                              quote(e));
+            throw ConfigError(join(path_, key) + "[" + std::to_string(i) +
+                              "]: expected a string, got " + quote(e));
         out.push_back(e.get<std::string>());
     }
     x = std::move(out);
@@ -140,12 +144,14 @@ void Reader::integers(const char* key, std::vector<std::uint32_t>& x, std::uint3
                       std::uint32_t hi) {
     const json* v = take(key);
     if (!v) return;
-    if (!v->is_array() || v->empty()) fail(key, "expected a non-empty list of integers, got " + quote(*v));
+    if (!v->is_array() || v->empty())
+        fail(key, "expected a non-empty list of integers, got " + quote(*v));
     std::vector<std::uint32_t> out;
     for (std::size_t i = 0; i < v->size(); ++i) {
         const json& e = (*v)[i];
         const std::string at = join(path_, key) + "[" + std::to_string(i) + "]";
-        const bool ok = e.is_number_integer() && (e.is_number_unsigned() || e.get<long long>() >= 0) &&
+        const bool ok = e.is_number_integer() &&
+                        (e.is_number_unsigned() || e.get<long long>() >= 0) &&
                         e.get<std::uint64_t>() >= lo && e.get<std::uint64_t>() <= hi;
         if (!ok)
             throw ConfigError(at + ": expected an integer in [" + std::to_string(lo) + ", " +

@@ -51,7 +51,8 @@ class Reader {
     //! A non-empty list of strings.
     void strings(const char* key, std::vector<std::string>& x);
     //! A list of integers in [lo, hi].
-    void integers(const char* key, std::vector<std::uint32_t>& x, std::uint32_t lo, std::uint32_t hi);
+    void integers(const char* key, std::vector<std::uint32_t>& x, std::uint32_t lo,
+                  std::uint32_t hi);
     //! A value validated elsewhere (e.g. the conductance grid blocks): taken as it is.
     void raw(const char* key, nlohmann::json& x);
     //! A nested section: visits `s` with a reader on the child object.

@@ -83,13 +83,13 @@ std::vector<ConditionPoint> make_conditions(const RunConfig& cfg, const SimParam
 //! A sweep built from a card: what the backend runs and what the measures need.
 struct SweepPlan {
     StimulusSet stimuli;
-    std::vector<double> p_s;             //!< p(s) of each stimulus
-    std::vector<ConditionPoint> points;  //!< one per condition of `spec`
+    std::vector<double> p_s;            //!< p(s) of each stimulus
+    std::vector<ConditionPoint> points; //!< one per condition of `spec`
     //! Per condition of `spec`: its conductance grid point and its amplitude on the noise axis
     //! (NaN without an axis; synapse.noise.axis)
     std::vector<std::uint32_t> grid_point;
     std::vector<double> noise_amplitude;
-    SweepSpec spec;                      //!< the backend's input
+    SweepSpec spec; //!< the backend's input
 };
 
 //! The one place a sweep is assembled from a card (run, ground truth, analyze, bench, tests).

@@ -8,8 +8,8 @@
 namespace memlif {
 
 Progress::Progress(std::uint64_t total, bool quiet)
-    : total_(total), enabled_(!quiet && isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()),
-      last_(start_) {}
+    : total_(total), enabled_(!quiet && isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 void Progress::update(std::uint64_t done) {
     if (!enabled_) return;

@@ -15,8 +15,9 @@ enum class StimulusProbability { uniform, multiplicity };
 //! A stimulus set with one entry per stimulus.
 struct StimulusSet {
     StimulusSetKind kind = StimulusSetKind::symmetric;
-    std::vector<std::uint16_t> codes;        //!< bit 4 i + b = spike of input i in input bin b
-    std::vector<std::uint32_t> multiplicity; //!< ordered patterns represented (4!/prod k_j! per class)
+    std::vector<std::uint16_t> codes; //!< bit 4 i + b = spike of input i in input bin b
+    std::vector<std::uint32_t>
+        multiplicity; //!< ordered patterns represented (4!/prod k_j! per class)
     std::vector<std::uint32_t> n_input_spikes; //!< popcount(code), 0..16
     std::size_t size() const { return codes.size(); }
 };

@@ -55,25 +55,29 @@ const Group& counts() {
 }
 
 const Group& results() {
-    static const Group g{"/results",
-                         {
-                             {"completed", T::u8, {A::condition}, ""},
-                             {"mutual_information_bit", T::f64, {A::condition}, "bit"},
-                             {"h_r_bit", T::f64, {A::condition}, "bit"},
-                             {"h_r_given_s_bit", T::f64, {A::condition}, "bit"},
-                             {"sss_bit", T::f64, {A::condition, A::stimulus}, "bit", S::row_chunks},
-                             {"sps_bit_per_spike", T::f64, {A::condition, A::stimulus}, "bit/spike", S::row_chunks},
-                             {"sps_rank", T::u32, {A::condition, A::stimulus}, "", S::row_chunks},
-                             {"sps_undefined", T::u8, {A::condition}, ""},
-                             {"n_trials", T::u64, {A::condition}, "1"},
-                             {"n_trials_per_stimulus", T::u64, {A::condition, A::stimulus}, "1", S::row_chunks},
-                             {"distinct_responses", T::u64, {A::condition}, "1"},
-                             {"distinct_responses_per_stimulus", T::u32, {A::condition, A::stimulus}, "1",
-                              S::row_chunks},
-                             {"n_trials_simulated", T::u64, {A::condition}, "1"},
-                             {"mean_output_spikes", T::f64, {A::condition}, "1"},
-                             {"wall_s", T::f64, {A::condition}, "s"},
-                         }};
+    static const Group g{
+        "/results",
+        {
+            {"completed", T::u8, {A::condition}, ""},
+            {"mutual_information_bit", T::f64, {A::condition}, "bit"},
+            {"h_r_bit", T::f64, {A::condition}, "bit"},
+            {"h_r_given_s_bit", T::f64, {A::condition}, "bit"},
+            {"sss_bit", T::f64, {A::condition, A::stimulus}, "bit", S::row_chunks},
+            {"sps_bit_per_spike", T::f64, {A::condition, A::stimulus}, "bit/spike", S::row_chunks},
+            {"sps_rank", T::u32, {A::condition, A::stimulus}, "", S::row_chunks},
+            {"sps_undefined", T::u8, {A::condition}, ""},
+            {"n_trials", T::u64, {A::condition}, "1"},
+            {"n_trials_per_stimulus", T::u64, {A::condition, A::stimulus}, "1", S::row_chunks},
+            {"distinct_responses", T::u64, {A::condition}, "1"},
+            {"distinct_responses_per_stimulus",
+             T::u32,
+             {A::condition, A::stimulus},
+             "1",
+             S::row_chunks},
+            {"n_trials_simulated", T::u64, {A::condition}, "1"},
+            {"mean_output_spikes", T::f64, {A::condition}, "1"},
+            {"wall_s", T::f64, {A::condition}, "s"},
+        }};
     return g;
 }
 
@@ -143,24 +147,36 @@ const std::vector<const Group*>& shard_groups() {
 
 const char* axis_name(Axis a) {
     switch (a) {
-    case A::condition: return "condition";
-    case A::stimulus: return "stimulus";
-    case A::synapse: return "synapse";
-    case A::row: return "row";
-    case A::trial: return "trial";
-    case A::stage: return "stage";
-    case A::rerun: return "rerun";
+    case A::condition:
+        return "condition";
+    case A::stimulus:
+        return "stimulus";
+    case A::synapse:
+        return "synapse";
+    case A::row:
+        return "row";
+    case A::trial:
+        return "trial";
+    case A::stage:
+        return "stage";
+    case A::rerun:
+        return "rerun";
     }
     return "?";
 }
 
 const char* type_name(Type t) {
     switch (t) {
-    case T::u8: return "uint8";
-    case T::u16: return "uint16";
-    case T::u32: return "uint32";
-    case T::u64: return "uint64";
-    case T::f64: return "float64";
+    case T::u8:
+        return "uint8";
+    case T::u16:
+        return "uint16";
+    case T::u32:
+        return "uint32";
+    case T::u64:
+        return "uint64";
+    case T::f64:
+        return "float64";
     }
     return "?";
 }
@@ -169,18 +185,26 @@ std::string shape_text(const Dataset& d) {
     if (d.axes.empty()) return std::string(type_name(d.type)) + " scalar";
     const auto extent = [](Axis a) -> const char* {
         switch (a) {
-        case A::condition: return "n_g";
-        case A::stimulus: return "n_s";
-        case A::synapse: return "4";
-        case A::row: return "m";
-        case A::trial: return "n";
-        case A::stage: return "n_stages";
-        case A::rerun: return "k";
+        case A::condition:
+            return "n_g";
+        case A::stimulus:
+            return "n_s";
+        case A::synapse:
+            return "4";
+        case A::row:
+            return "m";
+        case A::trial:
+            return "n";
+        case A::stage:
+            return "n_stages";
+        case A::rerun:
+            return "k";
         }
         return "?";
     };
     std::string s = std::string(type_name(d.type)) + "[";
-    for (std::size_t i = 0; i < d.axes.size(); ++i) s += (i ? ", " : "") + std::string(extent(d.axes[i]));
+    for (std::size_t i = 0; i < d.axes.size(); ++i)
+        s += (i ? ", " : "") + std::string(extent(d.axes[i]));
     return s + "]";
 }
 

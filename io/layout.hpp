@@ -25,7 +25,7 @@ enum class Storage {
 };
 
 struct Dataset {
-    const char* name;       //!< relative to the group
+    const char* name; //!< relative to the group
     Type type;
     std::vector<Axis> axes; //!< slowest first; empty = scalar
     const char* units;      //!< "" = no units attribute (bit patterns, indices, flags)

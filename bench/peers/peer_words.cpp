@@ -68,8 +68,7 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     run_trials(p, d, n, codes.data(), ids.data(), fixed.data());
     const auto t1 = std::chrono::steady_clock::now();
-    for (std::size_t t = 0; t < n; ++t)
-        exact[t] = run_exact_trial(e, ed, codes[t], ids[t]);
+    for (std::size_t t = 0; t < n; ++t) exact[t] = run_exact_trial(e, ed, codes[t], ids[t]);
     const auto t2 = std::chrono::steady_clock::now();
     const double s_fixed = std::chrono::duration<double>(t1 - t0).count();
     const double s_exact = std::chrono::duration<double>(t2 - t1).count();

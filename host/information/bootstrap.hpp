@@ -3,8 +3,8 @@
 //! Stratified bootstrap spread and percentile intervals, information.md §4.7.
 #pragma once
 
-#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
+#include "memlif/core/counts.hpp"
 #include "resampling.hpp"
 
 #include <cstdint>

@@ -31,7 +31,8 @@ const std::vector<ColumnDef>& table() {
     const auto cond = [](const char* s, const char* u, std::vector<K> k, double R::*f) {
         return ColumnDef{{s, u, ColumnShape::condition}, std::move(k), f, nullptr};
     };
-    const auto stim = [](const char* s, const char* u, std::vector<K> k, std::vector<double> R::*f) {
+    const auto stim = [](const char* s, const char* u, std::vector<K> k,
+                         std::vector<double> R::*f) {
         return ColumnDef{{s, u, ColumnShape::stimulus}, std::move(k), nullptr, f};
     };
     // Through a function like the others: brace-initialising these two entries in place makes
@@ -39,8 +40,10 @@ const std::vector<ColumnDef>& table() {
     const auto byte = [](const char* s, ColumnShape shape, std::vector<K> k) {
         return ColumnDef{{s, "1", shape, true}, std::move(k), nullptr, nullptr};
     };
-    const std::vector<K> all = {K::plugin, K::mm, K::pt, K::qe, K::sh, K::null, K::jackknife, K::bootstrap, K::nsb};
-    const std::vector<K> entropies = {K::plugin, K::mm, K::pt, K::qe, K::sh, K::jackknife, K::bootstrap, K::nsb};
+    const std::vector<K> all = {K::plugin, K::mm,        K::pt,        K::qe, K::sh,
+                                K::null,   K::jackknife, K::bootstrap, K::nsb};
+    const std::vector<K> entropies = {K::plugin, K::mm,        K::pt,        K::qe,
+                                      K::sh,     K::jackknife, K::bootstrap, K::nsb};
     const std::vector<K> surprise = {K::plugin, K::mm, K::pt, K::jackknife, K::bootstrap};
     static const std::vector<ColumnDef> t = {
         cond("mi_bit", "bit", all, &R::mi),
@@ -72,8 +75,9 @@ const std::vector<ColumnDef>& table() {
 } // namespace
 
 const std::vector<std::string>& flag_column_names() {
-    static const std::vector<std::string> names = {"mi_negative",   "mi_above_log2_s", "mi_above_h_s",
-                                                   "sps_undefined", "qe_fallback",     "ps_not_empirical"};
+    static const std::vector<std::string> names = {"mi_negative",  "mi_above_log2_s",
+                                                   "mi_above_h_s", "sps_undefined",
+                                                   "qe_fallback",  "ps_not_empirical"};
     return names;
 }
 
@@ -84,13 +88,14 @@ std::vector<ColumnSpec> estimator_columns(EstimatorKind kind) {
     return out;
 }
 
-std::vector<double> column_values(const EstimatorResult& e, const ColumnSpec& column, std::size_t n_stimuli) {
+std::vector<double> column_values(const EstimatorResult& e, const ColumnSpec& column,
+                                  std::size_t n_stimuli) {
     for (const ColumnDef& d : table()) {
         if (d.spec.suffix != column.suffix) continue;
         if (d.spec.suffix == "flags") {
             const InformationFlags& f = e.flags;
-            return {double(f.mi_negative), double(f.mi_above_log2_s), double(f.mi_above_h_s),
-                    double(f.sps_undefined), double(f.qe_fallback),    double(f.ps_not_empirical)};
+            return {double(f.mi_negative),   double(f.mi_above_log2_s), double(f.mi_above_h_s),
+                    double(f.sps_undefined), double(f.qe_fallback),     double(f.ps_not_empirical)};
         }
         if (d.spec.suffix == "reliable") return {e.reliable ? 1.0 : 0.0};
         if (d.scalar) return {e.*d.scalar};

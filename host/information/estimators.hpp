@@ -4,11 +4,11 @@
 //! names, options and a uniform result record per estimator.
 #pragma once
 
-#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
-#include "permutation_null.hpp"
 #include "bootstrap.hpp"
 #include "flags.hpp"
+#include "memlif/core/counts.hpp"
+#include "permutation_null.hpp"
 #include "plugin.hpp"
 #include "quadratic_extrapolation.hpp"
 #include "resampling.hpp"
@@ -29,8 +29,8 @@ const char* estimator_name(EstimatorKind kind);
 
 //! String forms of the option enums (config keys); each throws std::invalid_argument naming a
 //! bad value.
-QePartition parse_qe_partition(const std::string& text);       //!< "block" | "shuffled"
-QeTarget parse_qe_target(const std::string& text);             //!< "entropies" | "information"
+QePartition parse_qe_partition(const std::string& text); //!< "block" | "shuffled"
+QeTarget parse_qe_target(const std::string& text);       //!< "entropies" | "information"
 //! "plugin" | "pt" | "qe" ("qe" is valid for sh.inner only; validate_estimator_options refuses
 //! it for qe.inner).
 InnerEstimator parse_inner_estimator(const std::string& text);
@@ -42,9 +42,9 @@ PointEstimator parse_point_estimator(const std::string& text);        //!< "plug
 //! sums (host/information/accelerated_resampling.hpp, cuda/group_sums_cuda.hpp).
 //! Each must return what the host function returns for the same seeds; unset members use the host.
 struct EstimatorAccelerator {
-    std::function<PermutationNullResult(const ConditionCounts&, const std::vector<double>&,
-                                        const std::vector<std::uint32_t>&, const PermutationNullOptions&,
-                                        PointEstimator, const RtotSpec&)>
+    std::function<PermutationNullResult(
+        const ConditionCounts&, const std::vector<double>&, const std::vector<std::uint32_t>&,
+        const PermutationNullOptions&, PointEstimator, const RtotSpec&)>
         permutation_null;
     std::function<BootstrapResult(const ConditionCounts&, const std::vector<double>&,
                                   const std::vector<std::uint32_t>&, const BootstrapOptions&)>
@@ -93,7 +93,7 @@ struct EstimatorResult {
     std::vector<double> sss; //!< per-stimulus I_1 (plugin, mm, pt, bootstrap's point; jackknife:
                              //!< the plug-in I_1, its corrected value is sss_corrected)
     std::vector<double> sps; //!< per-stimulus SpS, NaN where n_spk = 0
-    std::vector<std::uint32_t> rank;  //!< SpS rank (1 = best, 0 = NaN)
+    std::vector<std::uint32_t> rank; //!< SpS rank (1 = best, 0 = NaN)
     InformationFlags flags;
     double mi_se;    //!< jackknife SE, bootstrap SD, NSB posterior SD, null SD
     double mi_ci_lo; //!< bootstrap percentile interval
@@ -106,8 +106,8 @@ struct EstimatorResult {
     //! jackknife: delete-one SE and bias-corrected value of every plug-in SSS I_1(s) and SpS(s)
     //! (compute_jackknife_sss); NaN where N_s < 2, SpS also where n_spk = 0.
     std::vector<double> sss_se, sps_se, sss_corrected, sps_corrected;
-    double r_bins;                                                  //!< mm: m^; pt: R~ of H(R)
-    std::vector<double> r_bins_s;                                   //!< mm: m^_s; pt: R~_s
+    double r_bins;                //!< mm: m^; pt: R~ of H(R)
+    std::vector<double> r_bins_s; //!< mm: m^_s; pt: R~_s
     double r_tot;                 //!< pt / nsb: response-space size used
     std::uint32_t replicates = 0; //!< M or B where the estimator resamples
     //! Whether the sampling regime is within this estimator's documented range

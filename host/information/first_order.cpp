@@ -27,14 +27,12 @@ CorrectedResult apply_first_order(const ConditionCounts& counts, const std::vect
     c.sps.assign(ns, nan);
     double h_rs = 0.0;
     for (std::size_t s = 0; s < ns; ++s) {
-        if (plugin.n_s[s] == 0)
-            continue;
+        if (plugin.n_s[s] == 0) continue;
         const double term_s =
             first_order_bias_bits(r_bins_s[s], static_cast<double>(plugin.n_s[s]));
         h_rs += p_s[s] * (plugin.h_r_s[s] + term_s);
         c.sss[s] = plugin.sss[s] - term_s + term_r;
-        if (n_spk[s] > 0)
-            c.sps[s] = c.sss[s] / static_cast<double>(n_spk[s]);
+        if (n_spk[s] > 0) c.sps[s] = c.sss[s] / static_cast<double>(n_spk[s]);
     }
     c.h_rs = h_rs;
     c.mi = c.h_r - c.h_rs;

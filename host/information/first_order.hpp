@@ -4,8 +4,8 @@
 //! H(R), H(R|S), MI and per stimulus to SSS and SpS (information.md §4.2, §4.3, §4.9).
 #pragma once
 
-#include "memlif/core/counts.hpp"
 #include "flags.hpp"
+#include "memlif/core/counts.hpp"
 #include "plugin.hpp"
 
 #include <cstdint>

@@ -3,9 +3,9 @@
 //! NSB entropy estimator with posterior SD (Nemenman, Shafee & Bialek 2002), information.md §4.8.
 #pragma once
 
-#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
 #include "flags.hpp"
+#include "memlif/core/counts.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -4,9 +4,9 @@
 //! (Strong et al. 1998; Treves & Panzeri 1995), information.md §4.4.
 #pragma once
 
-#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
 #include "flags.hpp"
+#include "memlif/core/counts.hpp"
 
 #include <array>
 #include <cstdint>

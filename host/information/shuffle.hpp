@@ -4,9 +4,9 @@
 //! information.md §4.5.
 #pragma once
 
-#include "memlif/core/counts.hpp"
 #include "bayes_count.hpp"
 #include "flags.hpp"
+#include "memlif/core/counts.hpp"
 #include "quadratic_extrapolation.hpp"
 
 #include <cstdint>

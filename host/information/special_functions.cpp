@@ -43,12 +43,10 @@ double stirling_correction(double z) {
 } // namespace
 
 double log_rising(double a, double n) {
-    if (n == 0.0)
-        return 0.0;
+    if (n == 0.0) return 0.0;
     if (n <= 32.0 && n == std::floor(n)) {
         double s = 0.0;
-        for (double j = 0; j < n; j += 1.0)
-            s += std::log(a + j);
+        for (double j = 0; j < n; j += 1.0) s += std::log(a + j);
         return s;
     }
     // Shift a up: ln G(a+n) - ln G(a) = [ln G(a+1+n) - ln G(a+1)] + ln a - ln(a+n).

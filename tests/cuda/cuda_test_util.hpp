@@ -103,11 +103,9 @@ inline ::testing::AssertionResult ranks_agree(const std::vector<std::uint32_t>& 
     std::ostringstream first;
     for (std::size_t r = 1; r <= n; ++r) {
         const std::size_t a = host_at[r], b = dev_at[r];
-        if (a == b)
-            continue;
+        if (a == b) continue;
         if (a == n || b == n) {
-            if (bad++ == 0)
-                first << "rank " << r << " is missing on one side";
+            if (bad++ == 0) first << "rank " << r << " is missing on one side";
             continue;
         }
         if (std::fabs(host_sps[a] - host_sps[b]) > tol && bad++ == 0)
@@ -142,8 +140,7 @@ inline WordDifference count_differing_words(const std::vector<std::uint64_t>& a,
     const std::size_t n = a.size() < b.size() ? a.size() : b.size();
     d.total = a.size() > b.size() ? a.size() : b.size();
     d.differing = d.total - n;
-    for (std::size_t t = 0; t < n; ++t)
-        d.differing += a[t] != b[t] ? 1 : 0;
+    for (std::size_t t = 0; t < n; ++t) d.differing += a[t] != b[t] ? 1 : 0;
     return d;
 }
 
@@ -156,10 +153,8 @@ constexpr double k_max_differing_word_fraction = 1e-3;
 //! Passes when no word differs, or when fewer than `max_fraction` of them do. max_fraction = 0
 //! demands equality (the -fmad=false parity build).
 inline ::testing::AssertionResult words_agree(const WordDifference& d, double max_fraction) {
-    if (d.total == 0)
-        return ::testing::AssertionFailure() << "no words compared";
-    if (d.differing == 0 || d.fraction() < max_fraction)
-        return ::testing::AssertionSuccess();
+    if (d.total == 0) return ::testing::AssertionFailure() << "no words compared";
+    if (d.differing == 0 || d.fraction() < max_fraction) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure()
            << d.differing << " of " << d.total << " trial words differ (fraction " << d.fraction()
            << ", allowed < " << max_fraction << ")";

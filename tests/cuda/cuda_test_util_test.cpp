@@ -108,8 +108,7 @@ constexpr std::uint32_t k_repeats = 20;
 std::vector<std::uint64_t> synthetic_words() {
     std::mt19937_64 rng(20261201);
     std::vector<std::uint64_t> shared(8);
-    for (auto& w : shared)
-        w = (rng() & 0x7FFFFull) | 1;
+    for (auto& w : shared) w = (rng() & 0x7FFFFull) | 1;
     std::vector<std::uint64_t> words;
     for (std::size_t s = 0; s < k_stimuli; ++s) {
         const std::uint64_t own = (rng() & 0x7FFFFull) | 1;
@@ -137,8 +136,7 @@ TEST(WordsAgree, IdenticalWordsPassEvenForTheParityBuild) {
 TEST(WordsAgree, FewDifferingWordsPassTheDefaultBoundOnly) {
     const auto w = synthetic_words();
     auto v = w;
-    for (std::size_t t = 0; t < 10; ++t)
-        v[t * 3989] ^= 1ull << 7; // 10 of 40000 = 2.5e-4
+    for (std::size_t t = 0; t < 10; ++t) v[t * 3989] ^= 1ull << 7; // 10 of 40000 = 2.5e-4
     const WordDifference d = count_differing_words(v, w);
     EXPECT_EQ(d.differing, 10u);
     EXPECT_TRUE(words_agree(d, test::k_max_differing_word_fraction));
@@ -148,16 +146,14 @@ TEST(WordsAgree, FewDifferingWordsPassTheDefaultBoundOnly) {
 TEST(WordsAgree, TooManyDifferingWordsFail) {
     const auto w = synthetic_words();
     auto v = w;
-    for (std::size_t t = 0; t < 80; ++t)
-        v[t * 499] ^= 1ull << 3; // 80 of 40000 = 2e-3
+    for (std::size_t t = 0; t < 80; ++t) v[t * 499] ^= 1ull << 3; // 80 of 40000 = 2e-3
     EXPECT_FALSE(words_agree(count_differing_words(v, w), test::k_max_differing_word_fraction));
 }
 
 TEST(WordsAgree, CoherentOneBinShiftFailsAlthoughMiIsUnchanged) {
     const auto w = synthetic_words();
     std::vector<std::uint64_t> shifted;
-    for (std::uint64_t x : w)
-        shifted.push_back(x << 1);
+    for (std::uint64_t x : w) shifted.push_back(x << 1);
     // The MI-only check of the parity test cannot see it: relabelling responses keeps MI.
     const double mi = mi_of(w);
     EXPECT_GT(mi, 1.0);

@@ -21,14 +21,16 @@ std::string error_of(const json& grid) {
 }
 
 TEST(ConductanceGrid, ListAcceptsScalarsAndPerSynapseVectors) {
-    const auto g = expand_conductance_grid(json::parse(R"([{"kind":"list","values_uS":[2.6,[1,2,3,4]]}])"), "g");
+    const auto g = expand_conductance_grid(
+        json::parse(R"([{"kind":"list","values_uS":[2.6,[1,2,3,4]]}])"), "g");
     ASSERT_EQ(g.size(), 2u);
     EXPECT_EQ(g[0], (ConductancePoint{2.6, 2.6, 2.6, 2.6}));
     EXPECT_EQ(g[1], (ConductancePoint{1, 2, 3, 4}));
 }
 
 TEST(ConductanceGrid, LogRangeIsGeometricWithEndsIncluded) {
-    const auto g = expand_conductance_grid(json::parse(R"([{"kind":"log","start_uS":1,"stop_uS":20,"n":16}])"), "g");
+    const auto g = expand_conductance_grid(
+        json::parse(R"([{"kind":"log","start_uS":1,"stop_uS":20,"n":16}])"), "g");
     ASSERT_EQ(g.size(), 16u);
     EXPECT_DOUBLE_EQ(g.front()[0], 1.0);
     EXPECT_NEAR(g.back()[3], 20.0, 1e-12);
@@ -37,7 +39,8 @@ TEST(ConductanceGrid, LogRangeIsGeometricWithEndsIncluded) {
 }
 
 TEST(ConductanceGrid, LinearRange) {
-    const auto g = expand_conductance_grid(json::parse(R"([{"kind":"linear","start_uS":2,"stop_uS":4,"n":3}])"), "g");
+    const auto g = expand_conductance_grid(
+        json::parse(R"([{"kind":"linear","start_uS":2,"stop_uS":4,"n":3}])"), "g");
     ASSERT_EQ(g.size(), 3u);
     EXPECT_DOUBLE_EQ(g[1][0], 3.0);
 }
@@ -53,20 +56,27 @@ TEST(ConductanceGrid, ProductIsCartesianWithLastSynapseFastest) {
 
 TEST(ConductanceGrid, BlocksConcatenate) {
     const auto g = expand_conductance_grid(
-        json::parse(R"([{"kind":"list","values_uS":[5]},{"kind":"linear","start_uS":1,"stop_uS":2,"n":2}])"), "g");
+        json::parse(
+            R"([{"kind":"list","values_uS":[5]},{"kind":"linear","start_uS":1,"stop_uS":2,"n":2}])"),
+        "g");
     EXPECT_EQ(g.size(), 3u);
 }
 
 TEST(ConductanceGrid, ErrorsNameTheKey) {
-    EXPECT_NE(error_of(json::parse(R"([{"kind":"list","values_uS":[-1]}])")).find("conductance_grid[0].values_uS[0]"),
+    EXPECT_NE(error_of(json::parse(R"([{"kind":"list","values_uS":[-1]}])"))
+                  .find("conductance_grid[0].values_uS[0]"),
               std::string::npos);
-    EXPECT_NE(error_of(json::parse(R"([{"kind":"log","start_uS":1,"stop_uS":2,"n":0}])")).find("conductance_grid[0].n"),
+    EXPECT_NE(error_of(json::parse(R"([{"kind":"log","start_uS":1,"stop_uS":2,"n":0}])"))
+                  .find("conductance_grid[0].n"),
               std::string::npos);
-    EXPECT_NE(error_of(json::parse(R"([{"kind":"cubic"}])")).find("conductance_grid[0].kind"), std::string::npos);
-    EXPECT_NE(error_of(json::parse(R"([{"kind":"list","values_uS":[1],"typo":1}])")).find("conductance_grid[0].typo"),
+    EXPECT_NE(error_of(json::parse(R"([{"kind":"cubic"}])")).find("conductance_grid[0].kind"),
               std::string::npos);
-    EXPECT_NE(error_of(json::parse(R"([{"kind":"list","values_uS":[[1,2,3]]}])")).find("values_uS[0]"),
+    EXPECT_NE(error_of(json::parse(R"([{"kind":"list","values_uS":[1],"typo":1}])"))
+                  .find("conductance_grid[0].typo"),
               std::string::npos);
+    EXPECT_NE(
+        error_of(json::parse(R"([{"kind":"list","values_uS":[[1,2,3]]}])")).find("values_uS[0]"),
+        std::string::npos);
     EXPECT_NE(error_of(json::parse("[]")), "");
 }
 

@@ -23,20 +23,22 @@ TEST(StimulusSet, SymmetricHas3876ClassesWithTheDerivedMultiplicities) {
         total += m;
     }
     EXPECT_EQ(total, 65536u);
-    EXPECT_EQ(hist, (std::map<std::uint32_t, int>{{24, 1820}, {12, 1680}, {6, 120}, {4, 240}, {1, 16}}));
+    EXPECT_EQ(hist,
+              (std::map<std::uint32_t, int>{{24, 1820}, {12, 1680}, {6, 120}, {4, 240}, {1, 16}}));
 }
 
 TEST(StimulusSet, ClassesPerSpikeCount) {
     const StimulusSet s = make_stimulus_set(StimulusSetKind::symmetric);
     std::vector<int> per(17, 0);
     for (auto n : s.n_input_spikes) ++per[n];
-    EXPECT_EQ(per, (std::vector<int>{1, 4, 16, 48, 133, 272, 468, 636, 720, 636, 468, 272, 133, 48, 16, 4, 1}));
+    EXPECT_EQ(per, (std::vector<int>{1, 4, 16, 48, 133, 272, 468, 636, 720, 636, 468, 272, 133, 48,
+                                     16, 4, 1}));
 }
 
 //! The multiset of per-input patterns of an ordered code.
 std::multiset<int> classify(std::uint32_t code) {
-    return {static_cast<int>(code & 15), static_cast<int>((code >> 4) & 15), static_cast<int>((code >> 8) & 15),
-            static_cast<int>((code >> 12) & 15)};
+    return {static_cast<int>(code & 15), static_cast<int>((code >> 4) & 15),
+            static_cast<int>((code >> 8) & 15), static_cast<int>((code >> 12) & 15)};
 }
 
 TEST(StimulusSet, MultiplicityCountsTheOrderedMembers) {
@@ -50,8 +52,8 @@ TEST(StimulusSet, MultiplicityCountsTheOrderedMembers) {
         EXPECT_TRUE(seen.insert(cls).second) << "duplicate class at " << i;
         EXPECT_EQ(members[cls], sym.multiplicity[i]);
         // canonical member: input i gets P_i of the nondecreasing tuple
-        const int p0 = sym.codes[i] & 15, p1 = (sym.codes[i] >> 4) & 15, p2 = (sym.codes[i] >> 8) & 15,
-                  p3 = sym.codes[i] >> 12;
+        const int p0 = sym.codes[i] & 15, p1 = (sym.codes[i] >> 4) & 15,
+                  p2 = (sym.codes[i] >> 8) & 15, p3 = sym.codes[i] >> 12;
         EXPECT_TRUE(p0 <= p1 && p1 <= p2 && p2 <= p3);
     }
     // lexicographic order of the tuple
@@ -78,8 +80,10 @@ double entropy_bits(const std::vector<double>& p) {
 TEST(StimulusSet, ProbabilityModesHaveTheSpecEntropies) {
     const StimulusSet s = make_stimulus_set(StimulusSetKind::symmetric);
     // information.md §2: H(S) = 11.9203528554 (uniform classes), 11.7836123803 (multiplicity)
-    EXPECT_NEAR(entropy_bits(stimulus_probabilities(s, StimulusProbability::uniform)), 11.9203528554, 1e-10);
-    EXPECT_NEAR(entropy_bits(stimulus_probabilities(s, StimulusProbability::multiplicity)), 11.7836123803, 1e-10);
+    EXPECT_NEAR(entropy_bits(stimulus_probabilities(s, StimulusProbability::uniform)),
+                11.9203528554, 1e-10);
+    EXPECT_NEAR(entropy_bits(stimulus_probabilities(s, StimulusProbability::multiplicity)),
+                11.7836123803, 1e-10);
 }
 
 } // namespace

@@ -75,7 +75,8 @@ void expect_documented(const std::string& doc, const std::vector<const layout::G
         for (const auto& [name, row] : rows) {
             bool known = false;
             for (const layout::Dataset& d : g->datasets) known = known || name == d.name;
-            EXPECT_TRUE(known) << "FORMAT.md documents " << g->path << "/" << name << ", which the code does not write";
+            EXPECT_TRUE(known) << "FORMAT.md documents " << g->path << "/" << name
+                               << ", which the code does not write";
         }
     }
 }

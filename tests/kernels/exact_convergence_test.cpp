@@ -11,9 +11,9 @@
 //! Built twice: the default binary runs dt = 100 and 10 us on the full card and dt = 1 us on
 //! every 4th stimulus; with MEMLIF_SLOW_TESTS (ctest label `slow`) dt = 1 us on the full card.
 #include "host/config.hpp"
-#include "memlif/core/counts.hpp"
 #include "host/information/plugin.hpp"
 #include "host/stimulus_set.hpp"
+#include "memlif/core/counts.hpp"
 #include "memlif/core/sweep.hpp"
 
 #include "memlif/kernels/exact_params.hpp"
@@ -53,7 +53,8 @@ Card paper_card(double dt_us) {
     Card c;
     c.cfg = resolve_config(user);
     c.fixed = make_sim_params(c.cfg);
-    c.exact = exact_params_on_grid(c.fixed, c.cfg.simulation.dt_us * 1e-6, c.cfg.neuron.tau_ms * 1e-3);
+    c.exact =
+        exact_params_on_grid(c.fixed, c.cfg.simulation.dt_us * 1e-6, c.cfg.neuron.tau_ms * 1e-3);
     for (const ConditionPoint& pt : make_conditions(c.cfg, c.fixed)) {
         c.drives.push_back(pt.drive);
         c.weights.push_back({pt.weight[0], pt.weight[1], pt.weight[2], pt.weight[3]});
@@ -94,8 +95,7 @@ Comparison compare(const Card& card, std::uint32_t c, const StimulusSet& set,
     }
     Comparison out;
     std::size_t differ = 0;
-    for (std::size_t t = 0; t < n; ++t)
-        differ += w_fixed[t] != w_exact[t];
+    for (std::size_t t = 0; t < n; ++t) differ += w_fixed[t] != w_exact[t];
     out.word_diff_fraction = static_cast<double>(differ) / static_cast<double>(n);
     const std::uint32_t bins = card.fixed.n_output_bins;
     out.mi_fixed =

@@ -56,8 +56,7 @@ struct Recorder {
     double u_at(double t) const {
         std::size_t best = 0;
         for (std::size_t i = 0; i < event_t.size(); ++i)
-            if (std::fabs(event_t[i] - t) < std::fabs(event_t[best] - t))
-                best = i;
+            if (std::fabs(event_t[i] - t) < std::fabs(event_t[best] - t)) best = i;
         EXPECT_LT(std::fabs(event_t[best] - t), 1e-15) << "no event at " << t;
         return event_u[best];
     }
@@ -211,8 +210,7 @@ TEST(ExactTrial, BackspikeBlocksTheInputForItsWidth) {
         const double onset = backspike_interval_steps(p.backspike, p.seed, id, 0) * p.grid_dt_s;
         const double second =
             onset + backspike_interval_steps(p.backspike, p.seed, id, 1) * p.grid_dt_s;
-        if (second < 30e-3)
-            continue; // keep trials with a single back-spike in the pulse
+        if (second < 30e-3) continue; // keep trials with a single back-spike in the pulse
         const double end = onset + 3e-3;
         const double u_block = w * (1.0 - std::exp(-onset / k_tau)) * std::exp(-3e-3 / k_tau);
         const double t_c = end + k_tau * std::log((w - u_block) / (w - 1.0));
@@ -333,10 +331,8 @@ struct Pulse {
 
 //! Onset delay from the draw r, written from the definitions in exact_params.hpp.
 double reference_delay(const ExactParams& p, std::uint32_t r) {
-    if (p.timing == OnsetTiming::grid)
-        return jitter_onset_steps(p.jitter, r) * p.grid_dt_s;
-    if (p.jitter.law == JitterLaw::uniform)
-        return (r + 0.5) / 4294967296.0 * p.jitter_max_s;
+    if (p.timing == OnsetTiming::grid) return jitter_onset_steps(p.jitter, r) * p.grid_dt_s;
+    if (p.jitter.law == JitterLaw::uniform) return (r + 0.5) / 4294967296.0 * p.jitter_max_s;
     if (p.jitter.law == JitterLaw::table)
         return jitter_table_index_by_scan(p.jitter, r) * p.jitter_unit_s;
     return 0.0;
@@ -373,8 +369,7 @@ TrialResult reference_trial(const ExactParams& p, const ExactDrive& d, std::uint
                 t0 = units;
                 t1 = units + p.backspike_width_s;
             }
-            if (t0 >= p.window_s)
-                break;
+            if (t0 >= p.window_s) break;
             blocks.emplace_back(t0, t1);
         }
     }
@@ -390,12 +385,10 @@ TrialResult reference_trial(const ExactParams& p, const ExactDrive& d, std::uint
     std::sort(edges.begin(), edges.end());
     auto drive_at = [&](double t) {
         for (const auto& bl : blocks)
-            if (t >= bl.first && t < bl.second)
-                return 0.0;
+            if (t >= bl.first && t < bl.second) return 0.0;
         double s = 0;
         for (const Pulse& q : pulses)
-            if (t >= q.on && t < q.off)
-                s += q.w;
+            if (t >= q.on && t < q.off) s += q.w;
         return s;
     };
     TrialResult res;
@@ -412,8 +405,7 @@ TrialResult reference_trial(const ExactParams& p, const ExactDrive& d, std::uint
                 next = std::min(next, e);
                 break;
             }
-        if (!armed)
-            next = std::min(next, reset_at);
+        if (!armed) next = std::min(next, reset_at);
         const double ui = drive_at(t);
         auto at = [&](double s) { return ui + (u - ui) * std::exp(-(s - t) / p.tau_s); };
         if (armed && at(next) >= 1.0 && u < 1.0) {
@@ -423,8 +415,7 @@ TrialResult reference_trial(const ExactParams& p, const ExactDrive& d, std::uint
                 (at(m) >= 1.0 ? b : a) = m;
             }
             const double tc = b;
-            if (spike_times)
-                spike_times->push_back(tc);
+            if (spike_times) spike_times->push_back(tc);
             if (tc < p.window_s &&
                 static_cast<std::uint32_t>(tc / p.output_bin_s) < p.n_output_bins) {
                 res.word |= 1ull << static_cast<std::uint32_t>(tc / p.output_bin_s);
@@ -466,8 +457,7 @@ int expect_matches_reference(const ExactParams& p, const ExactDrive& d, int n) {
         for (std::size_t k = 0; k < std::min(got.spikes.size(), want.size()); ++k)
             EXPECT_NEAR(got.spikes[k], want[k], 1e-12) << "trial " << t << " spike " << k;
         fired += a.n_spikes > 0;
-        if (::testing::Test::HasFailure())
-            return fired;
+        if (::testing::Test::HasFailure()) return fired;
     }
     return fired;
 }

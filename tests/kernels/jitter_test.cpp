@@ -49,8 +49,7 @@ TEST(Jitter, ClippedPoissonMatchesPmfAndLumpsTheTail) {
     const int n = 400000;
     const auto h = empirical(j, n);
     double tail = 0;
-    for (int k = 40; k < 200; ++k)
-        tail += poisson_pmf(20.0, k);
+    for (int k = 40; k < 200; ++k) tail += poisson_pmf(20.0, k);
     for (int k = 0; k < 40; ++k) {
         const double p = poisson_pmf(20.0, k);
         EXPECT_NEAR(h[k], p, 5 * std::sqrt(p * (1 - p) / n) + 1e-6) << "k = " << k;
@@ -62,8 +61,7 @@ TEST(Jitter, RedrawnPoissonIsConditionedOnTheWindow) {
     JitterParams j;
     ASSERT_TRUE(make_poisson_jitter_table(j, 30.0, 40, 100.0, true));
     double z = 0;
-    for (int k = 0; k <= 40; ++k)
-        z += poisson_pmf(30.0, k);
+    for (int k = 0; k <= 40; ++k) z += poisson_pmf(30.0, k);
     const int n = 400000;
     const auto h = empirical(j, n);
     for (int k = 20; k <= 40; k += 5) {

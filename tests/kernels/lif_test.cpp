@@ -28,8 +28,7 @@ TEST(Lif, ChargingMatchesAnalyticSolution) {
     // model.md §2.3: single-spike peak V_pk/V_th = w (1 - exp(-T_spk/tau)) = 0.3009 for w = 0.7647
     EXPECT_NEAR(s.u, 0.3009, 1e-4);
     const double peak = s.u;
-    for (std::uint32_t k = 1000; k < 3000; ++k)
-        lif_step(s, 0.0, decay, k + 1, 1000);
+    for (std::uint32_t k = 1000; k < 3000; ++k) lif_step(s, 0.0, decay, k + 1, 1000);
     EXPECT_NEAR(s.u, peak * std::exp(-20e-3 / k_tau), 2e-5); // pure leak after the spike
 }
 
@@ -41,8 +40,7 @@ TEST(Lif, ThresholdCrossingTimeAndReset) {
     LifState s;
     std::uint32_t first = 0, second = 0;
     for (std::uint32_t k = 0; k < 6000 && second == 0; ++k) {
-        if (lif_step(s, a, decay, k + 1, delay))
-            (first == 0 ? first : second) = k + 1;
+        if (lif_step(s, a, decay, k + 1, delay)) (first == 0 ? first : second) = k + 1;
         if (first != 0 && k + 1 < first + delay) {
             EXPECT_FALSE(s.armed); // disarmed until the reset
         }
@@ -93,8 +91,7 @@ TEST(Lif, HeldInputFollowsTheClosedFormWithoutDrift) {
             std::uint32_t k = 0;
             for (const double t_end : {10e-3, 200e-3}) {
                 const auto n = static_cast<std::uint32_t>(std::llround(t_end / dt));
-                for (; k < n; ++k)
-                    ASSERT_FALSE(lif_step(s, a, decay, k + 1, 1000));
+                for (; k < n; ++k) ASSERT_FALSE(lif_step(s, a, decay, k + 1, 1000));
                 const double exact = w * (1.0 - std::exp(-t_end / k_tau));
                 EXPECT_LT(std::fabs(s.u - exact) / exact, 1e-11)
                     << "dt " << dt << " w " << w << " t " << t_end;

@@ -89,7 +89,8 @@ TEST(PlasticTrial, JitterOfTheReferenceIsTheKernels) {
     // the reference's onset rule (uniform jitter = floor(r (max + 1) / 2^32)) is the kernel's
     const SimParams p = params();
     for (std::uint32_t t = 0; t < 50; ++t) {
-        const detail::BinWindows w = detail::bin_windows(p, 0xFFFFu, make_trial_id(0, 0xFFFF, t), 2);
+        const detail::BinWindows w =
+            detail::bin_windows(p, 0xFFFFu, make_trial_id(0, 0xFFFF, t), 2);
         const Philox4x32 r = trial_draw(p.seed, make_trial_id(0, 0xFFFF, t), 2, RngStream::jitter);
         ASSERT_EQ(w.on1, 2 * p.steps_per_input_bin +
                              static_cast<std::uint32_t>((std::uint64_t{r.y} * 4001ull) >> 32));

@@ -32,7 +32,8 @@ const Kat k_kat[] = {
 
 TEST(Philox, KnownAnswerVectors) {
     for (const Kat& k : k_kat) {
-        const Philox4x32 r = philox4x32_10({k.ctr[0], k.ctr[1], k.ctr[2], k.ctr[3]}, k.key[0], k.key[1]);
+        const Philox4x32 r =
+            philox4x32_10({k.ctr[0], k.ctr[1], k.ctr[2], k.ctr[3]}, k.key[0], k.key[1]);
         EXPECT_EQ(r.x, k.out[0]);
         EXPECT_EQ(r.y, k.out[1]);
         EXPECT_EQ(r.z, k.out[2]);
@@ -41,7 +42,8 @@ TEST(Philox, KnownAnswerVectors) {
 }
 
 TEST(Philox, AgreesWithRandom123) {
-    if (!MEMLIF_HAVE_RANDOM123) GTEST_SKIP() << "Random123 headers not installed (librandom123-dev)";
+    if (!MEMLIF_HAVE_RANDOM123)
+        GTEST_SKIP() << "Random123 headers not installed (librandom123-dev)";
 #if MEMLIF_HAVE_RANDOM123
     r123::Philox4x32 ref;
     for (std::uint32_t i = 0; i < 1000; ++i) {

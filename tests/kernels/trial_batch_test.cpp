@@ -102,8 +102,7 @@ TEST(TrialBatch, AnyGroupWidthGivesTheSameResults) {
     std::uint64_t ids[3] = {make_trial_id(0, codes[0], 1), make_trial_id(0, codes[1], 2),
                             make_trial_id(0, codes[2], 3)};
     TrialResult one[3], three[3];
-    for (int j = 0; j < 3; ++j)
-        run_trials_interleaved<1>(p, d, codes + j, ids + j, one + j);
+    for (int j = 0; j < 3; ++j) run_trials_interleaved<1>(p, d, codes + j, ids + j, one + j);
     run_trials_interleaved<3>(p, d, codes, ids, three);
     for (int j = 0; j < 3; ++j) {
         const TrialResult e = run_trial(p, d, codes[j], ids[j]);

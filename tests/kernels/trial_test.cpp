@@ -121,8 +121,7 @@ TEST(Trial, UniformJitterKeepsTheSpikeInsideItsBin) {
         ASSERT_LE(b, 4); // onset + 5.76 ms < 50 ms
         ++seen[b];
     }
-    for (int b = 0; b <= 4; ++b)
-        EXPECT_GT(seen[b], 0) << "bin " << b;
+    for (int b = 0; b <= 4; ++b) EXPECT_GT(seen[b], 0) << "bin " << b;
 }
 
 TEST(Trial, BackspikesBlockTheInputs) {
@@ -187,13 +186,11 @@ TrialResult reference_trial(const SimParams& p, const SynapseDrive& d, std::uint
         for (int i = 0; i < 4; ++i) {
             double ai = 0.0;
             for (int b = 0; b < 4; ++b)
-                if (k >= on[i][b] && k < off[i][b])
-                    ai = a[i];
+                if (k >= on[i][b] && k < off[i][b]) ai = a[i];
             drive += ai;
         }
         for (const auto& bl : blocks)
-            if (k >= bl.first && k < bl.second)
-                drive = 0;
+            if (k >= bl.first && k < bl.second) drive = 0;
         u = u * p.decay + drive;
         if (armed && u >= 1.0) {
             armed = false;

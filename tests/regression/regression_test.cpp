@@ -115,9 +115,10 @@ json summarise(const std::string& path) {
         std::string e;
         while (names >> e) {
             for (const char* suffix :
-                 {"mi_bit", "h_r_bit", "h_r_given_s_bit", "mi_se_bit", "mi_corrected_bit", "null_mean_bit",
-                  "p_value", "r_tot", "mi_ci_low_bit", "mi_ci_high_bit", "sss_bit", "sps_bit_per_spike",
-                  "sss_se_bit", "sss_corrected_bit", "sss_ci_low_bit", "sss_ci_high_bit"}) {
+                 {"mi_bit", "h_r_bit", "h_r_given_s_bit", "mi_se_bit", "mi_corrected_bit",
+                  "null_mean_bit", "p_value", "r_tot", "mi_ci_low_bit", "mi_ci_high_bit", "sss_bit",
+                  "sps_bit_per_spike", "sss_se_bit", "sss_corrected_bit", "sss_ci_low_bit",
+                  "sss_ci_high_bit"}) {
                 const std::string name = "/analysis/run/" + e + "_" + suffix;
                 if (!r.has(name)) continue;
                 std::vector<std::size_t> shape;
@@ -145,7 +146,8 @@ void expect_same(const json& got, const json& want, const std::string& where) {
     if (want.is_number_float() || got.is_number_float()) {
         ASSERT_TRUE(got.is_number() && want.is_number()) << where << ": " << got << " vs " << want;
         const double a = got.get<double>(), b = want.get<double>();
-        EXPECT_LE(std::fabs(a - b), 1e-10 * std::max(1.0, std::fabs(b))) << where << ": " << a << " vs " << b;
+        EXPECT_LE(std::fabs(a - b), 1e-10 * std::max(1.0, std::fabs(b)))
+            << where << ": " << a << " vs " << b;
         return;
     }
     ASSERT_EQ(got.type(), want.type()) << where << ": " << got << " vs " << want;
@@ -155,10 +157,12 @@ void expect_same(const json& got, const json& want, const std::string& where) {
             expect_same(got[it.key()], it.value(), where + "." + it.key());
         }
         for (auto it = got.begin(); it != got.end(); ++it)
-            EXPECT_TRUE(want.contains(it.key())) << where << "." << it.key() << " is new: update the reference";
+            EXPECT_TRUE(want.contains(it.key()))
+                << where << "." << it.key() << " is new: update the reference";
     } else if (want.is_array()) {
         ASSERT_EQ(got.size(), want.size()) << where;
-        for (std::size_t i = 0; i < want.size(); ++i) expect_same(got[i], want[i], where + "[" + std::to_string(i) + "]");
+        for (std::size_t i = 0; i < want.size(); ++i)
+            expect_same(got[i], want[i], where + "[" + std::to_string(i) + "]");
     } else {
         EXPECT_EQ(got, want) << where;
     }
@@ -168,9 +172,10 @@ class Regression : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Regression, MatchesTheConfirmedReference) {
     const std::string name = GetParam();
-    const std::string out = (fs::temp_directory_path() /
-                             ("memlif_regression_" + std::to_string(::getpid()) + "_" + name + ".h5"))
-                                .string();
+    const std::string out =
+        (fs::temp_directory_path() /
+         ("memlif_regression_" + std::to_string(::getpid()) + "_" + name + ".h5"))
+            .string();
     std::remove(out.c_str());
     json card = read_card_file((k_dir / "cards" / (name + ".json")).string());
     apply_override(card, "output.path=" + json(out).dump());
@@ -206,14 +211,15 @@ TEST_P(Regression, MatchesTheConfirmedReference) {
     if (std::string(MEMLIF_PYTHON).empty()) {
         std::printf("[ skip ] no python3 with h5py and numpy: plug-in reference check not run\n");
     } else {
-        const std::string cmd = "PYTHONPATH=" + std::string(MEMLIF_SOURCE_DIR) + "/tools " + MEMLIF_PYTHON +
-                                " -m memlifpy.reference " + out + " --check";
+        const std::string cmd = "PYTHONPATH=" + std::string(MEMLIF_SOURCE_DIR) + "/tools " +
+                                MEMLIF_PYTHON + " -m memlifpy.reference " + out + " --check";
         EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
     }
     std::remove(out.c_str());
 }
 
-INSTANTIATE_TEST_SUITE_P(Cards, Regression, ::testing::Values("paper_small", "uniform_linear", "backspikes_all"),
+INSTANTIATE_TEST_SUITE_P(Cards, Regression,
+                         ::testing::Values("paper_small", "uniform_linear", "backspikes_all"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 } // namespace

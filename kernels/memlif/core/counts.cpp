@@ -23,8 +23,9 @@ void append_stimulus(ConditionCounts& c, std::vector<std::uint64_t>& w) {
 
 } // namespace
 
-ConditionCounts counts_from_trials(const std::vector<std::vector<std::uint64_t>>& words_per_stimulus,
-                                   std::uint32_t n_bins) {
+ConditionCounts
+counts_from_trials(const std::vector<std::vector<std::uint64_t>>& words_per_stimulus,
+                   std::uint32_t n_bins) {
     ConditionCounts c;
     c.n_bins = n_bins;
     c.offsets.reserve(words_per_stimulus.size() + 1);

@@ -69,8 +69,7 @@ constexpr double k_exact_never = 1.0e300;
 MEMLIF_HD_FORCE_INLINE double exact_onset_delay_s(const ExactParams& p, std::uint32_t r) {
     if (p.timing == OnsetTiming::grid)
         return static_cast<double>(jitter_onset_steps(p.jitter, r)) * p.grid_dt_s;
-    if (p.jitter.law == JitterLaw::uniform)
-        return u01_open(r) * p.jitter_max_s;
+    if (p.jitter.law == JitterLaw::uniform) return u01_open(r) * p.jitter_max_s;
     if (p.jitter.law == JitterLaw::table)
         return static_cast<double>(jitter_table_index(p.jitter, r)) * p.jitter_unit_s;
     return 0.0;
@@ -177,8 +176,7 @@ MEMLIF_HD_INLINE void exact_backspike_advance(ExactBackspikeState& s, const Exac
 //! Output coding of a crossing at t_c (model.md §5): bit floor(t_c / output bin), lost at or
 //! after the window end.
 MEMLIF_HD_INLINE void exact_record_spike(TrialResult& res, const ExactParams& p, double t_c) {
-    if (!(t_c < p.window_s))
-        return;
+    if (!(t_c < p.window_s)) return;
     const auto bin = static_cast<std::uint32_t>(t_c / p.output_bin_s);
     if (bin < p.n_output_bins) {
         res.word |= 1ull << bin;
@@ -290,10 +288,8 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
     // sorted by onset with equal widths: the last spike to end is slot N - 1
     const double last_off = bin.on[N - 1] + p.spike_width_s;
     const double stop = last_off < p.window_s ? last_off : p.window_s;
-    if (!(st.t < stop))
-        return;
-    if ((stop - st.t_ref) * c.inv_tau > k_exact_rebase)
-        exact_rebase(st, bin.on[0], c.inv_tau, obs);
+    if (!(st.t < stop)) return;
+    if ((stop - st.t_ref) * c.inv_tau > k_exact_rebase) exact_rebase(st, bin.on[0], c.inv_tau, obs);
     double on[N], off[N], w[N], e_on[N], e_off[N];
     double w_sum = 0.0;
     for (int k = 0; k < N; ++k) {
@@ -337,11 +333,9 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
                     st.e_reset > 0.0 ? st.e_reset : std::exp((t_r - st.t_ref) * c.inv_tau);
                 exact_reset(st, obs);
                 for (int k = 0; k < N; ++k)
-                    if (off[k] > t_r)
-                        st.v += w[k] * (e_off[k] - (on[k] > t_r ? e_on[k] : e_r));
+                    if (off[k] > t_r) st.v += w[k] * (e_off[k] - (on[k] > t_r ? e_on[k] : e_r));
             } else {
-                for (int k = 0; k < N; ++k)
-                    st.v += w[k] * (e_off[k] - e_on[k]);
+                for (int k = 0; k < N; ++k) st.v += w[k] * (e_off[k] - e_on[k]);
             }
             st.t = stop;
             st.e = e_off[N - 1];
@@ -351,8 +345,7 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
     }
     while (st.t < stop) {
         const double t = st.t;
-        if (!st.armed && t >= st.reset_t)
-            exact_reset(st, obs);
+        if (!st.armed && t >= st.reset_t) exact_reset(st, obs);
         double u_inf = 0.0, next = stop, e_next = e_off[N - 1];
         bool lazy = stop != last_off; // the window ends inside this bin
         for (int k = 0; k < N; ++k) {
@@ -368,13 +361,11 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
         }
         if (Backspikes) {
             exact_backspike_advance(st.bs, p, trial_id, t);
-            if (t < st.bs.block_end_s)
-                u_inf = 0.0;
+            if (t < st.bs.block_end_s) u_inf = 0.0;
             exact_clip_lazy(next, lazy, t, st.bs.next_onset_s);
             exact_clip_lazy(next, lazy, t, st.bs.block_end_s);
         }
-        if (lazy)
-            e_next = std::exp((next - st.t_ref) * c.inv_tau);
+        if (lazy) e_next = std::exp((next - st.t_ref) * c.inv_tau);
         if (u_inf > 0.0) {
             const double v_next = st.v + u_inf * (e_next - st.e);
             // u is monotonic inside a segment, so it crosses iff it ends at or above threshold.
@@ -412,16 +403,14 @@ MEMLIF_HD_INLINE TrialResult run_exact_trial_impl(const ExactParams& p, const Ex
                                                   std::uint32_t code, std::uint64_t trial_id,
                                                   Observer& obs) {
     ExactState st;
-    if (Backspikes)
-        st.bs = exact_backspike_start(p, trial_id);
+    if (Backspikes) st.bs = exact_backspike_start(p, trial_id);
     const ExactConstants c = exact_constants(p);
     // Every spike lies inside its own input bin, so bins are visited in order. After the last
     // spike of the trial u_inf = 0 for good: no crossing can follow, and the trial ends there.
     // The loop over the spikes of a bin is specialised on their number (2 on average), so a
     // segment tests only the spikes that exist.
     for (int b = 0; b < k_input_bins; ++b) {
-        if (((code >> b) & 0x1111u) == 0)
-            continue; // no spike in this bin: its draw is not needed
+        if (((code >> b) & 0x1111u) == 0) continue; // no spike in this bin: its draw is not needed
         const ExactBin bin = exact_bin(p, d, code, trial_id, b);
         switch (bin.n) {
         case 1:
@@ -449,8 +438,7 @@ template <class Observer>
 MEMLIF_HD_INLINE TrialResult run_exact_trial_observed(const ExactParams& p, const ExactDrive& d,
                                                       std::uint32_t code, std::uint64_t trial_id,
                                                       Observer& obs) {
-    if (p.backspike.enabled)
-        return detail::run_exact_trial_impl<true>(p, d, code, trial_id, obs);
+    if (p.backspike.enabled) return detail::run_exact_trial_impl<true>(p, d, code, trial_id, obs);
     return detail::run_exact_trial_impl<false>(p, d, code, trial_id, obs);
 }
 

@@ -22,16 +22,14 @@ MEMLIF_HD_INLINE std::uint32_t jitter_table_index(const JitterParams& j, std::ui
     const std::uint32_t g = r >> 25;
     std::uint32_t k = j.guide[g];
     const std::uint32_t hi = j.guide[g + 1];
-    while (k < hi && j.cdf_u32[k] <= r)
-        ++k;
+    while (k < hi && j.cdf_u32[k] <= r) ++k;
     return k;
 }
 
 //! The k of jitter_table_index by a plain scan of the CDF (the definition; host-side).
 inline std::uint32_t jitter_table_index_by_scan(const JitterParams& j, std::uint32_t r) {
     std::uint32_t k = 0;
-    while (k + 1 < j.table_size && j.cdf_u32[k] <= r)
-        ++k;
+    while (k + 1 < j.table_size && j.cdf_u32[k] <= r) ++k;
     return k;
 }
 
@@ -67,8 +65,7 @@ MEMLIF_HD_INLINE std::uint32_t jitter_onset_steps(const JitterParams& j, std::ui
 //! large.
 inline bool make_poisson_jitter_table(JitterParams& j, double mean_units, std::uint32_t k_max,
                                       double unit_steps, bool redraw) {
-    if (k_max + 1 > static_cast<std::uint32_t>(k_max_jitter_table))
-        return false;
+    if (k_max + 1 > static_cast<std::uint32_t>(k_max_jitter_table)) return false;
     j.law = JitterLaw::table;
     j.table_size = k_max + 1;
     j.unit_q16 = static_cast<std::uint32_t>(std::llround(unit_steps * 65536.0));

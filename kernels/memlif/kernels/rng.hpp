@@ -19,7 +19,8 @@ struct Philox4x32 {
 namespace detail {
 
 //! High and low halves of the 64-bit product a*b.
-MEMLIF_HD_INLINE void mulhilo32(std::uint32_t a, std::uint32_t b, std::uint32_t& hi, std::uint32_t& lo) {
+MEMLIF_HD_INLINE void mulhilo32(std::uint32_t a, std::uint32_t b, std::uint32_t& hi,
+                                std::uint32_t& lo) {
     const std::uint64_t p = static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b);
     hi = static_cast<std::uint32_t>(p >> 32);
     lo = static_cast<std::uint32_t>(p);
@@ -64,12 +65,15 @@ enum class RngStream : std::uint32_t {
 };
 
 //! The draw `index` of `stream` for trial `trial_id` under the 64-bit run seed.
-//! Layout (documented in io/FORMAT.md): key = (seed_lo, seed_hi), counter = (id_lo, id_hi, index, stream).
-MEMLIF_HD_INLINE Philox4x32 trial_draw(std::uint64_t seed, std::uint64_t trial_id, std::uint32_t index,
-                                       RngStream stream) {
-    const Philox4x32 ctr{static_cast<std::uint32_t>(trial_id), static_cast<std::uint32_t>(trial_id >> 32),
-                         index, static_cast<std::uint32_t>(stream)};
-    return philox4x32_10(ctr, static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
+//! Layout (documented in io/FORMAT.md): key = (seed_lo, seed_hi), counter = (id_lo, id_hi, index,
+//! stream).
+MEMLIF_HD_INLINE Philox4x32 trial_draw(std::uint64_t seed, std::uint64_t trial_id,
+                                       std::uint32_t index, RngStream stream) {
+    const Philox4x32 ctr{static_cast<std::uint32_t>(trial_id),
+                         static_cast<std::uint32_t>(trial_id >> 32), index,
+                         static_cast<std::uint32_t>(stream)};
+    return philox4x32_10(ctr, static_cast<std::uint32_t>(seed),
+                         static_cast<std::uint32_t>(seed >> 32));
 }
 
 //! As trial_draw, with a 24-bit sub-stream (e.g. the trap of an RTN process) in the upper bytes of
@@ -85,6 +89,8 @@ MEMLIF_HD_INLINE Philox4x32 trial_draw_sub(std::uint64_t seed, std::uint64_t tri
 }
 
 //! Uniform double in (0, 1) from 32 random bits: (r + 0.5) / 2^32, never 0 or 1, so log() is safe.
-MEMLIF_HD_INLINE double u01_open(std::uint32_t r) { return (static_cast<double>(r) + 0.5) * 0x1p-32; }
+MEMLIF_HD_INLINE double u01_open(std::uint32_t r) {
+    return (static_cast<double>(r) + 0.5) * 0x1p-32;
+}
 
 } // namespace memlif

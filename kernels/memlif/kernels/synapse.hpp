@@ -30,7 +30,8 @@ MEMLIF_HD_INLINE double ulgap_current_A(const UlGapParams& p, double x_m, double
 }
 
 //! Read conductance G_read(x) = I(V_read, x) / V_read (model.md §3.2, V_read = 50 mV [SEED]).
-MEMLIF_HD_INLINE double ulgap_read_conductance_S(const UlGapParams& p, double x_m, double v_read_V) {
+MEMLIF_HD_INLINE double ulgap_read_conductance_S(const UlGapParams& p, double x_m,
+                                                 double v_read_V) {
     return ulgap_current_A(p, x_m, v_read_V) / v_read_V;
 }
 

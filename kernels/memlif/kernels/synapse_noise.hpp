@@ -119,8 +119,7 @@ MEMLIF_HD_INLINE SynapseRtn synapse_rtn_start(const SynapseNoise& n, std::uint64
 MEMLIF_HD_INLINE double rtn_mean_factor(const RtnParams& p) {
     double m = 1.0;
     for (int k = 0; k < k_max_rtn_traps; ++k) {
-        if (static_cast<std::uint32_t>(k) >= p.n_traps)
-            break;
+        if (static_cast<std::uint32_t>(k) >= p.n_traps) break;
         const RtnTrap& t = p.trap[k];
         m *= 1.0 - t.delta * (t.tau_emission_s / (t.tau_capture_s + t.tau_emission_s));
     }

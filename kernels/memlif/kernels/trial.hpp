@@ -86,8 +86,7 @@ MEMLIF_HD_INLINE void clip_to_windows(std::uint32_t& end, const BinWindows& w, s
 
 //! End (exclusive) of the steps of input bin b: the next bin start, or the window end.
 MEMLIF_HD_INLINE std::uint32_t bin_end_step(const SimParams& p, int b) {
-    if (b >= k_input_bins)
-        return p.n_steps;
+    if (b >= k_input_bins) return p.n_steps;
     const std::uint32_t bin_end = static_cast<std::uint32_t>(b + 1) * p.steps_per_input_bin;
     return bin_end < p.n_steps ? bin_end : p.n_steps;
 }
@@ -124,14 +123,12 @@ MEMLIF_HD_INLINE TrialResult run_trial_impl(const SimParams& p, const SynapseDri
             std::uint32_t seg_end = end;
             clip_to_windows(seg_end, w, k);
             if (Backspikes) {
-                if (backspike_blocks(bs, p.backspike, p.seed, trial_id, k))
-                    drive = 0.0;
+                if (backspike_blocks(bs, p.backspike, p.seed, trial_id, k)) drive = 0.0;
                 clip_to_edge(seg_end, k, bs.next_onset);
                 clip_to_edge(seg_end, k, bs.block_end);
             }
             for (; k < seg_end; ++k)
-                if (lif_step(s, drive, p.decay, k + 1, p.delay_steps))
-                    record_spike(res, p, k + 1);
+                if (lif_step(s, drive, p.decay, k + 1, p.delay_steps)) record_spike(res, p, k + 1);
         }
     }
     return res;
@@ -143,8 +140,7 @@ MEMLIF_HD_INLINE TrialResult run_trial_impl(const SimParams& p, const SynapseDri
 //! The result depends only on (p, d, code, trial_id): the same on every backend and batch layout.
 MEMLIF_HD_INLINE TrialResult run_trial(const SimParams& p, const SynapseDrive& d,
                                        std::uint32_t code, std::uint64_t trial_id) {
-    if (p.backspike.enabled)
-        return detail::run_trial_impl<true>(p, d, code, trial_id);
+    if (p.backspike.enabled) return detail::run_trial_impl<true>(p, d, code, trial_id);
     return detail::run_trial_impl<false>(p, d, code, trial_id);
 }
 

@@ -63,8 +63,7 @@ inline bool step_lanes(double* u, const double* drive, const double* threshold, 
     }
 #endif
     double uu[N];
-    for (int j = 0; j < N; ++j)
-        uu[j] = u[j];
+    for (int j = 0; j < N; ++j) uu[j] = u[j];
     bool due = false;
     while (!due && k < seg_end) {
         due = k + 1 == next_reset;
@@ -74,8 +73,7 @@ inline bool step_lanes(double* u, const double* drive, const double* threshold, 
         }
         ++k;
     }
-    for (int j = 0; j < N; ++j)
-        u[j] = uu[j];
+    for (int j = 0; j < N; ++j) u[j] = uu[j];
     return due;
 }
 
@@ -113,8 +111,7 @@ MEMLIF_HD_INLINE void run_trials_interleaved_impl(const SimParams& p, const Syna
                 drive[j] = window_drive(w[j], d, k);
                 clip_to_windows(seg_end, w[j], k);
                 if (Backspikes) {
-                    if (backspike_blocks(bs[j], p.backspike, p.seed, ids[j], k))
-                        drive[j] = 0.0;
+                    if (backspike_blocks(bs[j], p.backspike, p.seed, ids[j], k)) drive[j] = 0.0;
                     clip_to_edge(seg_end, k, bs[j].next_onset);
                     clip_to_edge(seg_end, k, bs[j].block_end);
                 }
@@ -122,8 +119,7 @@ MEMLIF_HD_INLINE void run_trials_interleaved_impl(const SimParams& p, const Syna
             while (k < seg_end) {
                 const bool due =
                     step_lanes<N>(u, drive, threshold, p.decay, k, seg_end, next_reset);
-                if (!due)
-                    continue;
+                if (!due) continue;
                 // The rule at the end of step k - 1, exactly as lif_step applies it.
                 next_reset = 0xFFFFFFFFu;
                 for (int j = 0; j < N; ++j) {
@@ -137,14 +133,12 @@ MEMLIF_HD_INLINE void run_trials_interleaved_impl(const SimParams& p, const Syna
                     reset_at[j] = s.reset_at;
                     armed[j] = s.armed;
                     threshold[j] = s.armed ? 1.0 : never;
-                    if (!s.armed && s.reset_at < next_reset)
-                        next_reset = s.reset_at;
+                    if (!s.armed && s.reset_at < next_reset) next_reset = s.reset_at;
                 }
             }
         }
     }
-    for (int j = 0; j < N; ++j)
-        out[j] = res[j];
+    for (int j = 0; j < N; ++j) out[j] = res[j];
 }
 
 } // namespace detail
@@ -169,8 +163,7 @@ MEMLIF_HD_INLINE void run_trials(const SimParams& p, const SynapseDrive& d, std:
     const std::uint64_t full = n - n % n_lanes;
     for (std::uint64_t i = 0; i < full; i += n_lanes)
         run_trials_interleaved<n_lanes>(p, d, codes + i, ids + i, out + i);
-    for (std::uint64_t i = full; i < n; ++i)
-        out[i] = run_trial(p, d, codes[i], ids[i]);
+    for (std::uint64_t i = full; i < n; ++i) out[i] = run_trial(p, d, codes[i], ids[i]);
 }
 
 } // namespace memlif

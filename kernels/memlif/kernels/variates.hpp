@@ -56,10 +56,8 @@ MEMLIF_HD_INLINE double exponential_variate(std::uint32_t r, double mean) {
 MEMLIF_HD_NOINLINE inline std::uint32_t binomial_variate(std::uint32_t n, double p,
                                                          std::uint32_t r_u, std::uint32_t r_n1,
                                                          std::uint32_t r_n2) {
-    if (n == 0 || !(p > 0.0))
-        return 0u;
-    if (p >= 1.0)
-        return n;
+    if (n == 0 || !(p > 0.0)) return 0u;
+    if (p >= 1.0) return n;
     const bool flip = p > 0.5;
     const double q_p = flip ? 1.0 - p : p;
     const double nd = static_cast<double>(n);

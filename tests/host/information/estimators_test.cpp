@@ -140,12 +140,13 @@ TEST(Estimators, AcceleratorReplacesTheResamplingEstimators) {
     // an accelerator that delegates to the host functions gives the host results ...
     int calls = 0;
     EstimatorAccelerator same;
-    same.quadratic_extrapolation = [&](const ConditionCounts& k, const std::vector<double>& p, const QeOptions& q) {
+    same.quadratic_extrapolation = [&](const ConditionCounts& k, const std::vector<double>& p,
+                                       const QeOptions& q) {
         ++calls;
         return compute_quadratic_extrapolation(k, p, q);
     };
-    same.bootstrap = [&](const ConditionCounts& k, const std::vector<double>& p, const std::vector<std::uint32_t>& n,
-                         const BootstrapOptions& b) {
+    same.bootstrap = [&](const ConditionCounts& k, const std::vector<double>& p,
+                         const std::vector<std::uint32_t>& n, const BootstrapOptions& b) {
         ++calls;
         return compute_bootstrap(k, p, n, b);
     };
@@ -158,8 +159,9 @@ TEST(Estimators, AcceleratorReplacesTheResamplingEstimators) {
 
     // ... and whatever the accelerator returns is what the dispatcher reports
     EstimatorAccelerator marked;
-    marked.permutation_null = [](const ConditionCounts&, const std::vector<double>&, const std::vector<std::uint32_t>&,
-                                 const PermutationNullOptions&, PointEstimator, const RtotSpec&) {
+    marked.permutation_null = [](const ConditionCounts&, const std::vector<double>&,
+                                 const std::vector<std::uint32_t>&, const PermutationNullOptions&,
+                                 PointEstimator, const RtotSpec&) {
         PermutationNullResult r;
         r.null_mean = 42.0;
         return r;

@@ -20,14 +20,10 @@ namespace {
 
 ConditionCounts bsc_outcome(int n, int k0, int k1) {
     test::Histogram h0, h1;
-    if (n - k0 > 0)
-        h0.push_back({0, static_cast<std::uint64_t>(n - k0)});
-    if (k0 > 0)
-        h0.push_back({1, static_cast<std::uint64_t>(k0)});
-    if (k1 > 0)
-        h1.push_back({0, static_cast<std::uint64_t>(k1)});
-    if (n - k1 > 0)
-        h1.push_back({1, static_cast<std::uint64_t>(n - k1)});
+    if (n - k0 > 0) h0.push_back({0, static_cast<std::uint64_t>(n - k0)});
+    if (k0 > 0) h0.push_back({1, static_cast<std::uint64_t>(k0)});
+    if (k1 > 0) h1.push_back({0, static_cast<std::uint64_t>(k1)});
+    if (n - k1 > 0) h1.push_back({1, static_cast<std::uint64_t>(n - k1)});
     return test::make_counts({h0, h1}, 1);
 }
 
@@ -46,8 +42,7 @@ Expectations expect_bsc(double eps, int n, bool with_jackknife) {
             e.h_r += w * pl.h_r;
             e.mm += w * compute_miller_madow(c, {0.5, 0.5}, {1, 1}, pl).mi;
             e.pt += w * compute_panzeri_treves(c, {0.5, 0.5}, {1, 1}, RtotSpec{}, pl).mi; // 2^1
-            if (with_jackknife)
-                e.jk += w * compute_jackknife(c, {0.5, 0.5}).mi_jk;
+            if (with_jackknife) e.jk += w * compute_jackknife(c, {0.5, 0.5}).mi_jk;
         }
     return e;
 }
@@ -98,10 +93,8 @@ TEST(ExactExpectation, EntropyOnly) {
     double e = 0;
     for (int k = 0; k <= 15; ++k) {
         test::Histogram h;
-        if (k > 0)
-            h.push_back({0, static_cast<std::uint64_t>(k)});
-        if (k < 15)
-            h.push_back({1, static_cast<std::uint64_t>(15 - k)});
+        if (k > 0) h.push_back({0, static_cast<std::uint64_t>(k)});
+        if (k < 15) h.push_back({1, static_cast<std::uint64_t>(15 - k)});
         e += binom_pmf(15, k, 0.5) * compute_plugin(test::make_counts({h}, 1), {1.0}, {1}).h_r;
     }
     EXPECT_NEAR(e, 0.9501269562, 1e-9);

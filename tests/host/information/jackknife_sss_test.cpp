@@ -35,8 +35,7 @@ std::vector<double> sss_without(const ConditionCounts& c, std::size_t s, std::ui
     } else if (d.n_trials(s) == 0) {
         const double rest = 1 - q[s];
         q[s] = 0;
-        for (double& x : q)
-            x /= rest;
+        for (double& x : q) x /= rest;
     }
     // Plain definition, no library call: I_1 = sum_r p(r|s) log2(p(r|s)/p(r)).
     std::vector<double> p_r_of(d.words.size(), 0.0);
@@ -49,8 +48,7 @@ std::vector<double> sss_without(const ConditionCounts& c, std::size_t s, std::ui
     std::vector<double> out(d.n_stimuli(), std::numeric_limits<double>::quiet_NaN());
     for (std::size_t t = 0; t < d.n_stimuli(); ++t) {
         const double nt = static_cast<double>(d.n_trials(t));
-        if (nt == 0)
-            continue;
+        if (nt == 0) continue;
         double v = 0;
         for (std::uint64_t j = d.offsets[t]; j < d.offsets[t + 1]; ++j) {
             const double pr = static_cast<double>(d.counts[j]) / nt;
@@ -86,12 +84,10 @@ void check_sss_against_brute_force(const ConditionCounts& c, const std::vector<d
             continue;
         }
         double mean = 0;
-        for (const auto& v : loo)
-            mean += v[s];
+        for (const auto& v : loo) mean += v[s];
         mean /= n;
         double ss = 0;
-        for (const auto& v : loo)
-            ss += (v[s] - mean) * (v[s] - mean);
+        for (const auto& v : loo) ss += (v[s] - mean) * (v[s] - mean);
         EXPECT_NEAR(jk.sss[s], pl.sss[s], 1e-14) << s;
         EXPECT_NEAR(jk.sss_jk[s], n * pl.sss[s] - (n - 1) * mean, 1e-10) << "stimulus " << s;
         EXPECT_NEAR(jk.sss_se[s], std::sqrt((n - 1) / n * ss), 1e-10) << "stimulus " << s;
@@ -99,8 +95,7 @@ void check_sss_against_brute_force(const ConditionCounts& c, const std::vector<d
 }
 
 //! Random table: n_stim stimuli, N_s in [n_min, n_max], words from a skewed alphabet.
-ConditionCounts random_counts(std::mt19937_64& gen, int n_stim, int n_min, int n_max,
-                              int n_words) {
+ConditionCounts random_counts(std::mt19937_64& gen, int n_stim, int n_min, int n_max, int n_words) {
     std::uniform_int_distribution<int> size(n_min, n_max);
     std::geometric_distribution<int> word(0.35);
     std::uniform_int_distribution<int> shift(0, 2);
@@ -150,10 +145,8 @@ TEST(JackknifeSss, MatchesBruteForceRandomTables) {
         std::uniform_real_distribution<double> u(0.2, 1.0);
         std::vector<double> p(c.n_stimuli());
         double sum = 0;
-        for (double& x : p)
-            sum += (x = u(gen));
-        for (double& x : p)
-            x /= sum;
+        for (double& x : p) sum += (x = u(gen));
+        for (double& x : p) x /= sum;
         check_sss_against_brute_force(c, p, false);
     }
 }
@@ -199,8 +192,7 @@ TEST(JackknifeSss, SeedScaleIsLinearInCells) {
     // 3876 stimuli x 15 repeats, ~2000 distinct 20-bit words shared across stimuli.
     std::mt19937_64 gen(3876);
     std::vector<std::uint64_t> pool(2000);
-    for (auto& w : pool)
-        w = gen() & 0xFFFFFu;
+    for (auto& w : pool) w = gen() & 0xFFFFFu;
     std::uniform_int_distribution<int> local(0, 39);
     std::vector<std::vector<std::uint64_t>> t(3876);
     for (std::size_t s = 0; s < t.size(); ++s)
@@ -220,13 +212,10 @@ TEST(JackknifeSss, SeedScaleIsLinearInCells) {
     // Fixed p(s) (multiplicity-like weights): pairs of stimuli sharing words, still fast here.
     std::vector<double> w(c.n_stimuli());
     double sum = 0;
-    for (std::size_t s = 0; s < w.size(); ++s)
-        sum += (w[s] = static_cast<double>(1 + s % 4));
-    for (double& x : w)
-        x /= sum;
+    for (std::size_t s = 0; s < w.size(); ++s) sum += (w[s] = static_cast<double>(1 + s % 4));
+    for (double& x : w) x /= sum;
     const SssJackknifeResult jf = compute_jackknife_sss(c, w);
-    for (std::size_t s = 0; s < c.n_stimuli(); ++s)
-        ASSERT_TRUE(std::isfinite(jf.sss_se[s]));
+    for (std::size_t s = 0; s < c.n_stimuli(); ++s) ASSERT_TRUE(std::isfinite(jf.sss_se[s]));
 }
 
 TEST(JackknifeSss, FixedPsWorstCaseSharing) {
@@ -235,16 +224,12 @@ TEST(JackknifeSss, FixedPsWorstCaseSharing) {
     std::mt19937_64 gen(15);
     std::uniform_int_distribution<std::uint64_t> word(0, 14);
     for (auto& v : t)
-        for (int i = 0; i < 15; ++i)
-            v.push_back(word(gen));
+        for (int i = 0; i < 15; ++i) v.push_back(word(gen));
     const auto c = counts_from_trials(t, 20);
     std::vector<double> w(c.n_stimuli());
     double sum = 0;
-    for (std::size_t s = 0; s < w.size(); ++s)
-        sum += (w[s] = static_cast<double>(1 + s % 3));
-    for (double& x : w)
-        x /= sum;
+    for (std::size_t s = 0; s < w.size(); ++s) sum += (w[s] = static_cast<double>(1 + s % 3));
+    for (double& x : w) x /= sum;
     const SssJackknifeResult jf = compute_jackknife_sss(c, w);
-    for (std::size_t s = 0; s < c.n_stimuli(); ++s)
-        ASSERT_TRUE(std::isfinite(jf.sss_se[s]));
+    for (std::size_t s = 0; s < c.n_stimuli(); ++s) ASSERT_TRUE(std::isfinite(jf.sss_se[s]));
 }

@@ -33,28 +33,24 @@ std::vector<std::array<int, 4>> enumerate_classes() {
     for (int a = 0; a < 16; ++a)
         for (int b = a; b < 16; ++b)
             for (int c = b; c < 16; ++c)
-                for (int d = c; d < 16; ++d)
-                    out.push_back({a, b, c, d});
+                for (int d = c; d < 16; ++d) out.push_back({a, b, c, d});
     return out;
 }
 
 //! Number of ordered patterns of a class: 4! / prod(repeat counts)!.
 int multiplicity(const std::array<int, 4>& c) {
     std::map<int, int> rep;
-    for (int x : c)
-        ++rep[x];
+    for (int x : c) ++rep[x];
     int m = 24;
     for (const auto& [x, k] : rep)
-        for (int i = 2; i <= k; ++i)
-            m /= i;
+        for (int i = 2; i <= k; ++i) m /= i;
     return m;
 }
 
 std::uint32_t spikes_of(const std::array<int, 4>& c) {
     std::uint32_t n = 0;
     for (int x : c)
-        for (int b = 0; b < 4; ++b)
-            n += static_cast<std::uint32_t>(x >> b & 1);
+        for (int b = 0; b < 4; ++b) n += static_cast<std::uint32_t>(x >> b & 1);
     return n;
 }
 
@@ -76,15 +72,12 @@ double mi_by_definition(const Trials& trials, const std::vector<double>& p) {
     std::map<std::uint64_t, double> p_r;
     std::vector<std::map<std::uint64_t, double>> cond(trials.size());
     for (std::size_t s = 0; s < trials.size(); ++s) {
-        for (std::uint64_t w : trials[s])
-            cond[s][w] += 1.0 / static_cast<double>(trials[s].size());
-        for (const auto& [w, q] : cond[s])
-            p_r[w] += p[s] * q;
+        for (std::uint64_t w : trials[s]) cond[s][w] += 1.0 / static_cast<double>(trials[s].size());
+        for (const auto& [w, q] : cond[s]) p_r[w] += p[s] * q;
     }
     double mi = 0;
     for (std::size_t s = 0; s < trials.size(); ++s)
-        for (const auto& [w, q] : cond[s])
-            mi += p[s] * q * std::log2(q / p_r[w]);
+        for (const auto& [w, q] : cond[s]) mi += p[s] * q * std::log2(q / p_r[w]);
     return mi;
 }
 
@@ -180,8 +173,7 @@ TEST(PermutationInvariance, StimulusOrderDoesNotMatter) {
         n_spk[s] = static_cast<std::uint32_t>(spk(gen));
         sum += (p[s] = weight(gen));
     }
-    for (double& x : p)
-        x /= sum;
+    for (double& x : p) x /= sum;
     std::vector<std::size_t> perm(ns);
     std::iota(perm.begin(), perm.end(), 0);
     std::shuffle(perm.begin(), perm.end(), gen);
@@ -193,8 +185,7 @@ TEST(PermutationInvariance, StimulusOrderDoesNotMatter) {
 TEST(PermutationInvariance, RelabellingInputPatternsPermutesClasses) {
     const auto classes = enumerate_classes();
     std::map<std::array<int, 4>, std::size_t> index;
-    for (std::size_t i = 0; i < classes.size(); ++i)
-        index[classes[i]] = i;
+    for (std::size_t i = 0; i < classes.size(); ++i) index[classes[i]] = i;
     // Class-dependent but not relabelling-symmetric responses: relabelling moves them around.
     Trials trials(classes.size());
     std::vector<double> p(classes.size());
@@ -229,8 +220,7 @@ TEST(PermutationInvariance, RelabellingInputPatternsPermutesClasses) {
 TEST(PermutationInvariance, PatternMiEqualsMultiplicityWeightedClassMi) {
     const auto classes = enumerate_classes();
     std::map<std::array<int, 4>, std::size_t> index;
-    for (std::size_t i = 0; i < classes.size(); ++i)
-        index[classes[i]] = i;
+    for (std::size_t i = 0; i < classes.size(); ++i) index[classes[i]] = i;
     Trials class_trials(classes.size());
     std::vector<double> p_class(classes.size());
     for (std::size_t i = 0; i < classes.size(); ++i) {

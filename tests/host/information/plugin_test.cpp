@@ -17,10 +17,8 @@ namespace {
 
 //! BSC with uniform input and flip probability a/(a+b), as exactly proportional counts.
 ConditionCounts bsc(std::uint64_t keep, std::uint64_t flip) {
-    if (flip == 0)
-        return make_counts({{{0, keep}}, {{1, keep}}}, 1);
-    if (keep == 0)
-        return make_counts({{{1, flip}}, {{0, flip}}}, 1);
+    if (flip == 0) return make_counts({{{0, keep}}, {{1, keep}}}, 1);
+    if (keep == 0) return make_counts({{{1, flip}}, {{0, flip}}}, 1);
     return make_counts({{{0, keep}, {1, flip}}, {{0, flip}, {1, keep}}}, 1);
 }
 
@@ -112,15 +110,15 @@ TEST(Plugin, KarySymmetricChannels) {
         std::vector<test::Histogram> h(k);
         for (std::uint64_t s = 0; s < k; ++s)
             for (std::uint64_t r = 0; r < k; ++r)
-                if (r == s ? correct > 0 : other > 0)
-                    h[s].push_back({r, r == s ? correct : other});
+                if (r == s ? correct > 0 : other > 0) h[s].push_back({r, r == s ? correct : other});
         return make_counts(h, 4);
     };
     auto exact = [](double k, double eps) {
         return std::log2(k) - h2(eps) - eps * std::log2(k - 1);
     };
     {
-        const PluginMeasures r = compute_plugin(kary(4, 27, 1), test::uniform_p(4), test::spikes(4));
+        const PluginMeasures r =
+            compute_plugin(kary(4, 27, 1), test::uniform_p(4), test::spikes(4));
         EXPECT_NEAR(r.mi, exact(4, 0.1), 1e-12);
         EXPECT_NEAR(r.mi, 1.3725081563, 1e-10);
     }
@@ -176,8 +174,7 @@ namespace {
 double inform_mi(const std::vector<std::uint64_t>& series, std::size_t n_x) {
     const std::size_t n = series.size() / 2;
     std::vector<std::vector<std::uint64_t>> trials(n_x);
-    for (std::size_t i = 0; i < n; ++i)
-        trials[series[i]].push_back(series[n + i]);
+    for (std::size_t i = 0; i < n; ++i) trials[series[i]].push_back(series[n + i]);
     const ConditionCounts c = counts_from_trials(trials, 2);
     return compute_plugin(c, test::empirical(c), test::spikes(n_x)).mi;
 }
@@ -216,8 +213,7 @@ TEST(Plugin, SingleResponseOverallGivesZero) {
     const PluginMeasures r = compute_plugin(c, test::empirical(c), {1, 2, 3});
     EXPECT_EQ(r.mi, 0.0);
     EXPECT_EQ(r.h_r, 0.0);
-    for (double v : r.sss)
-        EXPECT_NEAR(v, 0.0, 1e-15);
+    for (double v : r.sss) EXPECT_NEAR(v, 0.0, 1e-15);
 }
 
 TEST(Plugin, EmptyStimulusExcludedAndCounted) {

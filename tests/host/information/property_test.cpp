@@ -26,8 +26,7 @@ TEST(Property, IndependenceMeans) {
     for (int d = 0; d < n_sets; ++d) {
         std::vector<std::vector<std::uint64_t>> t(n_stim);
         for (auto& v : t)
-            for (int i = 0; i < n_s; ++i)
-                v.push_back(word(gen));
+            for (int i = 0; i < n_s; ++i) v.push_back(word(gen));
         const auto c = counts_from_trials(t, 2);
         const auto p = test::uniform_p(n_stim);
         const auto spk = test::spikes(n_stim);
@@ -50,12 +49,10 @@ TEST(Property, IndependenceMeans) {
     }
     auto mean_se = [](const std::vector<double>& v, double& m, double& se) {
         m = 0;
-        for (double x : v)
-            m += x;
+        for (double x : v) m += x;
         m /= v.size();
         double ss = 0;
-        for (double x : v)
-            ss += (x - m) * (x - m);
+        for (double x : v) ss += (x - m) * (x - m);
         se = std::sqrt(ss / (v.size() - 1) / v.size());
     };
     double m, se;

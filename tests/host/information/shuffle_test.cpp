@@ -26,11 +26,9 @@ const std::vector<std::uint64_t> s1_trials{2, 1, 2, 1};
 
 double entropy_of(const std::vector<std::uint64_t>& w) {
     std::map<std::uint64_t, double> n;
-    for (auto x : w)
-        n[x] += 1;
+    for (auto x : w) n[x] += 1;
     double h = 0;
-    for (auto& [k, c] : n)
-        h -= c / w.size() * std::log2(c / w.size());
+    for (auto& [k, c] : n) h -= c / w.size() * std::log2(c / w.size());
     return h;
 }
 
@@ -137,8 +135,7 @@ std::array<double, 3> lagrange_at_zero(double n1, double n2, double n4) {
 std::vector<std::uint64_t> deal(std::vector<std::uint64_t> t, std::size_t k, std::size_t j) {
     std::sort(t.begin(), t.end());
     std::vector<std::uint64_t> out;
-    for (std::size_t i = 0; i < t.size() / k; ++i)
-        out.push_back(t[j + i * k]);
+    for (std::size_t i = 0; i < t.size() / k; ++i) out.push_back(t[j + i * k]);
     return out;
 }
 
@@ -159,8 +156,7 @@ double shuffled_mean_entropy(const std::vector<std::uint64_t>& w) {
     int count = 0;
     do {
         std::vector<std::uint64_t> v;
-        for (std::size_t t = 0; t < w.size(); ++t)
-            v.push_back((w[t] & 1) | (w[perm[t]] & 2));
+        for (std::size_t t = 0; t < w.size(); ++t) v.push_back((w[t] & 1) | (w[perm[t]] & 2));
         sum += entropy_of(v);
         ++count;
     } while (std::next_permutation(perm.begin(), perm.end()));
@@ -234,9 +230,8 @@ TEST(ShuffleQe, ExactExpectationEightTrials) {
     // N_s = 8: halves of 4 and quarters of 2 are shuffled within themselves. The third
     // stimulus's halves are {0, 0, 3, 3}: entropy 1 unshuffled, more after shuffling, so a
     // version that left the subsamples unshuffled would miss E[H_sh,QE] by about 0.44 bits.
-    const std::vector<std::vector<std::uint64_t>> stim{{0, 0, 3, 3, 1, 3, 0, 2},
-                                                       {1, 2, 2, 1, 3, 0, 2, 1},
-                                                       {3, 0, 3, 0, 0, 3, 3, 0}};
+    const std::vector<std::vector<std::uint64_t>> stim{
+        {0, 0, 3, 3, 1, 3, 0, 2}, {1, 2, 2, 1, 3, 0, 2, 1}, {3, 0, 3, 0, 0, 3, 3, 0}};
     const auto ref = qe_sh_reference(stim);
     const auto c = counts_from_trials(stim, 2);
     const ShuffleResult r = compute_shuffle(c, test::uniform_p(3), qe_block_options(2000));

@@ -28,8 +28,7 @@ TEST(Rtn, StationaryOccupancyAndDwellTimes) {
     std::uint32_t flips = 0;
     while (t < t_end) {
         const double next = s.next_flip_s[0] < t_end ? s.next_flip_s[0] : t_end;
-        if (s.filled_mask & 1u)
-            filled_time += next - t;
+        if (s.filled_mask & 1u) filled_time += next - t;
         t = next;
         if (t < t_end) {
             rtn_advance_to(s, p, 5, 17, t);
@@ -45,12 +44,10 @@ TEST(Rtn, StationaryOccupancyAndDwellTimes) {
 TEST(Rtn, TrajectoryDoesNotDependOnHowTimeIsCut) {
     RtnParams p;
     p.n_traps = 3;
-    for (int k = 0; k < 3; ++k)
-        p.trap[k] = RtnTrap{0.05, 1e-3 * (k + 1), 2e-3};
+    for (int k = 0; k < 3; ++k) p.trap[k] = RtnTrap{0.05, 1e-3 * (k + 1), 2e-3};
     RtnState a = rtn_start(p, 9, 3, 0.0), b = a;
     rtn_advance_to(a, p, 9, 3, 0.25);
-    for (int j = 1; j <= 25000; ++j)
-        rtn_advance_to(b, p, 9, 3, 0.25 * j / 25000.0);
+    for (int j = 1; j <= 25000; ++j) rtn_advance_to(b, p, 9, 3, 0.25 * j / 25000.0);
     EXPECT_EQ(a.filled_mask, b.filled_mask);
     for (int k = 0; k < 3; ++k) {
         EXPECT_EQ(a.flips[k], b.flips[k]);
@@ -77,8 +74,7 @@ TEST(NoiseSwitches, ZeroAmplitudeReproducesTheNoiselessPulseCyclesExactly) {
 
     DeviceSetup rtn = base;
     rtn.noise.rtn.n_traps = 4;
-    for (int k = 0; k < 4; ++k)
-        rtn.noise.rtn.trap[k] = RtnTrap{0.0, 10e-6, 20e-6};
+    for (int k = 0; k < 4; ++k) rtn.noise.rtn.trap[k] = RtnTrap{0.0, 10e-6, 20e-6};
     EXPECT_EQ(pulse_r(rtn, 4), ref) << "RTN with delta = 0";
 
     DeviceSetup d2d = base;
@@ -172,12 +168,10 @@ TEST(Variability, BatchingDoesNotChangeAnyDevice) {
     su.noise.rtn.trap[1] = RtnTrap{0.05, 100e-6, 50e-6};
     su.noise.read_noise_rel = 0.01;
     std::vector<std::vector<double>> fwd, rev(6);
-    for (std::uint64_t id = 0; id < 6; ++id)
-        fwd.push_back(pulse_r(su, id));
+    for (std::uint64_t id = 0; id < 6; ++id) fwd.push_back(pulse_r(su, id));
     for (int id = 5; id >= 0; --id)
         rev[static_cast<std::size_t>(id)] = pulse_r(su, static_cast<std::uint64_t>(id));
-    for (std::size_t id = 0; id < 6; ++id)
-        EXPECT_EQ(fwd[id], rev[id]);
+    for (std::size_t id = 0; id < 6; ++id) EXPECT_EQ(fwd[id], rev[id]);
     EXPECT_NE(fwd[0], fwd[1]);
 }
 

@@ -114,8 +114,7 @@ TEST(PulseCycles, SetIsGradualAndSelfLimitingWithTheSeriesResistor) {
     const std::vector<double> r = pulse_cycles_r(DeviceSetup{}, pr, &g);
     // gradual: after the first SET pulse R is still more than twice its final value
     EXPECT_GT(r[0], 2.0 * r[19]);
-    for (int j = 1; j < 20; ++j)
-        EXPECT_LE(r[j], r[j - 1] * (1 + 1e-12));
+    for (int j = 1; j < 20; ++j) EXPECT_LE(r[j], r[j - 1] * (1 + 1e-12));
     // with the default set the SET ends at the thin-barrier bound (x_min) after ~4 pulses
     EXPECT_NEAR(g[19], read_conductance_S<UlGapModel>(UlGapParams{}, {1.5e-9}, 0.05), 1e-15);
 
@@ -138,8 +137,7 @@ TEST(PulseCycles, SetIsGradualAndSelfLimitingWithTheSeriesResistor) {
         return dx;
     };
     const std::vector<double> dx = barrier_steps(pr);
-    for (int j = 1; j < 20; ++j)
-        EXPECT_LT(dx[j], dx[j - 1]) << "SET pulse " << j;
+    for (int j = 1; j < 20; ++j) EXPECT_LT(dx[j], dx[j - 1]) << "SET pulse " << j;
     EXPECT_LT(dx[19], 0.01 * dx[0]);
     PulseCycleProtocol bare = pr;
     bare.circuit.r_series_ohm = 0.0;
@@ -202,8 +200,7 @@ TEST(DcSweep, GradualSetAbruptResetWithinCompliance) {
     ASSERT_NEAR(s.v[top], 0.4, 1e-12);
     ASSERT_NEAR(s.v[zero], 0.0, 1e-12);
     ASSERT_NEAR(s.v[bottom], -0.8, 1e-12);
-    for (double i : s.i)
-        EXPECT_LE(std::fabs(i), 10e-6 * (1 + 1e-12));
+    for (double i : s.i) EXPECT_LE(std::fabs(i), 10e-6 * (1 + 1e-12));
     EXPECT_GT(s.v_set[0], 0.0);
     EXPECT_LT(s.v_reset[0], 0.0);
     const double set_span = transition_span_V(s, 0, top),
@@ -223,8 +220,7 @@ TEST(DcSweep, ComplianceClampsTheCurrentWithoutSeriesResistor) {
     pr.circuit.r_series_ohm = 0.0;
     const Sweep s = dc_sweep(DeviceSetup{}, pr);
     double i_max = 0.0;
-    for (double i : s.i)
-        i_max = std::fmax(i_max, std::fabs(i));
+    for (double i : s.i) i_max = std::fmax(i_max, std::fabs(i));
     EXPECT_NEAR(i_max, 10e-6, 1e-17);
 }
 
@@ -353,8 +349,7 @@ TEST(ThetaBurst, EachTrainMultipliesGByANearlyConstantFactor) {
     EXPECT_GT(f0, 1.5);
     EXPECT_NEAR(f1 / f0, 1.0, 0.01);
     EXPECT_NEAR(f2 / f0, 1.0, 0.01);
-    for (std::size_t k = 1; k < gb.size(); ++k)
-        EXPECT_GT(gb[k], gb[k - 1]);
+    for (std::size_t k = 1; k < gb.size(); ++k) EXPECT_GT(gb[k], gb[k - 1]);
 }
 
 TEST(ThetaBurst, LadderStopsAtTheTargets) {
@@ -389,12 +384,10 @@ TEST(DeviceProtocols, EveryModelRunsEveryProtocolWithFiniteResults) {
             su.initial_g_read_S = 1e-4;
         PulseCycleProtocol pc;
         pc.n_cycles = 1;
-        for (double r : pulse_cycles_r(su, pc))
-            EXPECT_TRUE(std::isfinite(r)) << "model " << m;
+        for (double r : pulse_cycles_r(su, pc)) EXPECT_TRUE(std::isfinite(r)) << "model " << m;
         DcSweepProtocol dc;
         dc.sample_every = 50;
-        for (double i : dc_sweep(su, dc).i)
-            EXPECT_TRUE(std::isfinite(i)) << "model " << m;
+        for (double i : dc_sweep(su, dc).i) EXPECT_TRUE(std::isfinite(i)) << "model " << m;
         RateRuleProtocol rr;
         rr.duration_s = 1.0;
         EXPECT_TRUE(std::isfinite(device_rate_rule(su, 0, rr).g_end_S)) << "model " << m;

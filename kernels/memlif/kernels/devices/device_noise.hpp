@@ -34,8 +34,7 @@ struct DeviceNoise {
 //! The factor 1 + sigma z of read number `read_index`; exactly 1 when sigma = 0.
 MEMLIF_HD_INLINE double read_noise_factor(const DeviceNoise& n, std::uint64_t seed,
                                           std::uint64_t device_id, std::uint32_t read_index) {
-    if (n.read_noise_rel == 0.0)
-        return 1.0;
+    if (n.read_noise_rel == 0.0) return 1.0;
     const Philox4x32 r = trial_draw(seed, device_id, read_index, RngStream::read_noise);
     return 1.0 + n.read_noise_rel * normal_pair(r.x, r.y).z0;
 }
@@ -48,8 +47,7 @@ MEMLIF_HD_INLINE double read_noise_factor(const DeviceNoise& n, std::uint64_t se
 MEMLIF_HD_INLINE double programmed_read_conductance_S(double g_target_S, double sigma_ln,
                                                       std::uint64_t seed, std::uint64_t trial_id,
                                                       std::uint32_t synapse) {
-    if (sigma_ln == 0.0)
-        return g_target_S;
+    if (sigma_ln == 0.0) return g_target_S;
     const Philox4x32 r =
         trial_draw_sub(seed, trial_id, 0, RngStream::device_variability, 1u + synapse);
     return g_target_S * std::exp(sigma_ln * normal_pair(r.x, r.y).z0);

@@ -88,8 +88,7 @@ struct GmmsModel : DeviceModelBase {
     MEMLIF_HD_INLINE static double temperature_K(const Params&, double, double) { return 108.5; }
 
     MEMLIF_HD_INLINE static double v_on_V(const Params& p, const State& s) {
-        if (!p.ostrovskii_v_on)
-            return p.v_on_V;
+        if (!p.ostrovskii_v_on) return p.v_on_V;
         const double sx = std::sqrt(s.x);
         return p.v_on_V + 0.1 * std::cos(4.0 * k_pi * sx / (1.7 - s.x)) / (1.0 + 10.0 * sx);
     }

@@ -165,13 +165,10 @@ MEMLIF_HD_NOINLINE void device_step(DeviceInstance<M>& d, const Circuit& c, doub
 //! Steps for a segment of the given duration under the step cap h_max: ceil(T / h_max), >= 1
 //! (a relative slack of 1e-9 keeps T = 100 h_max at 100 steps despite rounding).
 MEMLIF_HD_INLINE std::uint32_t segment_steps(double duration_s, double h_max_s) {
-    if (!(h_max_s > 0.0))
-        return 1u;
+    if (!(h_max_s > 0.0)) return 1u;
     const double n = std::ceil(duration_s / h_max_s * (1.0 - 1e-9));
-    if (n < 1.0)
-        return 1u;
-    if (n > 4.0e9)
-        return 4000000000u;
+    if (n < 1.0) return 1u;
+    if (n > 4.0e9) return 4000000000u;
     return static_cast<std::uint32_t>(n);
 }
 
@@ -196,8 +193,7 @@ MEMLIF_HD_NOINLINE SegmentResult drive_segment(DeviceInstance<M>& d, const Circu
                                                IntegratorScheme scheme, bool measure) {
     SegmentResult res;
     const double t0 = d.t_s;
-    if (!(duration_s > 0.0))
-        return res;
+    if (!(duration_s > 0.0)) return res;
     if (v_source_V == 0.0 && M::current_A(d.p, d.s, 0.0) == 0.0) {
         bool relaxed = false;
         if constexpr (M::has_stochastic_step) {
@@ -208,8 +204,7 @@ MEMLIF_HD_NOINLINE SegmentResult drive_segment(DeviceInstance<M>& d, const Circu
                 relaxed = true;
             }
         }
-        if (!relaxed)
-            M::relax(d.p, d.s, duration_s);
+        if (!relaxed) M::relax(d.p, d.s, duration_s);
         M::clamp(d.p, d.s);
         d.t_s = t0 + duration_s;
         rtn_advance_to(d.rtn, d.noise.rtn, d.seed, d.device_id, d.t_s);
@@ -219,8 +214,7 @@ MEMLIF_HD_NOINLINE SegmentResult drive_segment(DeviceInstance<M>& d, const Circu
     const std::uint32_t n = segment_steps(duration_s, h_max_s);
     const double h = duration_s / static_cast<double>(n);
     double i_prev = 0.0, area = 0.0;
-    if (measure)
-        i_prev = device_operating_point(d, v_source_V, c).i_A;
+    if (measure) i_prev = device_operating_point(d, v_source_V, c).i_A;
     for (std::uint32_t j = 0; j < n; ++j) {
         device_step(d, c, v_source_V, v_source_V, h, scheme);
         d.t_s = j + 1 == n ? t0 + duration_s : t0 + static_cast<double>(j + 1) * h;

@@ -66,8 +66,7 @@ struct IonDriftModel : DeviceModelBase {
         const double y2 = y * y;
         double r = y2;
         const std::uint32_t n = p < 1u ? 1u : (p > 32u ? 32u : p);
-        for (std::uint32_t k = 1; k < n; ++k)
-            r *= y2;
+        for (std::uint32_t k = 1; k < n; ++k) r *= y2;
         return r;
     }
     MEMLIF_HD_INLINE static double window_value(const Params& p, double x, double i_A) {
@@ -80,8 +79,7 @@ struct IonDriftModel : DeviceModelBase {
     //! dx/dt = (mu_v R_on / D^2) i f(x, i), with i the device current (including any RTN factor).
     MEMLIF_HD_INLINE static State rate(const Params& p, const State& s, double v_V, double i_A,
                                        double) {
-        if (std::fabs(v_V) < p.v_threshold_V)
-            return State{0.0};
+        if (std::fabs(v_V) < p.v_threshold_V) return State{0.0};
         return State{p.mu_v_m2_per_V_s * p.r_on_ohm / (p.d_m * p.d_m) * i_A *
                      window_value(p, s.x, i_A)};
     }

@@ -53,14 +53,12 @@ MEMLIF_HD_NOINLINE inline RtnState rtn_start(const RtnParams& p, std::uint64_t s
     for (int k = 0; k < k_max_rtn_traps; ++k) {
         s.flips[k] = 0;
         s.next_flip_s[k] = 1e300;
-        if (static_cast<std::uint32_t>(k) >= p.n_traps)
-            continue;
+        if (static_cast<std::uint32_t>(k) >= p.n_traps) continue;
         const RtnTrap& t = p.trap[k];
         const Philox4x32 r = trial_draw_sub(seed, device_id, 0, RngStream::rtn,
                                             sub_base + static_cast<std::uint32_t>(k));
         const bool filled = u01_open(r.x) < t.tau_emission_s / (t.tau_capture_s + t.tau_emission_s);
-        if (filled)
-            s.filled_mask |= 1u << k;
+        if (filled) s.filled_mask |= 1u << k;
         s.next_flip_s[k] =
             t0_s + exponential_variate(r.y, filled ? t.tau_emission_s : t.tau_capture_s);
         s.flips[k] = 1;
@@ -73,8 +71,7 @@ MEMLIF_HD_NOINLINE inline RtnState rtn_start(const RtnParams& p, std::uint64_t s
 MEMLIF_HD_NOINLINE inline void rtn_advance_to(RtnState& s, const RtnParams& p, std::uint64_t seed,
                                               std::uint64_t device_id, double t_s) {
     for (int k = 0; k < k_max_rtn_traps; ++k) {
-        if (static_cast<std::uint32_t>(k) >= p.n_traps)
-            break;
+        if (static_cast<std::uint32_t>(k) >= p.n_traps) break;
         const RtnTrap& t = p.trap[k];
         for (int guard = 0; guard < 1024 && s.next_flip_s[k] <= t_s; ++guard) {
             s.filled_mask ^= 1u << k;
@@ -92,10 +89,8 @@ MEMLIF_HD_NOINLINE inline void rtn_advance_to(RtnState& s, const RtnParams& p, s
 MEMLIF_HD_INLINE double rtn_factor(const RtnState& s, const RtnParams& p) {
     double f = 1.0;
     for (int k = 0; k < k_max_rtn_traps; ++k) {
-        if (static_cast<std::uint32_t>(k) >= p.n_traps)
-            break;
-        if ((s.filled_mask >> k) & 1u)
-            f *= 1.0 - p.trap[k].delta;
+        if (static_cast<std::uint32_t>(k) >= p.n_traps) break;
+        if ((s.filled_mask >> k) & 1u) f *= 1.0 - p.trap[k].delta;
     }
     return f;
 }

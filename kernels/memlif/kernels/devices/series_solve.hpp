@@ -42,35 +42,28 @@ MEMLIF_HD_NOINLINE double solve_increasing(const F& f, double lo, double hi, dou
     // Widen the bracket if needed (only models with I(0) != 0 need it).
     for (int k = 0; k < 60; ++k) {
         f(lo, fl, d);
-        if (fl <= 0.0)
-            break;
+        if (fl <= 0.0) break;
         lo -= (hi - lo) + 1.0;
     }
     for (int k = 0; k < 60; ++k) {
         f(hi, fh, d);
-        if (fh >= 0.0)
-            break;
+        if (fh >= 0.0) break;
         hi += (hi - lo) + 1.0;
     }
-    if (fl == 0.0)
-        return lo;
-    if (fh == 0.0)
-        return hi;
+    if (fl == 0.0) return lo;
+    if (fh == 0.0) return hi;
     double v = guess > lo && guess < hi ? guess : 0.5 * (lo + hi);
     for (int it = 0; it < 100; ++it) {
         double fv = 0.0, slope = 0.0;
         f(v, fv, slope);
-        if (fv == 0.0)
-            return v;
+        if (fv == 0.0) return v;
         if (fv > 0.0)
             hi = v;
         else
             lo = v;
         double next = slope > 0.0 ? v - fv / slope : 0.5 * (lo + hi);
-        if (!(next > lo && next < hi))
-            next = 0.5 * (lo + hi);
-        if (std::fabs(next - v) <= 1e-15 + 1e-13 * std::fabs(v))
-            return next;
+        if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+        if (std::fabs(next - v) <= 1e-15 + 1e-13 * std::fabs(v)) return next;
         v = next;
     }
     return v;

@@ -115,10 +115,8 @@ struct YakopcicModel : DeviceModelBase {
 
     //! Threshold function g(V).
     MEMLIF_HD_INLINE static double drive_per_s(const Params& p, double v_V) {
-        if (v_V > p.v_p_V)
-            return p.a_p_per_s * (std::exp(v_V) - std::exp(p.v_p_V));
-        if (v_V < -p.v_n_V)
-            return -p.a_n_per_s * (std::exp(-v_V) - std::exp(p.v_n_V));
+        if (v_V > p.v_p_V) return p.a_p_per_s * (std::exp(v_V) - std::exp(p.v_p_V));
+        if (v_V < -p.v_n_V) return -p.a_n_per_s * (std::exp(-v_V) - std::exp(p.v_n_V));
         return 0.0;
     }
     //! Window f(V, x).

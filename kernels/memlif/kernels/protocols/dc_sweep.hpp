@@ -65,14 +65,10 @@ struct DcSweepOutput {
 namespace detail {
 MEMLIF_HD_INLINE void dc_store(const DcSweepOutput& out, std::uint32_t k, double v_source_V,
                                const OperatingPoint& op, double g_S) {
-    if (out.v_source_V)
-        out.v_source_V[k] = v_source_V;
-    if (out.i_A)
-        out.i_A[k] = op.i_A;
-    if (out.v_device_V)
-        out.v_device_V[k] = op.v_device_V;
-    if (out.g_read_S)
-        out.g_read_S[k] = g_S;
+    if (out.v_source_V) out.v_source_V[k] = v_source_V;
+    if (out.i_A) out.i_A[k] = op.i_A;
+    if (out.v_device_V) out.v_device_V[k] = op.v_device_V;
+    if (out.g_read_S) out.g_read_S[k] = g_S;
 }
 //! Source voltage where G crosses `target` inside a step (linear interpolation in G).
 MEMLIF_HD_INLINE double dc_crossing_V(double v0, double v1, double g0, double g1, double target) {
@@ -98,8 +94,7 @@ MEMLIF_HD_NOINLINE void run_dc_sweep(DeviceInstance<M>& d, const DcSweepProtocol
         double g_ref = g;
         for (int leg = 0; leg < 4; ++leg) {
             const double va = ends[leg], vb = ends[leg + 1];
-            if (leg == 2)
-                g_ref = g;
+            if (leg == 2) g_ref = g;
             const std::uint32_t n = detail::dc_leg_steps(vb - va, pr.dv_step_V);
             const double dv = (vb - va) / static_cast<double>(n);
             const double h = std::fabs(dv) / pr.rate_V_per_s;
@@ -122,10 +117,8 @@ MEMLIF_HD_NOINLINE void run_dc_sweep(DeviceInstance<M>& d, const DcSweepProtocol
                                      device_operating_point(d, v1, pr.circuit), g);
             }
         }
-        if (out.v_set_V)
-            out.v_set_V[c] = v_set;
-        if (out.v_reset_V)
-            out.v_reset_V[c] = v_reset;
+        if (out.v_set_V) out.v_set_V[c] = v_set;
+        if (out.v_reset_V) out.v_reset_V[c] = v_reset;
     }
 }
 

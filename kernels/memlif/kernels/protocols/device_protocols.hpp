@@ -43,8 +43,7 @@ template <class M>
 MEMLIF_HD_NOINLINE DeviceInstance<M>
 make_setup_device(const DeviceSetup& su, const typename M::Params& p, std::uint64_t device_id) {
     typename M::State s0 = M::low_state(p);
-    if (su.initial == InitialState::high_bound)
-        s0 = M::high_state(p);
+    if (su.initial == InitialState::high_bound) s0 = M::high_state(p);
     if (su.initial == InitialState::read_conductance)
         s0 = M::state_from_read_conductance(p, su.initial_g_read_S, su.v_read_V);
     return make_device_instance<M>(p, s0, su.noise, su.seed, device_id);

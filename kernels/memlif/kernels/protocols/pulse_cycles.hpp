@@ -59,12 +59,9 @@ MEMLIF_HD_NOINLINE void pulse_and_read(DeviceInstance<M>& d, const PulseCyclePro
         drive_segment(d, pr.circuit, 0.0, pr.gap_s, 0.0, pr.step.scheme, false);
         const double i = read_current_A(d, pr.circuit, pr.v_read_V, pr.t_read_s, pr.step);
         drive_segment(d, pr.circuit, 0.0, pr.gap_s, 0.0, pr.step.scheme, false);
-        if (out.r_ohm)
-            out.r_ohm[k] = pr.v_read_V / i - pr.circuit.r_series_ohm;
-        if (out.i_read_A)
-            out.i_read_A[k] = i;
-        if (out.g_read_S)
-            out.g_read_S[k] = state_conductance_S(d, pr.v_read_V);
+        if (out.r_ohm) out.r_ohm[k] = pr.v_read_V / i - pr.circuit.r_series_ohm;
+        if (out.i_read_A) out.i_read_A[k] = i;
+        if (out.g_read_S) out.g_read_S[k] = state_conductance_S(d, pr.v_read_V);
         ++k;
     }
 }

@@ -51,8 +51,7 @@ struct RateOnsets {
     std::uint64_t seed, id;
     std::uint32_t count;
     MEMLIF_HD_INLINE double operator()() {
-        if (!(rate_Hz > 0.0))
-            return k_never_s;
+        if (!(rate_Hz > 0.0)) return k_never_s;
         const double period = 1.0 / rate_Hz;
         if (law == SpikeTrainLaw::regular) {
             const double t = t_s + static_cast<double>(count++) * period;
@@ -92,14 +91,11 @@ MEMLIF_HD_NOINLINE RateRuleResult run_rate_rule(DeviceInstance<M>& d, const Rate
 //! none (-1: never crosses; -2: fewer than 2 points).
 MEMLIF_HD_INLINE double balance_rate_Hz(const double* nu_Hz, const double* mean_drift,
                                         std::uint32_t n) {
-    if (n < 2)
-        return -2.0;
+    if (n < 2) return -2.0;
     for (std::uint32_t k = 0; k + 1 < n; ++k) {
         const double a = mean_drift[k], b = mean_drift[k + 1];
-        if (a == 0.0)
-            return nu_Hz[k];
-        if (a < 0.0 && b >= 0.0)
-            return nu_Hz[k] + (nu_Hz[k + 1] - nu_Hz[k]) * (-a) / (b - a);
+        if (a == 0.0) return nu_Hz[k];
+        if (a < 0.0 && b >= 0.0) return nu_Hz[k] + (nu_Hz[k + 1] - nu_Hz[k]) * (-a) / (b - a);
     }
     return -1.0;
 }

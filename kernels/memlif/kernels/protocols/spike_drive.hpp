@@ -70,8 +70,7 @@ MEMLIF_HD_INLINE double backspike_interval_s(const BackspikeDrive& b, std::uint6
 MEMLIF_HD_INLINE BackspikeClock backspike_clock_start(const BackspikeDrive& b, std::uint64_t seed,
                                                       std::uint64_t id, double t0_s) {
     BackspikeClock c;
-    if (!b.enabled)
-        return c;
+    if (!b.enabled) return c;
     c.on_s = t0_s + detail::backspike_interval_s(b, seed, id, c.count++);
     c.end_s = c.on_s + b.width_s;
     c.next_s = c.on_s + detail::backspike_interval_s(b, seed, id, c.count++);
@@ -82,8 +81,7 @@ MEMLIF_HD_INLINE BackspikeClock backspike_clock_start(const BackspikeDrive& b, s
 MEMLIF_HD_NOINLINE inline void backspike_clock_update(BackspikeClock& c, const BackspikeDrive& b,
                                                       std::uint64_t seed, std::uint64_t id,
                                                       double t_s) {
-    if (!b.enabled)
-        return;
+    if (!b.enabled) return;
     for (int guard = 0; guard < 1024 && t_s >= c.end_s; ++guard) {
         c.on_s = c.next_s;
         c.end_s = c.on_s + b.width_s;
@@ -116,8 +114,7 @@ MEMLIF_HD_NOINLINE std::uint32_t drive_spikes(DeviceInstance<M>& d, const SpikeD
                                       : static_cast<std::uint32_t>(k_max_spike_parts);
     double cum[k_max_spike_parts + 1];
     cum[0] = 0.0;
-    for (std::uint32_t j = 0; j < n_parts; ++j)
-        cum[j + 1] = cum[j] + su.pre.width_s[j];
+    for (std::uint32_t j = 0; j < n_parts; ++j) cum[j + 1] = cum[j] + su.pre.width_s[j];
     const double length = cum[n_parts];
     std::uint32_t started = 0;
     double sp_on = pending_onset_s; // onset of the current or next spike
@@ -126,8 +123,7 @@ MEMLIF_HD_NOINLINE std::uint32_t drive_spikes(DeviceInstance<M>& d, const SpikeD
         backspike_clock_update(bc, su.backspike, d.seed, d.device_id, t);
         if (length > 0.0 && t >= sp_on + length) {
             double nxt = next_onset();
-            if (nxt < sp_on + length)
-                nxt = sp_on + length;
+            if (nxt < sp_on + length) nxt = sp_on + length;
             sp_on = nxt;
         }
         double edge = t_end_s;
@@ -136,31 +132,25 @@ MEMLIF_HD_NOINLINE std::uint32_t drive_spikes(DeviceInstance<M>& d, const SpikeD
         if (bs_active) {
             v = -su.backspike.amplitude_V;
             width = su.backspike.width_s;
-            if (bc.end_s < edge)
-                edge = bc.end_s;
+            if (bc.end_s < edge) edge = bc.end_s;
         } else if (su.backspike.enabled && bc.on_s > t && bc.on_s < edge) {
             edge = bc.on_s;
         }
         if (length > 0.0 && t >= sp_on) {
             std::uint32_t j = 0;
-            while (j + 1 < n_parts && t >= sp_on + cum[j + 1])
-                ++j;
+            while (j + 1 < n_parts && t >= sp_on + cum[j + 1]) ++j;
             if (!bs_active) {
                 v = su.pre.v_V[j];
                 width = su.pre.width_s[j];
             }
             const double part_end = sp_on + cum[j + 1];
-            if (part_end < edge)
-                edge = part_end;
+            if (part_end < edge) edge = part_end;
         } else if (length > 0.0 && sp_on > t && sp_on < edge) {
             edge = sp_on;
         }
-        if (length > 0.0 && t == sp_on)
-            ++started;
-        if (su.backspike.enabled && t == bc.on_s)
-            ++bc.delivered;
-        if (!(edge > t))
-            break;
+        if (length > 0.0 && t == sp_on) ++started;
+        if (su.backspike.enabled && t == bc.on_s) ++bc.delivered;
+        if (!(edge > t)) break;
         drive_segment(d, su.circuit, v, edge - t, width > 0.0 ? step_cap_s(su.step, width) : 0.0,
                       su.step.scheme, false);
         d.t_s = edge;

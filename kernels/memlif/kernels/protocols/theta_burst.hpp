@@ -49,8 +49,7 @@ struct BurstOnsets {
     double t0_s, period_s;
     std::uint32_t n, count;
     MEMLIF_HD_INLINE double operator()() {
-        if (count >= n)
-            return k_never_s;
+        if (count >= n) return k_never_s;
         return t0_s + static_cast<double>(count++) * period_s;
     }
 };
@@ -91,13 +90,11 @@ MEMLIF_HD_NOINLINE ThetaBurstResult run_theta_burst(DeviceInstance<M>& d,
             drive_spikes(d, pr.drive, bc, none, pending, d.t_s + pr.train_gap_s);
         }
         const double g = state_conductance_S(d, pr.v_read_V);
-        if (out.g_after_train_S)
-            out.g_after_train_S[train] = g;
+        if (out.g_after_train_S) out.g_after_train_S[train] = g;
         res.n_trains = train + 1;
         while (next_target < n_targets && g >= pr.target_g_S[next_target])
             res.trains_to_target[next_target++] = train + 1;
-        if (n_targets > 0 && next_target == n_targets)
-            break;
+        if (n_targets > 0 && next_target == n_targets) break;
     }
     res.n_backspikes = bc.delivered;
     return res;
