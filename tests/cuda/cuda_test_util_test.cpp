@@ -73,8 +73,8 @@ TEST(RanksAgree, NanOnOneSideOnlyFails) {
         ranks_agree(detail::rank_descending(dev_sps), dev_sps, t.host_rank, t.host_sps, k_tol));
 }
 
-PluginResult result_with(const std::vector<double>& sps, const std::vector<std::uint32_t>& rank) {
-    PluginResult r;
+PluginMeasures result_with(const std::vector<double>& sps, const std::vector<std::uint32_t>& rank) {
+    PluginMeasures r;
     r.sps = sps;
     r.rank = rank;
     r.sss.assign(sps.size(), 0.0);
