@@ -903,6 +903,12 @@ void validate_spec(const SweepSpec& spec) {
     if (spec.drives.size() > 0x10000)
         throw std::invalid_argument(
             "run_sweep_cuda: at most 65536 conditions (16-bit trial id field)");
+    if (!spec.condition_ids.empty() && spec.condition_ids.size() != spec.drives.size())
+        throw std::invalid_argument("run_sweep_cuda: condition_ids must name every drive");
+    for (std::uint32_t id : spec.condition_ids)
+        if (id > 0xFFFF)
+            throw std::invalid_argument(
+                "run_sweep_cuda: condition id above 65535 (16-bit trial id field)");
 }
 
 //! The GPU side of run_sweep_cuda, on its own thread: enqueues chunks into two slots, collects
@@ -963,8 +969,8 @@ class SweepRunner {
         const std::uint64_t n = std::uint64_t(n_stim) * r_;
         MEMLIF_CUDA_CHECK(cudaMemsetAsync(slot.reducer.scalars.get(), 0, sizeof(ChunkScalars), st));
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_start.get(), st));
-        launch_trials(spec_.params, spec_.drives[c], c, d_codes_.get() + s0, r_, n,
-                      slot.reducer.words.get(), &slot.reducer.scalars.get()->spikes, st);
+        launch_trials(spec_.params, spec_.drives[c], spec_.condition_id(c), d_codes_.get() + s0, r_,
+                      n, slot.reducer.words.get(), &slot.reducer.scalars.get()->spikes, st);
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_stop.get(), st));
         slot.reducer.enqueue(n, s0, st);
         // The scalars (entry count m, spikes) and the chunk's CSR offsets come back now; the m
@@ -1025,7 +1031,7 @@ class SweepRunner {
             // A fault inside a kernel surfaces here, at the first synchronisation: say which chunk.
             slot.busy = false;
             throw CudaError(std::string(e.what()) + " (simulating or reducing condition " +
-                            std::to_string(slot.condition) + ", stimuli " +
+                            std::to_string(spec_.condition_id(slot.condition)) + ", stimuli " +
                             std::to_string(slot.s0) + ".." +
                             std::to_string(slot.s0 + slot.n_stim - 1) + ")");
         }
@@ -1035,7 +1041,7 @@ class SweepRunner {
             cudaEventElapsedTime(&ms, slot.kernel_start.get(), slot.kernel_stop.get()));
         if (slot.s0 == 0) {
             current_ = ConditionOutput{};
-            current_.condition = slot.condition;
+            current_.condition = spec_.condition_id(slot.condition);
             current_.counts.n_bins = spec_.params.n_output_bins;
             current_.counts.offsets.assign(1, 0);
             current_.counts.offsets.reserve(ns_ + 1);

@@ -123,10 +123,10 @@ struct ResponseCard {
 
 struct SimulationCard {
     double dt_us = 10.0;
-    std::uint32_t repeats = 15;     //!< repeats per (stimulus, condition)
-    std::string backend = "auto";   //!< auto | cpu | cuda
-    std::uint32_t threads = 0;      //!< CPU threads, 0 = OpenMP default
-    std::uint64_t batch_trials = 65536; //!< CPU trials between progress and stop checks
+    std::uint32_t repeats = 15;         //!< repeats per (stimulus, condition)
+    std::string backend = "auto";       //!< auto | cpu | cuda
+    std::uint32_t threads = 0;          //!< CPU threads, 0 = OpenMP default
+    std::uint64_t batch_trials = 65536; //!< most CPU trials between progress and stop checks
     template <class V> void visit(V& v) {
         v.number("dt_us", dt_us, card::positive);
         v.integer("repeats", repeats, 1u, 0xFFFFFFFFu);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #if MEMLIF_USE_OPENMP
 #include <omp.h>
@@ -58,19 +59,35 @@ std::vector<std::uint64_t> simulate_words_cpu(const SimParams& p, const SynapseD
 }
 
 void run_sweep_cpu(const SweepSpec& spec, ConditionSink& sink, const CpuOptions& opts) {
+    if (!spec.condition_ids.empty() && spec.condition_ids.size() != spec.drives.size())
+        throw std::invalid_argument("run_sweep_cpu: condition_ids must name every drive");
     const std::size_t per_condition = spec.stimulus_codes.size() * spec.n_repeats;
     const std::size_t batch = std::max<std::size_t>(1, opts.batch_trials);
+    // A stop must be honoured within a fraction of a second whatever the condition size (a
+    // condition is often one batch): the condition is simulated in slices sized from the measured
+    // rate to last about k_slice_s, never more than batch_trials. Slicing does not change any
+    // trial (each depends only on its seed and id).
+    constexpr double k_slice_s = 0.1;
+    std::size_t slice = std::min<std::size_t>(batch, 1024);
     std::uint64_t done = 0;
     std::vector<std::uint64_t> words(per_condition);
-    for (std::uint32_t c = 0; c < spec.drives.size(); ++c) {
+    for (std::size_t i = 0; i < spec.drives.size(); ++i) {
+        const std::uint32_t c = spec.condition_id(i);
         const auto t0 = std::chrono::steady_clock::now();
         std::uint64_t spikes = 0;
-        for (std::size_t b = 0; b < per_condition; b += batch) {
+        for (std::size_t b = 0; b < per_condition;) {
             if (sink.stop_requested()) return;
-            const std::size_t e = std::min(per_condition, b + batch);
-            spikes += simulate_range(spec.params, spec.drives[c], c, spec.stimulus_codes, spec.n_repeats, b, e,
-                                     words.data(), opts.threads);
+            const std::size_t e = std::min(per_condition, b + slice);
+            const auto s0 = std::chrono::steady_clock::now();
+            spikes += simulate_range(spec.params, spec.drives[i], c, spec.stimulus_codes,
+                                     spec.n_repeats, b, e, words.data(), opts.threads);
+            const double s =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+            const double per_s = s > 0 ? static_cast<double>(e - b) / s : 1e9;
+            slice = static_cast<std::size_t>(
+                std::clamp(per_s * k_slice_s, 256.0, static_cast<double>(batch)));
             done += e - b;
+            b = e;
             sink.on_progress(done);
         }
         ConditionOutput out;

@@ -11,13 +11,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <limits>
 
 namespace memlif {
 
 namespace {
-
-constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 
 //! Seed of the reruns: a fixed offset keeps their jitter streams disjoint from the main run's.
 constexpr std::uint64_t k_seed_offset = 0x9E3779B97F4A7C15ull;
@@ -33,16 +32,22 @@ struct GroundTruthCard {
     }
 };
 
-//! Keeps the finished reruns.
-class CollectSink : public ConditionSink {
+//! Hands each finished rerun to `row` (which writes and commits its row) as it arrives.
+class RowSink : public ConditionSink {
   public:
-    explicit CollectSink(bool (*stop)()) : stop_(stop) {}
-    void consume(ConditionOutput&& out) override { outs.push_back(std::move(out)); }
+    RowSink(bool (*stop)(), std::function<void(ConditionOutput&&)> row)
+        : stop_(stop), row_(std::move(row)) {}
+    void consume(ConditionOutput&& out) override {
+        row_(std::move(out));
+        ++done_;
+    }
     bool stop_requested() const override { return stop_ && stop_(); }
-    std::vector<ConditionOutput> outs;
+    std::size_t done() const { return done_; }
 
   private:
     bool (*stop_)();
+    std::function<void(ConditionOutput&&)> row_;
+    std::size_t done_ = 0;
 };
 
 class GroundTruth final : public SectionExperiment<GroundTruthCard> {
@@ -65,72 +70,108 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
                                   std::to_string(gt.conditions[i]));
     }
 
+    ResourceNeeds resources(const RunConfig& cfg) const override {
+        const GroundTruthCard gt = read_section(cfg);
+        ResourceNeeds r;
+        if (!gt.enabled) return r;
+        // One rerun at a time: its trial words and their CSR counts (the counts are not stored).
+        const double trials =
+            static_cast<double>(make_stimulus_set(cfg.stimulus_set_kind).size()) * gt.repeats;
+        r.peak_memory_bytes = trials * 24.0;
+        r.key = "ground_truth.repeats";
+        return r;
+    }
+
     void run(RunContext& ctx) const override {
         const RunConfig& cfg = ctx.cfg;
         const GroundTruthCard gt = read_section(cfg);
         const auto t0 = std::chrono::steady_clock::now();
         const std::uint64_t seed = cfg.seed + k_seed_offset;
         const SweepPlan plan = make_sweep(cfg, gt.repeats, &seed, gt.conditions);
-        if (!ctx.opts.quiet)
-            std::fprintf(stderr, "ground truth: %zu conditions x %zu stimuli x %u repeats\n",
-                         plan.points.size(), plan.stimuli.size(), gt.repeats);
-        CollectSink sink(ctx.stop_requested);
-        SweepSpec spec = plan.spec;
-        spec.keep_trial_words = false;
-        run_sweep(spec, sink, ctx.backend);
-        std::uint64_t trials = 0;
-        for (const auto& o : sink.outs) trials += o.counts.offsets.empty() ? 0 : o.counts.n_trials_total();
-        if (sink.outs.size() != plan.points.size()) {
-            ctx.report.interrupted = true;
-            ctx.report.stages.push_back({"ground_truth", seconds_since(t0), trials});
-            return;
-        }
+        const std::size_t n = gt.conditions.size();
+        const std::uint64_t trials_per_rerun =
+            static_cast<std::uint64_t>(plan.stimuli.size()) * gt.repeats;
+        ctx.enter_phase("ground_truth");
 
-        // The estimators at the run's repeats, from the counts the sweep stored.
+        // The estimators at the run's repeats (from the counts the sweep stored), minus the
+        // reference of each rerun; one committed row per rerun, so a resumed run reruns only the
+        // rows it lacks (each rerun i under its own id i, as an uninterrupted run).
         const EstimatorOptions& opts = cfg.estimator_options;
         EstimatorOptions ref_opts = opts;
         ref_opts.estimators = {"plugin", "pt"};
         ref_opts.accelerator = nullptr;
-        const std::size_t n = gt.conditions.size();
-        std::vector<double> ref(n, k_nan), plugin_large(n, k_nan);
-        std::vector<std::vector<double>> small_mi(opts.estimators.size(), std::vector<double>(n, k_nan));
-        {
-            const io::RunReader reader(cfg.output.path);
-            for (std::size_t i = 0; i < n; ++i) {
-                const EstimatorResults big =
-                    compute_estimators(sink.outs[i].counts, plan.p_s, plan.stimuli.n_input_spikes, ref_opts);
-                ref[i] = big.find("pt")->mi;
-                plugin_large[i] = big.find("plugin")->mi;
-                if (!reader.is_completed(gt.conditions[i])) continue;
-                const EstimatorResults small = compute_estimators(reader.counts(gt.conditions[i]), plan.p_s,
-                                                                  plan.stimuli.n_input_spikes, opts);
-                for (std::size_t e = 0; e < opts.estimators.size(); ++e) {
-                    const EstimatorResult* r = small.find(opts.estimators[e]);
-                    // the resampling estimators' point estimate is their corrected value
-                    const bool corrected = r->kind == EstimatorKind::jackknife || r->kind == EstimatorKind::null;
-                    small_mi[e][i] = corrected ? r->mi_corrected : r->mi;
-                }
-            }
-        }
-
-        io::AnalysisWriter w(cfg.output.path, "/analysis/ground_truth", true);
+        const io::RunReader reader(ctx.file, /*writable=*/true);
+        io::AnalysisWriter w(reader, "/analysis/ground_truth", io::GroupMode::resume);
         w.write_attr("reference", "pt at ground_truth.repeats");
         w.write_attr("repeats_small", static_cast<std::uint64_t>(cfg.simulation.repeats));
         w.write_attr("repeats_large", static_cast<std::uint64_t>(gt.repeats));
         w.write_attr("seed", seed);
         w.write_u32("condition", gt.conditions, {n}, "");
-        w.write_f64("reference_mi_bit", ref, {n}, "bit");
-        w.write_f64("plugin_large_mi_bit", plugin_large, {n}, "bit");
-        for (std::size_t e = 0; e < opts.estimators.size(); ++e) {
-            std::vector<double> bias(n);
-            for (std::size_t i = 0; i < n; ++i) bias[i] = small_mi[e][i] - ref[i];
-            w.write_f64(opts.estimators[e] + "_mi_bit", small_mi[e], {n}, "bit");
-            w.write_f64(opts.estimators[e] + "_bias_bit", bias, {n}, "bit");
+        w.set_axes("condition", {"rerun"});
+        const auto table = [&](const std::string& name) {
+            w.create_table(name, n, 0, false, "bit", {"rerun"});
+        };
+        table("reference_mi_bit");
+        table("plugin_large_mi_bit");
+        for (const std::string& e : opts.estimators) {
+            table(e + "_mi_bit");
+            table(e + "_bias_bit");
         }
-        for (const std::string& name : w.dataset_names()) w.set_axes(name, {"rerun"});
-        w.close();
-        ctx.report.stages.push_back({"ground_truth", seconds_since(t0), trials});
+        w.track_rows(n, "rerun");
+        std::vector<std::uint32_t> pending;
+        for (std::uint32_t i = 0; i < n; ++i)
+            if (!w.row_done(i)) pending.push_back(i);
+        ctx.report.resumed_units += n - pending.size();
 
+        if (!pending.empty()) {
+            if (!ctx.opts.quiet)
+                std::fprintf(stderr, "ground truth: %zu conditions x %zu stimuli x %u repeats\n",
+                             pending.size(), plan.stimuli.size(), gt.repeats);
+            RowSink sink(ctx.stop_requested, [&](ConditionOutput&& out) {
+                const std::uint32_t i = out.condition;
+                const EstimatorResults big =
+                    compute_estimators(out.counts, plan.p_s, plan.stimuli.n_input_spikes, ref_opts);
+                const double ref = big.find("pt")->mi;
+                w.write_row("reference_mi_bit", i, {ref});
+                w.write_row("plugin_large_mi_bit", i, {big.find("plugin")->mi});
+                if (reader.is_completed(gt.conditions[i])) {
+                    const EstimatorResults small =
+                        compute_estimators(reader.counts(gt.conditions[i]), plan.p_s,
+                                           plan.stimuli.n_input_spikes, opts);
+                    for (const std::string& e : opts.estimators) {
+                        const EstimatorResult* r = small.find(e);
+                        // the resampling estimators' point estimate is their corrected value
+                        const bool corrected =
+                            r->kind == EstimatorKind::jackknife || r->kind == EstimatorKind::null;
+                        const double mi = corrected ? r->mi_corrected : r->mi;
+                        w.write_row(e + "_mi_bit", i, {mi});
+                        w.write_row(e + "_bias_bit", i, {mi - ref});
+                    }
+                }
+                w.commit_row(i);
+            });
+            SweepSpec spec = plan.spec;
+            spec.keep_trial_words = false;
+            if (pending.size() != n) {
+                spec.drives.clear();
+                for (std::uint32_t i : pending) spec.drives.push_back(plan.spec.drives[i]);
+                spec.condition_ids = pending;
+            }
+            run_sweep(spec, sink, ctx.backend);
+            if (sink.done() != pending.size() || (ctx.stop_requested && ctx.stop_requested())) {
+                w.close();
+                ctx.report.interrupted = true;
+                ctx.report.stages.push_back({"ground_truth", seconds_since(t0), 0});
+                return;
+            }
+        }
+        w.close();
+        ctx.report.stages.push_back({"ground_truth", seconds_since(t0), n * trials_per_rerun});
+
+        std::vector<double> ref = reader.read_f64("/analysis/ground_truth/reference_mi_bit");
+        std::vector<std::vector<double>> bias;
+        for (const std::string& e : opts.estimators)
+            bias.push_back(reader.read_f64("/analysis/ground_truth/" + e + "_bias_bit"));
         std::string& t = ctx.report.text;
         char line[256];
         std::snprintf(line, sizeof line,
@@ -148,7 +189,7 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
             std::snprintf(line, sizeof line, "%4u %10.5f", gt.conditions[i], ref[i]);
             t += line;
             for (std::size_t e = 0; e < opts.estimators.size(); ++e) {
-                std::snprintf(line, sizeof line, " %+10.5f", small_mi[e][i] - ref[i]);
+                std::snprintf(line, sizeof line, " %+10.5f", bias[e][i]);
                 t += line;
             }
             t += "\n";

@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: MIT
 //! \file host/experiments/mi_sweep.cpp
 //! The MI sweep (experiment.kind = "mi_sweep", the default): every stimulus x repeat at every
-//! conductance point, on the chosen backend; counts and plug-in measures streamed into /counts and
-//! /results one condition at a time (so a run that dies keeps every completed condition), then the
-//! card's estimators computed from the stored counts into /analysis/run (Benatti et al. 2023,
-//! Sec. 3-4; io/FORMAT.md).
+//! conductance point, on the chosen backend; counts and plug-in measures committed into /counts
+//! and /results one condition at a time (so a run that dies keeps every completed condition, and
+//! a resumed run simulates only the others), then the card's estimators computed from the stored
+//! counts into /analysis/run, one committed row per condition (Benatti et al. 2023, Sec. 3-4;
+//! io/FORMAT.md).
 #include "host/analyze.hpp"
 #include "host/estimator_accelerator.hpp"
 #include "host/experiment.hpp"
+#include "host/information/estimator_columns.hpp"
 #include "host/information/plugin.hpp"
 #include "host/progress.hpp"
 
 #include "io/run_file.hpp"
 
 #include <chrono>
+#include <cstring>
+#include <memory>
 
 namespace memlif {
 
@@ -34,26 +38,28 @@ class RunSink : public ConditionSink {
         rec.stats.mean_output_spikes = out.mean_output_spikes;
         rec.stats.n_trials = rec.plugin.n_trials;
         rec.counts = std::move(out.counts);
-        writer_.write_condition(out.condition, rec.counts, rec.plugin, rec.stats);
+        // A condition's trials are committed with its counts, in the same two-step commit.
+        io::ConditionTrials trials;
         if (plan_.spec.keep_trial_words) {
             const std::size_t n = out.trial_words.size();
             const std::uint32_t reps = plan_.spec.n_repeats;
-            std::vector<std::uint32_t> stim(n), rep(n);
+            trials.stimulus.resize(n);
+            trials.repeat.resize(n);
             for (std::size_t t = 0; t < n; ++t) {
-                stim[t] = static_cast<std::uint32_t>(t / reps);
-                rep[t] = static_cast<std::uint32_t>(t % reps);
+                trials.stimulus[t] = static_cast<std::uint32_t>(t / reps);
+                trials.repeat[t] = static_cast<std::uint32_t>(t % reps);
             }
-            writer_.append_trials(out.condition, stim, rep, out.trial_words);
+            trials.word = std::move(out.trial_words);
         }
+        writer_.write_condition(out.condition, rec.counts, rec.plugin, rec.stats,
+                                plan_.spec.keep_trial_words ? &trials : nullptr);
         ++completed_;
-        trials_ += rec.plugin.n_trials;
     }
 
     void on_progress(std::uint64_t done) override { progress_.update(done); }
     bool stop_requested() const override { return stop_ && stop_(); }
 
     std::size_t completed() const { return completed_; }
-    std::uint64_t trials() const { return trials_; }
 
   private:
     io::RunWriter& writer_;
@@ -61,11 +67,26 @@ class RunSink : public ConditionSink {
     Progress& progress_;
     bool (*stop_)();
     std::size_t completed_ = 0;
-    std::uint64_t trials_ = 0;
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+//! The file's condition axis must be the one this card gives (a resumed file of another card,
+//! or of a build whose device model differs, is refused before anything is added to it).
+void check_same_axis(const io::ConditionAxis& file, const io::ConditionAxis& card,
+                     const std::string& path) {
+    const auto same = [](const std::vector<std::array<double, 4>>& a,
+                         const std::vector<std::array<double, 4>>& b) {
+        return a.size() == b.size() &&
+               (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])) == 0);
+    };
+    if (!same(file.conductance_S, card.conductance_S) || !same(file.weight, card.weight) ||
+        !same(file.current_A, card.current_A))
+        throw IoError(
+            path +
+            ": its /axes differ from the ones this card and build give; it cannot be resumed");
 }
 
 class MiSweep final : public Experiment {
@@ -75,54 +96,115 @@ class MiSweep final : public Experiment {
         return "stimuli x repeats x conductance points -> counts, plug-in and corrected MI";
     }
 
+    ResourceNeeds resources(const RunConfig& cfg) const override {
+        const double n_s = static_cast<double>(make_stimulus_set(cfg.stimulus_set_kind).size());
+        const double n_g = static_cast<double>(cfg.conductances_uS.size());
+        const double trials = n_s * cfg.simulation.repeats; // per condition
+        ResourceNeeds r;
+        r.key = "simulation.repeats";
+        // One condition at a time: its trial words (8 B), their CSR counts (16 B) and the writer's
+        // row columns (8 B) per trial, and with store_trials the trial rows (16 B) besides.
+        r.peak_memory_bytes =
+            trials * (32.0 + (cfg.output.store_trials ? 24.0 : 0.0)) + n_s * 256.0;
+        // At least: the per-stimulus /results rows, one count row per stimulus (compressed), the
+        // per-stimulus analysis columns, and the stored trials at a generous compression.
+        double stimulus_columns = 0;
+        for (const std::string& e : cfg.estimator_options.estimators)
+            for (const ColumnSpec& c : estimator_columns(parse_estimator_name(e)))
+                stimulus_columns += c.shape == ColumnShape::stimulus ? 1 : 0;
+        r.disk_bytes = n_g * n_s * (32.0 + 6.0 + 8.0 * stimulus_columns) +
+                       (cfg.output.store_trials ? n_g * trials * 2.0 : 0.0);
+        return r;
+    }
+
     void run(RunContext& ctx) const override {
         const RunConfig& cfg = ctx.cfg;
         const auto t0 = std::chrono::steady_clock::now();
         const SweepPlan plan = make_sweep(cfg);
+        const std::size_t n_g = plan.points.size();
 
-        io::StimulusTable table;
-        table.code = plan.stimuli.codes;
-        table.multiplicity = plan.stimuli.multiplicity;
-        table.n_input_spikes = plan.stimuli.n_input_spikes;
-        table.p_s = plan.p_s;
         io::ConditionAxis axis;
         for (const auto& pt : plan.points) {
             axis.conductance_S.push_back(pt.g_S);
             axis.weight.push_back(pt.weight);
             axis.current_A.push_back(pt.current_A);
         }
-        io::RunWriter writer(cfg.output.path, make_run_metadata(cfg, ctx.backend), table, axis,
-                             cfg.output.store_trials);
+        std::unique_ptr<io::RunWriter> writer;
+        if (ctx.resume) {
+            check_same_axis(io::RunReader(ctx.file).axis(), axis, ctx.file);
+            writer = std::make_unique<io::RunWriter>(ctx.file, io::RunWriter::Resume{});
+        } else {
+            io::StimulusTable table;
+            table.code = plan.stimuli.codes;
+            table.multiplicity = plan.stimuli.multiplicity;
+            table.n_input_spikes = plan.stimuli.n_input_spikes;
+            table.p_s = plan.p_s;
+            io::RunMetadata meta = make_run_metadata(cfg, ctx.backend);
+            meta.phase = "sweep";
+            writer = std::make_unique<io::RunWriter>(ctx.file, meta, table, axis,
+                                                     cfg.output.store_trials);
+        }
+        const std::vector<std::uint32_t> pending = writer->pending_conditions();
+        ctx.report.resumed_units += n_g - pending.size();
+        if (!writer->repaired_conditions().empty())
+            ctx.report.text += std::to_string(writer->repaired_conditions().size()) +
+                               " completed conditions whose rows the interruption had damaged are "
+                               "simulated again\n";
 
-        const std::uint64_t total =
-            static_cast<std::uint64_t>(plan.stimuli.size()) * plan.spec.n_repeats * plan.points.size();
-        Progress progress(total, ctx.opts.quiet);
-        RunSink sink(writer, plan, progress, ctx.stop_requested);
-        try {
-            run_sweep(plan.spec, sink, ctx.backend);
-        } catch (...) {
+        if (!pending.empty()) {
+            if (ctx.resume) writer->set_phase("sweep");
+            SweepSpec spec = plan.spec;
+            if (pending.size() != n_g) {
+                spec.drives.clear();
+                for (std::uint32_t k : pending) spec.drives.push_back(plan.spec.drives[k]);
+                spec.condition_ids = pending;
+            }
+            const std::uint64_t total =
+                static_cast<std::uint64_t>(plan.stimuli.size()) * spec.n_repeats * pending.size();
+            Progress progress(total, ctx.opts.quiet);
+            RunSink sink(*writer, plan, progress, ctx.stop_requested);
+            try {
+                run_sweep(spec, sink, ctx.backend);
+            } catch (...) {
+                progress.finish();
+                if (!io::h5::poisoned()) writer->abort("failed");
+                throw;
+            }
             progress.finish();
-            writer.abort("failed");
-            throw;
+            if (sink.completed() != pending.size() ||
+                (ctx.stop_requested && ctx.stop_requested())) {
+                ctx.report.stages.push_back(
+                    {"sweep", seconds_since(t0), completed_trials(*writer, plan)});
+                ctx.report.interrupted = true;
+                writer->abort("interrupted");
+                ctx.report.rows = summary_rows_from_file(io::RunReader(ctx.file));
+                return;
+            }
         }
-        progress.finish();
-        ctx.report.stages.push_back({"sweep", seconds_since(t0), sink.trials()});
-        if (sink.completed() != plan.points.size() || (ctx.stop_requested && ctx.stop_requested())) {
-            ctx.report.interrupted = true;
-            writer.abort("interrupted");
-            ctx.report.rows = summary_rows_from_file(io::RunReader(cfg.output.path));
-            return;
-        }
-        writer.close();
+        // The trials the finished sweep stands for, however many sessions it took.
+        const std::uint64_t sweep_trials = completed_trials(*writer, plan);
+        writer->close();
+        ctx.report.stages.push_back({"sweep", seconds_since(t0), sweep_trials});
 
         // The card's estimators, from the counts just stored (the same code as `memlif analyze`).
         const auto t1 = std::chrono::steady_clock::now();
+        ctx.enter_phase("analysis");
         EstimatorOptions opts = cfg.estimator_options;
         opts.accelerator = estimator_accelerator_for(cfg.simulation.backend);
+        bool done = true;
         if (!only_plugin(opts))
-            analyze_into(cfg.output.path, opts, "/analysis/run", true, cfg.card.at("information").dump());
+            done = analyze_into(ctx.file, opts, "/analysis/run", io::GroupMode::resume,
+                                cfg.card.at("information").dump(), ctx.stop_requested,
+                                &ctx.report.resumed_units);
         ctx.report.stages.push_back({"analysis", seconds_since(t1), 0});
-        ctx.report.rows = summary_rows_from_file(io::RunReader(cfg.output.path));
+        if (!done) ctx.report.interrupted = true;
+        ctx.report.rows = summary_rows_from_file(io::RunReader(ctx.file));
+    }
+
+  private:
+    static std::uint64_t completed_trials(const io::RunWriter& writer, const SweepPlan& plan) {
+        return static_cast<std::uint64_t>(writer.n_conditions_completed()) * plan.stimuli.size() *
+               plan.spec.n_repeats;
     }
 };
 

@@ -15,13 +15,20 @@ namespace memlif {
 
 //! A sweep: every stimulus x repeat at every condition (conductance point).
 struct SweepSpec {
-    SimParams params;                            //!< shared run constants (seed, steps, jitter, ...)
-    std::vector<SynapseDrive> drives;            //!< one per condition; the index is the condition id
-    std::vector<std::uint16_t> stimulus_codes;   //!< the stimulus set (16-bit patterns)
-    std::vector<double> p_s;                     //!< stimulus probabilities (for device-side measures)
-    std::vector<std::uint32_t> n_input_spikes;   //!< popcount of each code (SpS denominator)
-    std::uint32_t n_repeats = 0;                 //!< repeats 0..n_repeats-1 of every stimulus
-    bool keep_trial_words = false;               //!< also return every trial's word
+    SimParams params;                          //!< shared run constants (seed, steps, jitter, ...)
+    std::vector<SynapseDrive> drives;          //!< one per condition; the index is the condition id
+    std::vector<std::uint16_t> stimulus_codes; //!< the stimulus set (16-bit patterns)
+    std::vector<double> p_s; //!< stimulus probabilities (for device-side measures)
+    std::vector<std::uint32_t> n_input_spikes; //!< popcount of each code (SpS denominator)
+    std::uint32_t n_repeats = 0;               //!< repeats 0..n_repeats-1 of every stimulus
+    bool keep_trial_words = false;             //!< also return every trial's word
+    //! The condition id (the trial id's condition field, ConditionOutput::condition) of drives[i];
+    //! empty: i. A resumed run simulates only its missing conditions, each under its own id, so
+    //! their trials are those of an uninterrupted run.
+    std::vector<std::uint32_t> condition_ids;
+    std::uint32_t condition_id(std::size_t i) const {
+        return condition_ids.empty() ? static_cast<std::uint32_t>(i) : condition_ids[i];
+    }
 };
 
 //! Everything a backend returns for one finished condition.
@@ -42,7 +49,9 @@ class ConditionSink {
     virtual void consume(ConditionOutput&& out) = 0;
     //! Trials simulated so far in the whole sweep (for the progress line).
     virtual void on_progress(std::uint64_t trials_done) { (void)trials_done; }
-    //! Polled between batches; a true answer ends the sweep after the current condition is dropped.
+    //! Polled at least every ~0.1 s of simulation (the CPU backend slices each condition, the CUDA
+    //! backend polls between chunks); a true answer ends the sweep and drops the condition being
+    //! simulated.
     virtual bool stop_requested() const { return false; }
 };
 
