@@ -39,7 +39,7 @@ std::vector<std::uint64_t> simulate_words_cuda(const SimParams& p, const Synapse
 
 //! Device reductions on data held by the host (tests and parity checks). They run exactly the code
 //! run_sweep_cuda runs on each chunk and condition, so their results vouch for the sweep's.
-//! counts_from_words_cuda equals counts_from_words (host/sweep.hpp) on the same words.
+//! counts_from_words_cuda equals counts_from_words (memlif/core/counts.hpp) on the same words.
 ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>& words,
                                        std::size_t n_stimuli, std::uint32_t n_repeats,
                                        std::uint32_t n_bins);

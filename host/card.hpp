@@ -122,12 +122,20 @@ struct ResponseCard {
 };
 
 struct SimulationCard {
+    //! fixed: the fixed-step solver (exact exponential step, threshold tested at step ends);
+    //! exact: the event-driven solver (closed form between edges, analytic crossing times)
+    std::string solver = "fixed";
+    //! exact solver only: input and back-spike onsets on the dt grid (the fixed step's onsets, so
+    //! the two solvers see the same trials) or in continuous time
+    std::string exact_onsets = "grid";
     double dt_us = 10.0;
     std::uint32_t repeats = 15;         //!< repeats per (stimulus, condition)
     std::string backend = "auto";       //!< auto | cpu | cuda
     std::uint32_t threads = 0;          //!< CPU threads, 0 = OpenMP default
     std::uint64_t batch_trials = 65536; //!< most CPU trials between progress and stop checks
     template <class V> void visit(V& v) {
+        v.choice("solver", solver, {"fixed", "exact"});
+        v.choice("exact_onsets", exact_onsets, {"grid", "continuous"});
         v.number("dt_us", dt_us, card::positive);
         v.integer("repeats", repeats, 1u, 0xFFFFFFFFu);
         v.choice("backend", backend, {"auto", "cpu", "cuda"});

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file host/conductance_grid.cpp
 #include "conductance_grid.hpp"
+#include "theta_burst_ladder.hpp"
 
 #include "memlif/core/errors.hpp"
 
@@ -121,8 +122,12 @@ std::vector<ConductancePoint> expand_conductance_grid(const nlohmann::json& grid
                 for (double g1 : ax[1])
                     for (double g2 : ax[2])
                         for (double g3 : ax[3]) out.push_back({g0, g1, g2, g3});
+        } else if (k == "theta_burst_ladder") {
+            expand_theta_burst_ladder(grid, i, bkey, out); // host/theta_burst_ladder.hpp
         } else {
-            fail(bkey + ".kind", "unknown kind \"" + k + "\" (expected list, linear, log or product)");
+            fail(bkey + ".kind",
+                 "unknown kind \"" + k +
+                     "\" (expected list, linear, log, product or theta_burst_ladder)");
         }
     }
     if (out.empty()) fail(key, "the grid has no conductance points");

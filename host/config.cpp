@@ -79,11 +79,11 @@ void check_conditions(const RunConfig& c, const std::vector<ConditionPoint>& poi
                              "; check neuron.tau_ms, neuron.c_nF, neuron.v_th_V and " +
                              current_keys);
         }
-        const float drive[4] = {p.drive.a0, p.drive.a1, p.drive.a2, p.drive.a3};
+        const double drive[4] = {p.drive.a0, p.drive.a1, p.drive.a2, p.drive.a3};
         for (int i = 0; i < 4; ++i)
             if (!std::isfinite(drive[i]))
                 fail(at, "the per-step drive of synapse " + std::to_string(i) + " (weight " +
-                             num(p.weight[i]) + ") overflows single precision; check " +
+                             num(p.weight[i]) + ") is not a finite number; check " +
                              current_keys);
     }
 }
@@ -264,7 +264,7 @@ SimParams make_sim_params(const RunConfig& c) {
     p.delay_steps = whole_steps(c.neuron.t_delay_ms * 1e-3, dt_s, "neuron.t_delay_ms");
     p.steps_per_output_bin = whole_steps(c.response.bin_ms * 1e-3, dt_s, "response.bin_ms");
     p.n_output_bins = c.n_bins;
-    p.decay = static_cast<float>(step_decay(dt_s, c.neuron.tau_ms * 1e-3));
+    p.decay = step_decay(dt_s, c.neuron.tau_ms * 1e-3);
     const JitterCard& j = st.jitter;
     if (j.law == "uniform") {
         p.jitter.law = JitterLaw::uniform;
@@ -311,6 +311,22 @@ SimParams make_sim_params(const RunConfig& c) {
     return p;
 }
 
+ExactParams make_exact_params(const RunConfig& c, const SimParams& p) {
+    const double dt_s = c.simulation.dt_us * 1e-6;
+    ExactParams e = exact_params_on_grid(p, dt_s, c.neuron.tau_ms * 1e-3);
+    if (c.simulation.exact_onsets == "continuous") {
+        const JitterCard& j = c.stimulus.jitter;
+        e.timing = OnsetTiming::continuous;
+        // the table law keeps the fixed step's CDF over k (the delay is k units of its own, not
+        // of dt); continuous timing multiplies k by the unit in seconds
+        e.jitter_max_s = j.max_ms * 1e-3;
+        e.jitter_unit_s = j.unit_ms * 1e-3;
+        e.backspike_width_s = c.backspike.width_us * 1e-6;
+        e.backspike_mean_interval_s = c.backspike.mean_interval_ms * 1e-3;
+    }
+    return e;
+}
+
 std::vector<ConditionPoint> make_conditions(const RunConfig& c, const SimParams& p) {
     UlGapParams ul;
     ul.i0_A = c.synapse.ul_gap.i0_A;
@@ -320,7 +336,7 @@ std::vector<ConditionPoint> make_conditions(const RunConfig& c, const SimParams&
     out.reserve(c.conductances_uS.size());
     for (const auto& g_uS : c.conductances_uS) {
         ConditionPoint cp;
-        float a[4];
+        double a[4];
         for (int i = 0; i < 4; ++i) {
             cp.g_S[i] = g_uS[i] * 1e-6;
             cp.current_A[i] = cp.g_S[i] > 0 ? synapse_current_A(c.synapse_model, ul, cp.g_S[i], c.synapse.v_read_V,
@@ -328,7 +344,7 @@ std::vector<ConditionPoint> make_conditions(const RunConfig& c, const SimParams&
                                             : 0.0;
             cp.weight[i] =
                 normalised_weight(cp.current_A[i], c.neuron.tau_ms * 1e-3, c.neuron.c_nF * 1e-9, c.neuron.v_th_V);
-            a[i] = static_cast<float>(step_increment(cp.weight[i], p.decay));
+            a[i] = step_increment(cp.weight[i], p.decay);
         }
         cp.drive = SynapseDrive{a[0], a[1], a[2], a[3]};
         out.push_back(cp);
@@ -352,6 +368,12 @@ SweepPlan make_sweep(const RunConfig& cfg, std::uint32_t repeats, const std::uin
     SweepSpec& spec = plan.spec;
     spec.params = params;
     for (const ConditionPoint& pt : plan.points) spec.drives.push_back(pt.drive);
+    if (cfg.simulation.solver == "exact") {
+        spec.solver = Solver::exact;
+        spec.exact = make_exact_params(cfg, params);
+        for (const ConditionPoint& pt : plan.points)
+            spec.exact_drives.push_back({pt.weight[0], pt.weight[1], pt.weight[2], pt.weight[3]});
+    }
     spec.stimulus_codes = plan.stimuli.codes;
     spec.p_s = plan.p_s;
     spec.n_input_spikes = plan.stimuli.n_input_spikes;

@@ -60,6 +60,11 @@ RunConfig resolve_config(const nlohmann::json& user);
 //! Derived kernel constants (steps, decay, jitter table, back-spikes) from a validated config.
 SimParams make_sim_params(const RunConfig& cfg);
 
+//! The exact solver's constants (kernels/exact_params.hpp) from a validated config and its
+//! fixed-step constants: grid onsets reuse the fixed step's step counts, so both solvers see the
+//! same trials; continuous onsets map the same draws to continuous time.
+ExactParams make_exact_params(const RunConfig& cfg, const SimParams& p);
+
 //! One condition: per-synapse conductance, current during an input spike, normalised weight and
 //! the kernel drive.
 struct ConditionPoint {

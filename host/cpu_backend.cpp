@@ -3,7 +3,9 @@
 #include "cpu_backend.hpp"
 
 #include "memlif/config.hpp"
+#include "memlif/kernels/exact_trial.hpp"
 #include "memlif/kernels/trial.hpp"
+#include "memlif/kernels/trial_batch.hpp"
 #include "memlif/kernels/trial_id.hpp"
 
 #include <algorithm>
@@ -18,24 +20,43 @@ namespace memlif {
 
 namespace {
 
-//! Simulates trials [begin, end) of a stimulus-major, repeat-minor layout into `words`.
-std::uint64_t simulate_range(const SimParams& p, const SynapseDrive& d, std::uint32_t condition,
-                             const std::vector<std::uint16_t>& codes, std::uint32_t n_repeats,
+//! Trials per unit of work of the OpenMP loop: a multiple of the interleaved loop's lanes.
+constexpr std::size_t k_chunk = 256;
+
+//! Simulates trials [begin, end) of the sweep's condition `i` (its drive index; `c` its condition
+//! id, which goes into the trial ids) (stimulus-major, repeat-minor) into `words` with the sweep's
+//! solver; returns the output spikes. Trial t depends only on (seed, trial id), so the chunking
+//! and the thread count never change a word.
+std::uint64_t simulate_range(const SweepSpec& spec, std::size_t i_drive, std::uint32_t c,
                              std::size_t begin, std::size_t end, std::uint64_t* words, int threads) {
     std::uint64_t spikes = 0;
-    const auto n = static_cast<long long>(end - begin);
+    const auto n_chunks = static_cast<long long>((end - begin + k_chunk - 1) / k_chunk);
+    const std::uint32_t reps = spec.n_repeats;
 #if MEMLIF_USE_OPENMP
-#pragma omp parallel for schedule(static) reduction(+ : spikes) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic) reduction(+ : spikes) num_threads(threads > 0 ? threads : omp_get_max_threads())
 #else
     (void)threads;
 #endif
-    for (long long i = 0; i < n; ++i) {
-        const std::size_t t = begin + static_cast<std::size_t>(i);
-        const std::uint32_t code = codes[t / n_repeats];
-        const auto rep = static_cast<std::uint32_t>(t % n_repeats);
-        const TrialResult r = run_trial(p, d, code, make_trial_id(condition, code, rep));
-        words[t] = r.word;
-        spikes += r.n_spikes;
+    for (long long k = 0; k < n_chunks; ++k) {
+        const std::size_t b = begin + static_cast<std::size_t>(k) * k_chunk;
+        const std::size_t n = std::min(k_chunk, end - b);
+        std::uint32_t codes[k_chunk];
+        std::uint64_t ids[k_chunk];
+        TrialResult out[k_chunk];
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t t = b + i;
+            codes[i] = spec.stimulus_codes[t / reps];
+            ids[i] = make_trial_id(c, codes[i], static_cast<std::uint32_t>(t % reps));
+        }
+        if (spec.solver == Solver::exact) {
+            for (std::size_t i = 0; i < n; ++i) out[i] = run_exact_trial(spec.exact, spec.exact_drives[i_drive], codes[i], ids[i]);
+        } else {
+            run_trials(spec.params, spec.drives[i_drive], n, codes, ids, out);
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            words[b + i] = out[i].word;
+            spikes += out[i].n_spikes;
+        }
     }
     return spikes;
 }
@@ -47,12 +68,17 @@ std::vector<std::uint64_t> simulate_words_cpu(const SimParams& p, const SynapseD
                                               const std::vector<std::uint16_t>& codes,
                                               std::uint32_t n_repeats, const CpuOptions& opts,
                                               double* mean_output_spikes) {
+    SweepSpec spec;
+    spec.params = p;
+    spec.drives.assign(static_cast<std::size_t>(condition) + 1, d);
+    spec.stimulus_codes = codes;
+    spec.n_repeats = n_repeats;
     const std::size_t n = codes.size() * n_repeats;
     std::vector<std::uint64_t> words(n);
     const std::size_t batch = std::max<std::size_t>(1, opts.batch_trials);
     std::uint64_t spikes = 0;
     for (std::size_t b = 0; b < n; b += batch)
-        spikes += simulate_range(p, d, condition, codes, n_repeats, b, std::min(n, b + batch), words.data(),
+        spikes += simulate_range(spec, condition, condition, b, std::min(n, b + batch), words.data(),
                                  opts.threads);
     if (mean_output_spikes) *mean_output_spikes = n ? static_cast<double>(spikes) / static_cast<double>(n) : 0.0;
     return words;
@@ -79,8 +105,7 @@ void run_sweep_cpu(const SweepSpec& spec, ConditionSink& sink, const CpuOptions&
             if (sink.stop_requested()) return;
             const std::size_t e = std::min(per_condition, b + slice);
             const auto s0 = std::chrono::steady_clock::now();
-            spikes += simulate_range(spec.params, spec.drives[i], c, spec.stimulus_codes,
-                                     spec.n_repeats, b, e, words.data(), opts.threads);
+            spikes += simulate_range(spec, i, c, b, e, words.data(), opts.threads);
             const double s =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
             const double per_s = s > 0 ? static_cast<double>(e - b) / s : 1e9;

@@ -8,6 +8,7 @@
 #include "io/h5.hpp"
 #include "io/run_file.hpp"
 #include "memlif/core/errors.hpp"
+#include "io/kind_file.hpp"
 #include "io/run_file.hpp"
 #include "run.hpp"
 #include "summary.hpp"
@@ -98,6 +99,10 @@ int cmd_run(const RunArgs& a) {
 }
 
 int cmd_info(const std::string& path) {
+    if (const auto kind_text = memlif::io::describe_kind_file(path)) { // device kinds: no MI layout
+        std::cout << *kind_text;
+        return 0;
+    }
     const memlif::io::RunReader reader(path);
     const auto meta = reader.metadata();
     const auto fv = reader.format_version();

@@ -148,7 +148,7 @@ nlohmann::json stored_card(const std::string& path) {
     io::repair_end_of_allocation(paths.partial);
     const io::RunReader reader(paths.partial);
     const auto v = reader.format_version();
-    if (v[1] < 2)
+    if (v[1] < 3)
         throw IoError("'" + paths.partial + "' was written in format " + std::to_string(v[0]) +
                       "." + std::to_string(v[1]) +
                       ", before runs could be resumed; start it again with --force");

@@ -1297,19 +1297,25 @@ void AnalysisWriter::check_group_name() const {
             throw std::invalid_argument("AnalysisWriter: " + in_quotes(group_name_) +
                                         " is part of the core memlif-run layout");
     }
-    // Exactly /analysis/NAME: "/analysis/" or "/analysis/a/.." would name (and, replaced,
-    // unlink) every analysis group at once.
-    const std::string prefix = "analysis/";
-    const std::string leaf =
-        name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : std::string();
-    bool ok = !leaf.empty() && leaf.front() != '.';
-    for (char ch : leaf)
-        ok = ok &&
-             (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.');
+    // /analysis/NAME or (the device kinds' groups) /NAME, each NAME a plain name: "/analysis/"
+    // or "/analysis/a/.." would name (and, replaced, unlink) every analysis group at once.
+    std::vector<std::string> parts;
+    for (std::size_t at = 0; at <= name.size();) {
+        const std::size_t end = std::min(name.find('/', at), name.size());
+        parts.push_back(name.substr(at, end - at));
+        at = end + 1;
+    }
+    bool ok = parts.size() == (first == "analysis" ? 2u : 1u);
+    for (const std::string& part : parts) {
+        ok = ok && !part.empty() && part.front() != '.';
+        for (char ch : part)
+            ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' ||
+                        ch == '.');
+    }
     if (!ok)
         throw std::invalid_argument("AnalysisWriter: " + in_quotes(group_name_) +
-                                    " is not /analysis/NAME with NAME made of letters, digits, "
-                                    "'_', '-' and '.' (not starting with '.')");
+                                    " is not /analysis/NAME (or /NAME) with NAME made of letters, "
+                                    "digits, '_', '-' and '.' (not starting with '.')");
 }
 
 void AnalysisWriter::open_group(hid_t file, GroupMode mode) {

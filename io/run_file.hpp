@@ -21,7 +21,7 @@ namespace memlif::io {
 
 inline constexpr const char* run_filetype = "memlif-run";
 inline constexpr std::int32_t run_format_major = 1; //!< readers refuse any other major version
-inline constexpr std::int32_t run_format_minor = 2; //!< additions that old readers may ignore
+inline constexpr std::int32_t run_format_minor = 3; //!< additions that old readers may ignore
 
 //! Most conditions and stimuli a file may hold: the trial id has 16 bits for each.
 inline constexpr std::size_t max_conditions = 65536;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace memlif {
@@ -43,5 +44,26 @@ double bayes_count(const std::uint64_t* counts, std::size_t n_counts, double r_t
 inline double bayes_count(const std::vector<std::uint64_t>& counts, double r_tot) {
     return bayes_count(counts.data(), counts.size(), r_tot);
 }
+
+namespace detail {
+
+//! Memo of bayes_count for the short count vectors of single stimuli, which repeat across the
+//! stimuli of a condition (with 15 trials a stimulus has one of a few hundred count profiles).
+//! Keyed by the exact sequence of non-zero counts, so a hit returns what bayes_count would
+//! compute, bit for bit. Not thread-safe: one cache per thread.
+class BayesCountCache {
+  public:
+    double operator()(const std::uint64_t* counts, std::size_t n_counts, double r_tot);
+
+  private:
+    struct Hash {
+        std::size_t operator()(const std::vector<std::uint64_t>& v) const;
+    };
+    double r_tot_ = -1.0;
+    std::vector<std::uint64_t> key_;
+    std::unordered_map<std::vector<std::uint64_t>, double, Hash> memo_;
+};
+
+} // namespace detail
 
 } // namespace memlif

@@ -62,59 +62,45 @@ EstimatorResult::EstimatorResult()
 
 EstimatorKind parse_estimator_name(const std::string& name) {
     for (const NamedKind& k : kinds)
-        if (name == k.name)
-            return k.kind;
+        if (name == k.name) return k.kind;
     bad_value("estimator name", name, "plugin, mm, pt, qe, sh, null, jackknife, bootstrap or nsb");
 }
 
 const char* estimator_name(EstimatorKind kind) {
     for (const NamedKind& k : kinds)
-        if (kind == k.kind)
-            return k.name;
+        if (kind == k.kind) return k.name;
     return "unknown";
 }
 
 QePartition parse_qe_partition(const std::string& text) {
-    if (text == "block")
-        return QePartition::block;
-    if (text == "shuffled")
-        return QePartition::shuffled;
+    if (text == "block") return QePartition::block;
+    if (text == "shuffled") return QePartition::shuffled;
     bad_value("qe.partition", text, "block or shuffled");
 }
 
 QeTarget parse_qe_target(const std::string& text) {
-    if (text == "entropies")
-        return QeTarget::entropies;
-    if (text == "information")
-        return QeTarget::information;
+    if (text == "entropies") return QeTarget::entropies;
+    if (text == "information") return QeTarget::information;
     bad_value("qe.target", text, "entropies or information");
 }
 
 InnerEstimator parse_inner_estimator(const std::string& text) {
-    if (text == "plugin")
-        return InnerEstimator::plugin;
-    if (text == "pt")
-        return InnerEstimator::pt;
-    if (text == "qe")
-        return InnerEstimator::qe;
+    if (text == "plugin") return InnerEstimator::plugin;
+    if (text == "pt") return InnerEstimator::pt;
+    if (text == "qe") return InnerEstimator::qe;
     bad_value("inner estimator", text, "plugin, pt or qe");
 }
 
 SmallSamplePolicy parse_small_sample_policy(const std::string& text) {
-    if (text == "refuse")
-        return SmallSamplePolicy::refuse;
-    if (text == "fallback")
-        return SmallSamplePolicy::fallback;
+    if (text == "refuse") return SmallSamplePolicy::refuse;
+    if (text == "fallback") return SmallSamplePolicy::fallback;
     bad_value("small-sample policy", text, "refuse or fallback");
 }
 
 PointEstimator parse_point_estimator(const std::string& text) {
-    if (text == "plugin")
-        return PointEstimator::plugin;
-    if (text == "mm")
-        return PointEstimator::mm;
-    if (text == "pt")
-        return PointEstimator::pt;
+    if (text == "plugin") return PointEstimator::plugin;
+    if (text == "mm") return PointEstimator::mm;
+    if (text == "pt") return PointEstimator::pt;
     bad_value("point estimator", text, "plugin, mm or pt");
 }
 
@@ -128,15 +114,12 @@ void validate_estimator_options(const EstimatorOptions& o) {
     }
     if (o.qe_inner == InnerEstimator::qe)
         throw std::invalid_argument("qe inner estimator must be plugin or pt, got qe");
-    if (o.qe_replicates == 0)
-        throw std::invalid_argument("qe replicates must be >= 1, got 0");
-    if (o.sh_replicates == 0)
-        throw std::invalid_argument("sh replicates must be >= 1, got 0");
+    if (o.qe_replicates == 0) throw std::invalid_argument("qe replicates must be >= 1, got 0");
+    if (o.sh_replicates == 0) throw std::invalid_argument("sh replicates must be >= 1, got 0");
     if (o.sh_bits_per_component == 0 || o.sh_bits_per_component > 64)
         throw std::invalid_argument("sh bits_per_component must be in 1..64, got " +
                                     std::to_string(o.sh_bits_per_component));
-    if (o.null_replicates == 0)
-        throw std::invalid_argument("null replicates must be >= 1, got 0");
+    if (o.null_replicates == 0) throw std::invalid_argument("null replicates must be >= 1, got 0");
     if (o.bootstrap_replicates < 2)
         throw std::invalid_argument("bootstrap replicates must be >= 2, got " +
                                     std::to_string(o.bootstrap_replicates));
@@ -154,8 +137,7 @@ void validate_estimator_options(const EstimatorOptions& o) {
 
 const EstimatorResult* EstimatorResults::find(const std::string& name) const {
     for (const EstimatorResult& e : estimates)
-        if (e.name == name)
-            return &e;
+        if (e.name == name) return &e;
     return nullptr;
 }
 
@@ -166,7 +148,10 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
     EstimatorResults out;
     out.seed = options.seed;
     out.pt_rtot = options.pt_rtot;
-    out.plugin = compute_plugin(counts, p_s, n_spk);
+    // One marginal for the estimators that need the full data's p(r) or n(r).
+    detail::validate_inputs(counts, p_s, &n_spk);
+    const detail::Marginal marg = detail::compute_marginal(counts, p_s);
+    out.plugin = detail::plugin_with(counts, p_s, n_spk, marg);
     const PluginMeasures& pl = out.plugin;
     InformationFlags base_flags;
     base_flags.sps_undefined = pl.sps_undefined;
@@ -195,7 +180,7 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             break;
         case EstimatorKind::pt: {
             const CorrectedResult c =
-                compute_panzeri_treves(counts, p_s, n_spk, options.pt_rtot, pl);
+                detail::panzeri_treves_with(counts, p_s, n_spk, options.pt_rtot, pl, marg.n_r);
             copy_corrected(e, c);
             e.r_tot = c.r_tot;
             break;
@@ -244,20 +229,12 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             no.replicates = options.null_replicates;
             no.seed = options.seed;
             no.quantile_levels = options.null_quantiles;
-            // R_tot is fixed on the observed data so every permutation sees the same space.
-            RtotSpec rt = options.pt_rtot;
-            if (options.null_estimator == PointEstimator::pt)
-                rt = RtotSpec{RtotMode::user, response_space_size(counts, options.pt_rtot)};
-            const PointEstimator pe = options.null_estimator;
-            const std::vector<std::uint32_t> spk = n_spk;
-            const MiStatistic stat = [pe, rt, spk](const ConditionCounts& c,
-                                                   const std::vector<double>& p) {
-                return detail::point_estimate(c, p, spk, pe, rt).mi;
-            };
             const PermutationNullResult r =
                 options.accelerator && options.accelerator->permutation_null
-                    ? options.accelerator->permutation_null(counts, p_s, n_spk, no, pe, options.pt_rtot)
-                    : compute_permutation_null(counts, p_s, stat, no);
+                    ? options.accelerator->permutation_null(counts, p_s, n_spk, no,
+                                                            options.null_estimator, options.pt_rtot)
+                    : detail::permutation_null_point(counts, p_s, n_spk, no, options.null_estimator,
+                                                     options.pt_rtot);
             e.mi = r.observed;
             e.h_r = nan_value;
             e.h_rs = nan_value;
@@ -272,7 +249,7 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             break;
         }
         case EstimatorKind::jackknife: {
-            const JackknifeResult r = compute_jackknife(counts, p_s);
+            const JackknifeResult r = detail::jackknife_with(counts, p_s, pl, marg);
             e.mi = r.mi_jk;
             e.h_r = r.h_r_jk;
             e.h_rs = r.h_rs_jk;
@@ -281,14 +258,13 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             e.sss = pl.sss;
             e.sps = pl.sps;
             e.rank = pl.rank;
-            const SssJackknifeResult sj = compute_jackknife_sss(counts, p_s);
+            const SssJackknifeResult sj = detail::jackknife_sss_with(counts, p_s, pl, marg);
             e.sss_se = sj.sss_se;
             e.sss_corrected = sj.sss_jk;
             e.sps_se.assign(sj.sss_se.size(), nan_value);
             e.sps_corrected.assign(sj.sss_jk.size(), nan_value);
             for (std::size_t s = 0; s < sj.sss_se.size(); ++s) {
-                if (n_spk[s] == 0)
-                    continue;
+                if (n_spk[s] == 0) continue;
                 // SpS = I_1/n_spk with n_spk fixed: its jackknife is the SSS one scaled.
                 const double k = static_cast<double>(n_spk[s]);
                 e.sps_se[s] = sj.sss_se[s] / k;

@@ -4,6 +4,7 @@
 
 #include "marginal.hpp"
 #include "memlif/kernels/entropy.hpp"
+#include "parallel.hpp"
 #include "plugin.hpp"
 
 #include <algorithm>
@@ -24,17 +25,6 @@ double xlog2_ratio(double a, double b) { return a > 0.0 ? a * std::log2(a / b) :
 //! log2(1 + x), accurate for small x.
 double log2_1p(double x) { return std::log1p(x) * inv_ln2; }
 
-//! Distinct-word index of every CSR entry (position in the ascending Marginal::words).
-std::vector<std::uint32_t> word_index_of_entries(const ConditionCounts& counts,
-                                                 const detail::Marginal& marg) {
-    std::vector<std::uint32_t> idx(counts.words.size());
-    for (std::size_t k = 0; k < counts.words.size(); ++k)
-        idx[k] = static_cast<std::uint32_t>(
-            std::lower_bound(marg.words.begin(), marg.words.end(), counts.words[k]) -
-            marg.words.begin());
-    return idx;
-}
-
 //! Empirical p(s): per stimulus, the deletions that shift I_1(s) by more than the common
 //! log2((N-1)/N) are its own m_s cells and the other-stimulus trials of its m_s words.
 void sss_jackknife_empirical(const ConditionCounts& counts, const detail::Marginal& marg,
@@ -42,10 +32,16 @@ void sss_jackknife_empirical(const ConditionCounts& counts, const detail::Margin
                              const std::vector<std::uint64_t>& n_s, SssJackknifeResult& r) {
     const double n = static_cast<double>(r.n_trials);
     const double shift_n = log2_1p(-1.0 / n); // log2((N-1)/N), common to every deletion
-    std::vector<std::pair<double, double>> terms; // (number of deletions, extra shift)
-    for (std::size_t s = 0; s < counts.n_stimuli(); ++s) {
-        if (n_s[s] < 2)
-            continue;
+    const auto n_stim = static_cast<std::ptrdiff_t>(counts.n_stimuli());
+    std::uint64_t n_terms = 0;
+    // Stimuli are independent: each writes its own slots.
+    [[maybe_unused]] const bool threads =
+        detail::worth_threads(static_cast<double>(counts.words.size()) * 16.0);
+    MEMLIF_OMP(omp parallel for schedule(static, 256) reduction(+ : n_terms) if (threads))
+    for (std::ptrdiff_t si = 0; si < n_stim; ++si) {
+        const auto s = static_cast<std::size_t>(si);
+        if (n_s[s] < 2) continue;
+        thread_local std::vector<std::pair<double, double>> terms; // (deletions, extra shift)
         const double ns = static_cast<double>(n_s[s]);
         const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
         double d_s = 0.0; // D_s = sum_r n(r|s) log2[n(r|s)/n(r)]
@@ -58,8 +54,7 @@ void sss_jackknife_empirical(const ConditionCounts& counts, const detail::Margin
             const double n_rs = static_cast<double>(counts.counts[k]);
             const double n_r = static_cast<double>(marg.n_r[word_of[k]]);
             // Own trial at r: N_s -> N_s - 1 and only term r of D_s changes.
-            const double d_new =
-                d_s - xlog2_ratio(n_rs, n_r) + xlog2_ratio(n_rs - 1.0, n_r - 1.0);
+            const double d_new = d_s - xlog2_ratio(n_rs, n_r) + xlog2_ratio(n_rs - 1.0, n_r - 1.0);
             terms.push_back({n_rs, log2_1p(1.0 / (ns - 1.0)) + d_new / (ns - 1.0) - d_s / ns});
             w_moved += n_rs;
             // Another stimulus's trial at r: n(r) -> n(r) - 1.
@@ -71,16 +66,15 @@ void sss_jackknife_empirical(const ConditionCounts& counts, const detail::Margin
         }
         const double w_zero = n - w_moved; // deletions with only the common shift
         double mean = 0.0;
-        for (const auto& [w, d] : terms)
-            mean += w * d;
+        for (const auto& [w, d] : terms) mean += w * d;
         mean /= n;
         double ss = w_zero * mean * mean;
-        for (const auto& [w, d] : terms)
-            ss += w * (d - mean) * (d - mean);
+        for (const auto& [w, d] : terms) ss += w * (d - mean) * (d - mean);
         r.sss_jk[s] = r.sss[s] - (n - 1.0) * (shift_n + mean);
         r.sss_se[s] = std::sqrt((n - 1.0) / n * ss);
-        r.n_terms += terms.size();
+        n_terms += terms.size();
     }
+    r.n_terms += n_terms;
 }
 
 //! Fixed p(s): see compute_jackknife_sss. With c = p(s')/(N_s'(N_s'-1)), deleting a trial of s'
@@ -100,8 +94,7 @@ void sss_jackknife_fixed(const ConditionCounts& counts, const std::vector<double
     double single_sum = 0.0, single_sq = 0.0;
     for (std::size_t s = 0; s < ns; ++s) {
         const double m = static_cast<double>(n_s[s]);
-        if (n_s[s] >= 2)
-            c_of[s] = p_s[s] / (m * (m - 1.0));
+        if (n_s[s] >= 2) c_of[s] = p_s[s] / (m * (m - 1.0));
         if (n_s[s] == 1) {
             c1_of[s] = log2_1p(-p_s[s]);
             single_sum += c1_of[s];
@@ -118,10 +111,8 @@ void sss_jackknife_fixed(const ConditionCounts& counts, const std::vector<double
         double ne2;  //!< n(r|s') e(r, s')^2
     };
     std::vector<std::uint64_t> word_off(marg.words.size() + 1, 0);
-    for (std::uint32_t w : word_of)
-        ++word_off[w + 1];
-    for (std::size_t w = 0; w < marg.words.size(); ++w)
-        word_off[w + 1] += word_off[w];
+    for (std::uint32_t w : word_of) ++word_off[w + 1];
+    for (std::size_t w = 0; w < marg.words.size(); ++w) word_off[w + 1] += word_off[w];
     std::vector<Cell> by_word(cells);
     std::vector<std::uint64_t> fill(word_off.begin(), word_off.end() - 1);
     for (std::size_t s = 0; s < ns; ++s)
@@ -144,8 +135,7 @@ void sss_jackknife_fixed(const ConditionCounts& counts, const std::vector<double
     std::vector<char> marked(ns, 0);
     std::vector<std::uint32_t> touched;
     for (std::size_t s = 0; s < ns; ++s) {
-        if (n_s[s] < 2)
-            continue;
+        if (n_s[s] < 2) continue;
         const double m = static_cast<double>(n_s[s]);
         const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
         double sum_d = single_sum, sum_d2 = single_sq;
@@ -156,8 +146,7 @@ void sss_jackknife_fixed(const ConditionCounts& counts, const std::vector<double
                 const double n_rs = static_cast<double>(counts.counts[k]);
                 const bool deleted_here = k == kd;
                 const double n_new = deleted_here ? n_rs - 1.0 : n_rs;
-                if (n_new == 0.0)
-                    continue;
+                if (n_new == 0.0) continue;
                 const double p_new =
                     marg.p_r_of_entry[k] + c_of[s] * (deleted_here ? n_rs - m : n_rs);
                 const double q = n_new / (m - 1.0);
@@ -176,8 +165,7 @@ void sss_jackknife_fixed(const ConditionCounts& counts, const std::vector<double
             for (std::uint64_t i = word_off[w]; i < word_off[w + 1]; ++i) {
                 const Cell& cell = by_word[i];
                 const std::uint32_t s2 = cell.stim;
-                if (s2 == s)
-                    continue;
+                if (s2 == s) continue;
                 if (cell.single) {
                     const double e1 = q * cell.g;
                     sum_d += e1;
@@ -226,8 +214,7 @@ struct Accumulator {
 
     void finish(double full, double n, double LeaveOneOut::*field, double& jk, double& se) const {
         double mean = 0.0;
-        for (std::size_t i = 0; i < values.size(); ++i)
-            mean += weights[i] * (values[i].*field);
+        for (std::size_t i = 0; i < values.size(); ++i) mean += weights[i] * (values[i].*field);
         mean /= n;
         double ss = 0.0;
         for (std::size_t i = 0; i < values.size(); ++i) {
@@ -250,11 +237,9 @@ double entropy_change_one_less(double h, double m, double c) {
 //! plogp(p + d) - plogp(p), plogp(x) = -x log2 x, without cancellation:
 //!     -d log2(p + d) - p log2(1 + d/p).
 double plogp_change(double p, double d) {
-    if (d == 0.0)
-        return 0.0;
+    if (d == 0.0) return 0.0;
     const double q = p + d;
-    if (q <= 0.0)
-        return -plogp_bits(p);
+    if (q <= 0.0) return -plogp_bits(p);
     return -d * std::log2(q) - p * log2_1p(d / p);
 }
 
@@ -262,11 +247,17 @@ double plogp_change(double p, double d) {
 
 JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vector<double>& p_s) {
     detail::validate_inputs(counts, p_s, nullptr);
+    const std::vector<std::uint32_t> no_spk(counts.n_stimuli(), 1);
+    const detail::Marginal marg = detail::compute_marginal(counts, p_s);
+    return detail::jackknife_with(counts, p_s, detail::plugin_with(counts, p_s, no_spk, marg),
+                                  marg);
+}
+
+JackknifeResult detail::jackknife_with(const ConditionCounts& counts,
+                                       const std::vector<double>& p_s, const PluginMeasures& pl,
+                                       const Marginal& marg) {
     const std::size_t ns = counts.n_stimuli();
     const std::vector<std::uint32_t> no_spk(ns, 1);
-    const PluginMeasures pl = compute_plugin(counts, p_s, no_spk);
-    const detail::Marginal marg = detail::compute_marginal(counts, p_s);
-
     JackknifeResult r;
     r.mi = pl.mi;
     r.h_r = pl.h_r;
@@ -294,7 +285,7 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
     acc.weights.reserve(counts.words.size());
     if (detail::is_empirical(counts, p_s)) {
         // H(R) = log2 N - (1/N) sum_r f(n_r); H(R|S) = (1/N) [sum_s f(N_s) - sum_rs f(n_rs)].
-        const std::vector<std::uint32_t> word_of = word_index_of_entries(counts, marg);
+        const std::vector<std::uint32_t>& word_of = marg.word_of_entry;
         for (std::size_t s = 0; s < ns; ++s) {
             const double n_s = static_cast<double>(pl.n_s[s]);
             for (std::uint64_t k = counts.offsets[s]; k < counts.offsets[s + 1]; ++k) {
@@ -314,8 +305,7 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
         for (std::size_t s = 0; s < ns; ++s) {
             const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
             const double n_s = static_cast<double>(pl.n_s[s]);
-            if (e == b)
-                continue;
+            if (e == b) continue;
             const double c = pl.n_s[s] >= 2 ? p_s[s] / (n_s * (n_s - 1.0)) : 0.0;
             for (std::uint64_t k = b; k < e; ++k) {
                 LeaveOneOut v;
@@ -324,13 +314,11 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
                     ConditionCounts c2 = counts;
                     c2.words.erase(c2.words.begin() + static_cast<std::ptrdiff_t>(k));
                     c2.counts.erase(c2.counts.begin() + static_cast<std::ptrdiff_t>(k));
-                    for (std::size_t t = s + 1; t <= ns; ++t)
-                        --c2.offsets[t];
+                    for (std::size_t t = s + 1; t <= ns; ++t) --c2.offsets[t];
                     std::vector<double> p2 = p_s;
                     const double rest = 1.0 - p2[s];
                     p2[s] = 0.0;
-                    for (double& p : p2)
-                        p = rest > 0 ? p / rest : 0.0;
+                    for (double& p : p2) p = rest > 0 ? p / rest : 0.0;
                     const PluginMeasures q = compute_plugin(c2, p2, no_spk);
                     v = {q.mi - pl.mi, q.h_r - pl.h_r, q.h_rs - pl.h_rs};
                 } else {
@@ -360,24 +348,30 @@ JackknifeResult compute_jackknife(const ConditionCounts& counts, const std::vect
 SssJackknifeResult compute_jackknife_sss(const ConditionCounts& counts,
                                          const std::vector<double>& p_s) {
     detail::validate_inputs(counts, p_s, nullptr);
+    const detail::Marginal marg = detail::compute_marginal(counts, p_s);
+    const std::vector<std::uint32_t> no_spk(counts.n_stimuli(), 1);
+    return detail::jackknife_sss_with(counts, p_s, detail::plugin_with(counts, p_s, no_spk, marg),
+                                      marg);
+}
+
+SssJackknifeResult detail::jackknife_sss_with(const ConditionCounts& counts,
+                                              const std::vector<double>& p_s,
+                                              const PluginMeasures& pl, const Marginal& marg) {
     const std::size_t ns = counts.n_stimuli();
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    const PluginMeasures pl = compute_plugin(counts, p_s, std::vector<std::uint32_t>(ns, 1));
     SssJackknifeResult r;
     r.sss = pl.sss;
     r.sss_jk.assign(ns, nan);
     r.sss_se.assign(ns, nan);
     r.n_trials = pl.n_trials;
-    if (pl.n_trials < 2)
-        return r;
+    if (pl.n_trials < 2) return r;
     if (pl.distinct_total <= 1) {
         // A single response word overall: I_1(s) = 0 for every leave-one-out table as well.
         for (std::size_t s = 0; s < ns; ++s)
             if (pl.n_s[s] >= 2) r.sss_jk[s] = r.sss_se[s] = 0.0;
         return r;
     }
-    const detail::Marginal marg = detail::compute_marginal(counts, p_s);
-    const std::vector<std::uint32_t> word_of = word_index_of_entries(counts, marg);
+    const std::vector<std::uint32_t>& word_of = marg.word_of_entry;
     if (detail::is_empirical(counts, p_s))
         sss_jackknife_empirical(counts, marg, word_of, pl.n_s, r);
     else

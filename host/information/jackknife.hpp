@@ -5,6 +5,7 @@
 #pragma once
 
 #include "memlif/core/counts.hpp"
+#include "memlif/core/plugin_measures.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -66,5 +67,18 @@ struct SssJackknifeResult {
 //! as deletions for the others).
 SssJackknifeResult compute_jackknife_sss(const ConditionCounts& counts,
                                          const std::vector<double>& p_s);
+
+namespace detail {
+
+struct Marginal;
+
+//! compute_jackknife and compute_jackknife_sss on validated inputs with the condition's plug-in
+//! measures (any n_spk: only the n_spk-free fields are read) and marginal at hand.
+JackknifeResult jackknife_with(const ConditionCounts& counts, const std::vector<double>& p_s,
+                               const PluginMeasures& pl, const Marginal& marg);
+SssJackknifeResult jackknife_sss_with(const ConditionCounts& counts, const std::vector<double>& p_s,
+                                      const PluginMeasures& pl, const Marginal& marg);
+
+} // namespace detail
 
 } // namespace memlif

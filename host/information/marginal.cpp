@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -41,79 +42,103 @@ void validate_inputs(const ConditionCounts& counts, const std::vector<double>& p
         sum += p_s[s];
     }
     for (std::uint64_t c : counts.counts)
-        if (c == 0)
-            throw std::invalid_argument("counts contain a zero entry");
+        if (c == 0) throw std::invalid_argument("counts contain a zero entry");
     if (any_trials && std::fabs(sum - 1.0) > 1e-9)
         throw std::invalid_argument("p_s sums to " + std::to_string(sum) + ", not 1");
 }
 
-Marginal compute_marginal(const ConditionCounts& counts, const std::vector<double>& p_s) {
-    struct Item {
-        std::uint64_t word;
-        std::uint64_t entry; // CSR index; ascending entry = ascending stimulus for equal words
-    };
-    const std::size_t ns = counts.n_stimuli();
-    std::vector<double> weight(ns, 0.0); // p(s)/N_s
-    std::vector<Item> items;
-    items.reserve(counts.words.size());
-    for (std::size_t s = 0; s < ns; ++s) {
-        const std::uint64_t n = counts.n_trials(s);
-        if (n > 0)
-            weight[s] = p_s[s] / static_cast<double>(n);
+CellOrder make_cell_order(const ConditionCounts& counts) {
+    const std::size_t cells = counts.words.size();
+    if (cells >= std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("a condition with " + std::to_string(cells) +
+                                " occupied cells exceeds the 32-bit cell index");
+    CellOrder o;
+    o.stim_of_entry.resize(cells);
+    for (std::size_t s = 0; s < counts.n_stimuli(); ++s)
         for (std::uint64_t k = counts.offsets[s]; k < counts.offsets[s + 1]; ++k)
-            items.push_back({counts.words[k], k});
+            o.stim_of_entry[k] = static_cast<std::uint32_t>(s);
+    o.entry.resize(cells);
+    for (std::size_t k = 0; k < cells; ++k) o.entry[k] = static_cast<std::uint32_t>(k);
+    const std::uint64_t* w = counts.words.data();
+    std::sort(o.entry.begin(), o.entry.end(),
+              [w](std::uint32_t a, std::uint32_t b) { return w[a] != w[b] ? w[a] < w[b] : a < b; });
+    o.word_of_entry.resize(cells);
+    for (std::size_t i = 0; i < cells; ++i) {
+        const std::uint64_t word = w[o.entry[i]];
+        if (o.words.empty() || o.words.back() != word) {
+            o.words.push_back(word);
+            o.word_begin.push_back(static_cast<std::uint32_t>(i));
+        }
+        o.word_of_entry[o.entry[i]] = static_cast<std::uint32_t>(o.words.size() - 1);
     }
-    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-        return a.word != b.word ? a.word < b.word : a.entry < b.entry;
-    });
-    // Map entry -> stimulus once so the weight lookup is O(1) inside the sorted sweep.
-    std::vector<std::uint32_t> stim_of_entry(counts.words.size());
-    for (std::size_t s = 0; s < ns; ++s)
-        for (std::uint64_t k = counts.offsets[s]; k < counts.offsets[s + 1]; ++k)
-            stim_of_entry[k] = static_cast<std::uint32_t>(s);
+    o.word_begin.push_back(static_cast<std::uint32_t>(cells));
+    return o;
+}
 
-    Marginal m;
-    m.p_r_of_entry.assign(counts.words.size(), 0.0);
+void marginal_of_cells(const CellOrder& order, const std::uint64_t* cell_counts,
+                       const double* weight, CellMarginal& out) {
+    const std::size_t n_words = order.words.size();
+    out.p_r_of_word.assign(n_words, 0.0);
+    out.n_r.clear();
+    out.distinct = 0;
     double h = 0.0;
-    for (std::size_t i = 0; i < items.size();) {
-        std::size_t j = i;
+    std::size_t last = 0;
+    for (std::size_t w = 0; w < n_words; ++w) {
         double p = 0.0;
         std::uint64_t n = 0;
-        while (j < items.size() && items[j].word == items[i].word) {
-            const std::uint64_t k = items[j].entry;
-            p += weight[stim_of_entry[k]] * static_cast<double>(counts.counts[k]);
-            n += counts.counts[k];
-            ++j;
+        for (std::uint32_t i = order.word_begin[w]; i < order.word_begin[w + 1]; ++i) {
+            const std::uint32_t k = order.entry[i];
+            const std::uint64_t c = cell_counts[k];
+            if (c == 0) continue;
+            p += weight[order.stim_of_entry[k]] * static_cast<double>(c);
+            n += c;
         }
-        for (std::size_t t = i; t < j; ++t)
-            m.p_r_of_entry[items[t].entry] = p;
-        m.words.push_back(items[i].word);
-        m.n_r.push_back(n);
-        m.p_r.push_back(p);
+        if (n == 0) continue;
+        out.p_r_of_word[w] = p;
+        out.n_r.push_back(n);
+        ++out.distinct;
+        last = w;
         h += plogp_bits(p);
-        i = j;
     }
     // One word overall has p(r) = 1 exactly; the weighted sum can land an ulp away from 1,
     // and "MI = 0 for a single response" (information.md §6) should hold exactly.
-    if (m.words.size() == 1) {
-        m.p_r[0] = 1.0;
-        std::fill(m.p_r_of_entry.begin(), m.p_r_of_entry.end(), 1.0);
+    if (out.distinct == 1) {
+        out.p_r_of_word[last] = 1.0;
         h = 0.0;
     }
-    m.h_r = h;
+    out.h_r = h;
+}
+
+Marginal compute_marginal(const ConditionCounts& counts, const std::vector<double>& p_s) {
+    const std::size_t ns = counts.n_stimuli();
+    std::vector<double> weight(ns, 0.0); // p(s)/N_s
+    for (std::size_t s = 0; s < ns; ++s) {
+        const std::uint64_t n = counts.n_trials(s);
+        if (n > 0) weight[s] = p_s[s] / static_cast<double>(n);
+    }
+    const CellOrder order = make_cell_order(counts);
+    CellMarginal cm;
+    marginal_of_cells(order, counts.counts.data(), weight.data(), cm);
+    Marginal m;
+    m.words = order.words;
+    m.n_r = std::move(cm.n_r);
+    m.p_r = std::move(cm.p_r_of_word);
+    m.h_r = cm.h_r;
+    m.p_r_of_entry.resize(counts.words.size());
+    for (std::size_t k = 0; k < counts.words.size(); ++k)
+        m.p_r_of_entry[k] = m.p_r[order.word_of_entry[k]];
+    m.word_of_entry = order.word_of_entry;
     return m;
 }
 
 std::vector<std::uint32_t> rank_descending(const std::vector<double>& values) {
     std::vector<std::size_t> idx;
     for (std::size_t i = 0; i < values.size(); ++i)
-        if (!std::isnan(values[i]))
-            idx.push_back(i);
+        if (!std::isnan(values[i])) idx.push_back(i);
     std::stable_sort(idx.begin(), idx.end(),
                      [&](std::size_t a, std::size_t b) { return values[a] > values[b]; });
     std::vector<std::uint32_t> rank(values.size(), 0);
-    for (std::size_t r = 0; r < idx.size(); ++r)
-        rank[idx[r]] = static_cast<std::uint32_t>(r + 1);
+    for (std::size_t r = 0; r < idx.size(); ++r) rank[idx[r]] = static_cast<std::uint32_t>(r + 1);
     return rank;
 }
 
@@ -121,10 +146,8 @@ std::vector<double> empirical_p_s(const ConditionCounts& counts) {
     const std::size_t ns = counts.n_stimuli();
     std::vector<double> p(ns, 0.0);
     std::uint64_t total = 0;
-    for (std::size_t s = 0; s < ns; ++s)
-        total += counts.n_trials(s);
-    if (total == 0)
-        return p;
+    for (std::size_t s = 0; s < ns; ++s) total += counts.n_trials(s);
+    if (total == 0) return p;
     for (std::size_t s = 0; s < ns; ++s)
         p[s] = static_cast<double>(counts.n_trials(s)) / static_cast<double>(total);
     return p;
@@ -132,11 +155,9 @@ std::vector<double> empirical_p_s(const ConditionCounts& counts) {
 
 bool is_empirical(const ConditionCounts& counts, const std::vector<double>& p_s) {
     const std::vector<double> e = empirical_p_s(counts);
-    if (e.size() != p_s.size())
-        return false;
+    if (e.size() != p_s.size()) return false;
     for (std::size_t s = 0; s < e.size(); ++s)
-        if (std::fabs(e[s] - p_s[s]) > 1e-12)
-            return false;
+        if (std::fabs(e[s] - p_s[s]) > 1e-12) return false;
     return true;
 }
 

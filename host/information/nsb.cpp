@@ -5,6 +5,7 @@
 
 #include "marginal.hpp"
 #include "memlif/kernels/entropy.hpp"
+#include "parallel.hpp"
 #include "special_functions.hpp"
 
 #include <algorithm>
@@ -38,8 +39,7 @@ BetaTerms beta_terms(const CountGroups& g, double x) {
     const double a_tot = g.n + kb;
     double log_l = -detail::log_rising(kb, g.n);
     for (std::size_t i = 0; i < g.value.size(); ++i)
-        if (g.value[i] > 0)
-            log_l += g.mult[i] * detail::log_rising(beta, g.value[i]);
+        if (g.value[i] > 0) log_l += g.mult[i] * detail::log_rising(beta, g.value[i]);
     const double dxi = g.k * detail::trigamma(kb + 1.0) - detail::trigamma(beta + 1.0);
     BetaTerms t;
     t.log_weight = log_l + std::log(std::max(dxi, std::numeric_limits<double>::min())) + x;
@@ -69,23 +69,25 @@ BetaTerms beta_terms(const CountGroups& g, double x) {
 
 } // namespace
 
-NsbEntropy nsb_entropy(const std::uint64_t* counts, std::size_t n_counts, double k_bins) {
+namespace {
+
+//! nsb_entropy, with the integrand evaluated in parallel over the grid when `parallel` (the
+//! evaluations land in per-point slots and are summed in grid order: the same value).
+NsbEntropy nsb_entropy_impl(const std::uint64_t* counts, std::size_t n_counts, double k_bins,
+                            bool parallel) {
     CountGroups g;
     std::map<std::uint64_t, double> by_value;
     double occupied = 0;
     for (std::size_t i = 0; i < n_counts; ++i) {
-        if (counts[i] == 0)
-            continue;
+        if (counts[i] == 0) continue;
         by_value[counts[i]] += 1.0;
         g.n += static_cast<double>(counts[i]);
         occupied += 1.0;
     }
-    if (g.n == 0)
-        return {0.0, 0.0};
+    if (g.n == 0) return {0.0, 0.0};
     if (!(k_bins >= occupied))
         throw SamplingError("NSB alphabet size K is below the number of occupied bins");
-    if (k_bins <= 1.0)
-        return {0.0, 0.0};
+    if (k_bins <= 1.0) return {0.0, 0.0};
     g.k = k_bins;
     for (const auto& [v, m] : by_value) {
         g.value.push_back(static_cast<double>(v));
@@ -99,34 +101,45 @@ NsbEntropy nsb_entropy(const std::uint64_t* counts, std::size_t n_counts, double
     // Locate the peak of the integrand in x = ln β on a coarse grid, then integrate on the range
     // where it stays above e^-50 of the peak.
     const double x_min = -60.0, x_max = 40.0, coarse = 0.25;
-    double best = -std::numeric_limits<double>::infinity();
     std::vector<double> xs, lw;
-    for (double x = x_min; x <= x_max; x += coarse) {
-        const double w = beta_terms(g, x).log_weight;
-        xs.push_back(x);
-        lw.push_back(w);
-        best = std::max(best, w);
-    }
+    for (double x = x_min; x <= x_max; x += coarse) xs.push_back(x);
+    lw.resize(xs.size());
+    const auto n_coarse = static_cast<std::ptrdiff_t>(xs.size());
+    // Each point costs a few special functions per count group.
+    parallel = parallel && g.value.size() >= 8;
+    MEMLIF_OMP(omp parallel for schedule(static) if (parallel))
+    for (std::ptrdiff_t i = 0; i < n_coarse; ++i)
+        lw[static_cast<std::size_t>(i)] = beta_terms(g, xs[static_cast<std::size_t>(i)]).log_weight;
+    double best = -std::numeric_limits<double>::infinity();
+    for (double w : lw) best = std::max(best, w);
     std::size_t lo = 0, hi = xs.size() - 1;
-    while (lo + 1 < xs.size() && lw[lo + 1] < best - 50.0)
-        ++lo;
-    while (hi > 0 && lw[hi - 1] < best - 50.0)
-        --hi;
+    while (lo + 1 < xs.size() && lw[lo + 1] < best - 50.0) ++lo;
+    while (hi > 0 && lw[hi - 1] < best - 50.0) --hi;
     const double a = xs[lo], b = xs[hi];
     const int intervals = 4000; // even, for Simpson
     const double step = (b - a) / intervals;
+    std::vector<BetaTerms> t(intervals + 1);
+    MEMLIF_OMP(omp parallel for schedule(static) if (parallel))
+    for (int i = 0; i <= intervals; ++i)
+        t[static_cast<std::size_t>(i)] = beta_terms(g, a + step * i);
     double z = 0, m1 = 0, m2 = 0;
     for (int i = 0; i <= intervals; ++i) {
-        const BetaTerms t = beta_terms(g, a + step * i);
+        const BetaTerms& ti = t[static_cast<std::size_t>(i)];
         const double c = (i == 0 || i == intervals) ? 1.0 : (i % 2 == 1 ? 4.0 : 2.0);
-        const double w = c * std::exp(t.log_weight - best);
+        const double w = c * std::exp(ti.log_weight - best);
         z += w;
-        m1 += w * t.h1;
-        m2 += w * t.h2;
+        m1 += w * ti.h1;
+        m2 += w * ti.h2;
     }
     const double mean = m1 / z;
     const double var = std::max(0.0, m2 / z - mean * mean);
     return {mean / ln2, std::sqrt(var) / ln2};
+}
+
+} // namespace
+
+NsbEntropy nsb_entropy(const std::uint64_t* counts, std::size_t n_counts, double k_bins) {
+    return nsb_entropy_impl(counts, n_counts, k_bins, false);
 }
 
 NsbResult compute_nsb(const ConditionCounts& counts, const std::vector<double>& p_s,
@@ -136,20 +149,49 @@ NsbResult compute_nsb(const ConditionCounts& counts, const std::vector<double>& 
     NsbResult r;
     r.k_bins = response_space_size(counts, rtot);
     const detail::Marginal m = detail::compute_marginal(counts, detail::empirical_p_s(counts));
-    const NsbEntropy all = nsb_entropy(m.n_r, r.k_bins);
+    const NsbEntropy all = nsb_entropy_impl(m.n_r.data(), m.n_r.size(), r.k_bins, true);
     r.h_r = all.h;
     r.h_r_sd = all.sd;
     r.h_r_s.assign(ns, 0.0);
     r.h_r_s_sd.assign(ns, 0.0);
+
+    // H_NSB of one stimulus depends on its multiset of counts only (nsb_entropy groups the
+    // counts by value), and stimuli share a few hundred multisets: each is integrated once, in
+    // parallel, and the per-stimulus values are summed in stimulus order as before.
+    std::map<std::vector<std::uint64_t>, std::uint32_t> profile_index;
+    std::vector<const std::vector<std::uint64_t>*> profiles;
+    std::vector<std::uint32_t> profile_of(ns, 0);
+    std::vector<std::uint64_t> key;
+    for (std::size_t s = 0; s < ns; ++s) {
+        const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
+        if (e == b) continue;
+        key.assign(counts.counts.begin() + static_cast<std::ptrdiff_t>(b),
+                   counts.counts.begin() + static_cast<std::ptrdiff_t>(e));
+        std::sort(key.begin(), key.end());
+        const auto ins =
+            profile_index.emplace(key, static_cast<std::uint32_t>(profile_index.size()));
+        if (ins.second) profiles.push_back(&ins.first->first);
+        profile_of[s] = ins.first->second;
+    }
+    std::vector<NsbEntropy> per_profile(profiles.size());
+    const auto n_profiles = static_cast<std::ptrdiff_t>(profiles.size());
+    // K >= the distinct words overall >= any stimulus's (response_space_size checked it), so
+    // nsb_entropy cannot throw inside the parallel loop.
+    MEMLIF_OMP(omp parallel for schedule(dynamic) if (n_profiles > 1))
+    for (std::ptrdiff_t i = 0; i < n_profiles; ++i) {
+        const std::vector<std::uint64_t>& c = *profiles[static_cast<std::size_t>(i)];
+        per_profile[static_cast<std::size_t>(i)] =
+            nsb_entropy_impl(c.data(), c.size(), r.k_bins, false);
+    }
+
     double var = 0, h_s = 0;
     std::uint32_t used = 0;
     for (std::size_t s = 0; s < ns; ++s) {
         h_s += plogp_bits(p_s[s]);
         const std::uint64_t b = counts.offsets[s], e = counts.offsets[s + 1];
-        if (e == b)
-            continue;
+        if (e == b) continue;
         ++used;
-        const NsbEntropy hs = nsb_entropy(counts.counts.data() + b, e - b, r.k_bins);
+        const NsbEntropy& hs = per_profile[profile_of[s]];
         r.h_r_s[s] = hs.h;
         r.h_r_s_sd[s] = hs.sd;
         r.h_rs += p_s[s] * hs.h;

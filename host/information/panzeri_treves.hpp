@@ -33,5 +33,16 @@ namespace detail {
 void pt_bin_counts(const ConditionCounts& counts, double r_tot, double& r_total,
                    std::vector<double>& r_s);
 
+//! Same, with the pooled counts n(r) in ascending word order already at hand (Marginal::n_r,
+//! whatever p(s) it was built with) and the stimuli's counts memoised in `cache`.
+void pt_bin_counts(const ConditionCounts& counts, const std::vector<std::uint64_t>& n_r,
+                   double r_tot, BayesCountCache& cache, double& r_total, std::vector<double>& r_s);
+
+//! compute_panzeri_treves with the condition's pooled counts n(r) at hand (see above).
+CorrectedResult panzeri_treves_with(const ConditionCounts& counts, const std::vector<double>& p_s,
+                                    const std::vector<std::uint32_t>& n_spk, const RtotSpec& rtot,
+                                    const PluginMeasures& plugin,
+                                    const std::vector<std::uint64_t>& n_r);
+
 } // namespace detail
 } // namespace memlif

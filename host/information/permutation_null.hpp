@@ -3,7 +3,9 @@
 //! Permutation null distribution of an MI estimator (ibTB "bootstrap"), information.md §4.6.
 #pragma once
 
+#include "bayes_count.hpp"
 #include "memlif/core/counts.hpp"
+#include "resampling.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -35,9 +37,24 @@ using MiStatistic = std::function<double(const ConditionCounts&, const std::vect
 //! across stimuli preserving every N_s (so p(s) is unchanged), recomputing the statistic.
 //! Caveat from the spec: subtracting the null mean over-corrects when information is high, since
 //! under the null every stimulus uses the full repertoire; it is primarily a significance test.
+//! Replicates run in parallel (OpenMP), each on its own stream, so `statistic` must be safe to
+//! call from several threads at once (a pure function of its arguments, as every estimator is).
 PermutationNullResult compute_permutation_null(const ConditionCounts& counts,
                                                const std::vector<double>& p_s,
                                                const MiStatistic& statistic,
                                                const PermutationNullOptions& options = {});
+
+namespace detail {
+
+//! compute_permutation_null with statistic = point_estimate(., ., n_spk, estimator, rt).mi, rt
+//! = `rtot` resolved on the observed data for PT (what compute_estimators asks for), computed
+//! without building the permuted tables: the same values, bit for bit.
+PermutationNullResult permutation_null_point(const ConditionCounts& counts,
+                                             const std::vector<double>& p_s,
+                                             const std::vector<std::uint32_t>& n_spk,
+                                             const PermutationNullOptions& options,
+                                             PointEstimator estimator, const RtotSpec& rtot);
+
+} // namespace detail
 
 } // namespace memlif

@@ -11,11 +11,15 @@
 namespace memlif {
 
 PluginMeasures compute_plugin(const ConditionCounts& counts, const std::vector<double>& p_s,
-                            const std::vector<std::uint32_t>& n_spk) {
+                              const std::vector<std::uint32_t>& n_spk) {
     detail::validate_inputs(counts, p_s, &n_spk);
+    return detail::plugin_with(counts, p_s, n_spk, detail::compute_marginal(counts, p_s));
+}
+
+PluginMeasures detail::plugin_with(const ConditionCounts& counts, const std::vector<double>& p_s,
+                                   const std::vector<std::uint32_t>& n_spk, const Marginal& marg) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::size_t ns = counts.n_stimuli();
-    const detail::Marginal marg = detail::compute_marginal(counts, p_s);
 
     PluginMeasures r;
     r.h_r = marg.h_r;

@@ -12,7 +12,6 @@
 
 namespace memlif {
 
-
 //! Computes the plug-in measures from counts (information.md §1, §4.1; Benatti et al. 2023
 //! eqs. 1-3):
 //!   p(r|s) = n(r|s)/N_s,  p(r) = sum_s p(s) p(r|s),  MI = H(R) - H(R|S),
@@ -24,6 +23,17 @@ namespace memlif {
 //! Stimuli with N_s = 0 must carry p(s) = 0. Throws std::invalid_argument on size mismatch,
 //! negative p(s), p(s) > 0 with N_s = 0, p(s) not summing to 1 (1e-9), or n_bins > 64.
 PluginMeasures compute_plugin(const ConditionCounts& counts, const std::vector<double>& p_s,
-                            const std::vector<std::uint32_t>& n_spk);
+                              const std::vector<std::uint32_t>& n_spk);
+
+namespace detail {
+
+struct Marginal;
+
+//! compute_plugin on validated inputs with their marginal (compute_marginal(counts, p_s)) at
+//! hand, so that estimators of one condition share one marginal.
+PluginMeasures plugin_with(const ConditionCounts& counts, const std::vector<double>& p_s,
+                           const std::vector<std::uint32_t>& n_spk, const Marginal& marg);
+
+} // namespace detail
 
 } // namespace memlif

@@ -5,7 +5,11 @@
 
 #include "marginal.hpp"
 #include "memlif/kernels/entropy.hpp"
+#include "parallel.hpp"
 #include "random_stream.hpp"
+#include "resampling.hpp"
+
+#include <algorithm>
 
 #include <stdexcept>
 #include <string>
@@ -18,8 +22,7 @@ std::array<double, 3> qe_weights(double n1, double n2, double n4) {
     for (int i = 0; i < 3; ++i) {
         double p = 1.0;
         for (int j = 0; j < 3; ++j)
-            if (j != i)
-                p *= x[j] / (x[j] - x[i]);
+            if (j != i) p *= x[j] / (x[j] - x[i]);
         w[static_cast<std::size_t>(i)] = p;
     }
     return w;
@@ -57,14 +60,11 @@ SampleEntropies inner_entropies(const ConditionCounts& c, const std::vector<doub
 
 std::vector<double> sub_p_s(const std::vector<std::uint64_t>& sizes, const std::vector<double>& p_s,
                             bool empirical) {
-    if (!empirical)
-        return p_s;
+    if (!empirical) return p_s;
     double total = 0;
-    for (auto n : sizes)
-        total += static_cast<double>(n);
+    for (auto n : sizes) total += static_cast<double>(n);
     std::vector<double> p(sizes.size(), 0.0);
-    for (std::size_t s = 0; s < sizes.size(); ++s)
-        p[s] = static_cast<double>(sizes[s]) / total;
+    for (std::size_t s = 0; s < sizes.size(); ++s) p[s] = static_cast<double>(sizes[s]) / total;
     return p;
 }
 
@@ -87,10 +87,8 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
     bool small = false;
     for (std::size_t s = 0; s < ns; ++s) {
         n_s[s] = counts.n_trials(s);
-        if (n_s[s] > 0)
-            ++used;
-        if (n_s[s] > 0 && n_s[s] < 4)
-            small = true;
+        if (n_s[s] > 0) ++used;
+        if (n_s[s] > 0 && n_s[s] < 4) small = true;
         h_s += plogp_bits(p_s[s]);
     }
 
@@ -102,8 +100,7 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
             throw SamplingError("QE needs N_s >= 4 for every stimulus with trials");
         res.flags.qe_fallback = true;
         res.h_r = full.h_r;
-        for (std::size_t s = 0; s < ns; ++s)
-            res.h_rs += p_s[s] * full.h_r_s[s];
+        for (std::size_t s = 0; s < ns; ++s) res.h_rs += p_s[s] * full.h_r_s[s];
         res.mi = res.h_r - res.h_rs;
         detail::set_mi_flags(res.flags, res.mi, used, h_s);
         return res;
@@ -118,18 +115,32 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
     std::array<double, 3> level_mi{};
     hr[0] = full.h_r;
     hrs[0] = full.h_r_s;
-    for (std::size_t s = 0; s < ns; ++s)
-        level_mi[0] += p_s[s] * full.h_r_s[s];
+    for (std::size_t s = 0; s < ns; ++s) level_mi[0] += p_s[s] * full.h_r_s[s];
     level_mi[0] = full.h_r - level_mi[0];
     res.level_size[0] = 0;
-    for (std::size_t s = 0; s < ns; ++s)
-        res.level_size[0] += static_cast<double>(n_s[s]);
+    for (std::size_t s = 0; s < ns; ++s) res.level_size[0] += static_cast<double>(n_s[s]);
 
-    std::vector<std::vector<std::uint64_t>> canon(ns);
-    for (std::size_t s = 0; s < ns; ++s)
-        canon[s] = detail::expand_trials(counts, s);
+    // Subsamples hold only cells of the data, so each is evaluated as a subset of the data's
+    // cells (detail::subset_pieces: the values inner_entropies gives on the subsample built as a
+    // table). Trials are CSR entry indices; the canonical order of a stimulus is its entries
+    // ascending, each repeated by its count (expand_trials' order).
+    const detail::CellOrder order = detail::make_cell_order(counts);
+    std::vector<std::uint64_t> trial_begin(ns + 1, 0);
+    for (std::size_t s = 0; s < ns; ++s) trial_begin[s + 1] = trial_begin[s] + n_s[s];
+    std::vector<std::uint32_t> canon(static_cast<std::size_t>(trial_begin[ns]));
+    for (std::size_t s = 0, t = 0; s < ns; ++s)
+        for (std::uint64_t k = counts.offsets[s]; k < counts.offsets[s + 1]; ++k)
+            for (std::uint64_t c = 0; c < counts.counts[k]; ++c)
+                canon[t++] = static_cast<std::uint32_t>(k);
+    const PointEstimator bins =
+        options.inner == InnerEstimator::pt ? PointEstimator::pt : PointEstimator::plugin;
+    const std::size_t cells = counts.words.size();
 
     const std::uint32_t reps = options.partition == QePartition::shuffled ? options.replicates : 1;
+    // Replicates run in parallel in blocks; within a block every (replicate, subsample) writes
+    // its own slot and the slots are summed afterwards in the serial order (replicate, then
+    // subsample), so the sums do not depend on the thread count or the block size.
+    const std::uint32_t block = std::max(2, 2 * detail::max_threads());
     for (int li = 1; li < 3; ++li) {
         const std::size_t lvl = static_cast<std::size_t>(li);
         const std::uint64_t k = static_cast<std::uint64_t>(ks[li]);
@@ -142,44 +153,79 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
         }
         res.level_size[lvl] = tot;
         const std::vector<double> p_sub = detail::sub_p_s(sizes, p_s, empirical);
+        std::vector<double> weight(ns, 0.0); // compute_marginal's p(s)/N_s of a subsample
+        for (std::size_t s = 0; s < ns; ++s)
+            if (sizes[s] > 0) weight[s] = p_sub[s] / static_cast<double>(sizes[s]);
         double sum_hr = 0, sum_mi = 0;
-        for (std::uint32_t m = 0; m < reps; ++m) {
-            std::vector<std::vector<std::uint64_t>> order = canon;
-            if (options.partition == QePartition::shuffled) {
-                // One stream per (replicate, level): halves and quarters are independent draws.
-                detail::RandomStream rng(options.seed, detail::RandomPurpose::qe_partition,
-                                         m * 4u + static_cast<std::uint32_t>(k));
-                for (auto& t : order)
-                    detail::shuffle_in_place(t, rng);
-            }
-            for (std::uint64_t j = 0; j < k; ++j) {
-                std::vector<std::vector<std::uint64_t>> sub(ns);
-                for (std::size_t s = 0; s < ns; ++s) {
-                    sub[s].reserve(sizes[s]);
-                    for (std::uint64_t i = 0; i < sizes[s]; ++i) {
-                        // block: pile j of a round-robin deal; shuffled: consecutive block j.
-                        const std::uint64_t idx =
-                            options.partition == QePartition::block ? j + i * k : j * sizes[s] + i;
-                        sub[s].push_back(order[s][idx]);
+        std::vector<double> slot_hr(block * k);
+        std::vector<double> slot_hrs(block * k * ns);
+        for (std::uint32_t m0 = 0; m0 < reps; m0 += block) {
+            const std::uint32_t m1 = std::min(reps, m0 + block);
+            const auto n_block = static_cast<std::ptrdiff_t>(m1 - m0);
+            [[maybe_unused]] const bool threads =
+                detail::worth_threads(static_cast<double>(n_block) *
+                                      static_cast<double>(trial_begin[ns] + k * cells + ns));
+            MEMLIF_OMP(omp parallel if (threads)) {
+                std::vector<std::uint64_t> hist(k * cells);
+                std::vector<std::uint32_t> trials;
+                detail::SubsetPieces pieces;
+                detail::BayesCountCache cache;
+                MEMLIF_OMP(omp for schedule(dynamic))
+                for (std::ptrdiff_t bi = 0; bi < n_block; ++bi) {
+                    const std::uint32_t m = m0 + static_cast<std::uint32_t>(bi);
+                    // One stream per (replicate, level): halves and quarters are independent.
+                    detail::RandomStream rng(options.seed, detail::RandomPurpose::qe_partition,
+                                             m * 4u + static_cast<std::uint32_t>(k));
+                    std::fill(hist.begin(), hist.end(), 0);
+                    for (std::size_t s = 0; s < ns; ++s) {
+                        trials.assign(canon.begin() + static_cast<std::ptrdiff_t>(trial_begin[s]),
+                                      canon.begin() +
+                                          static_cast<std::ptrdiff_t>(trial_begin[s + 1]));
+                        if (options.partition == QePartition::shuffled)
+                            detail::shuffle_in_place(trials, rng);
+                        for (std::uint64_t j = 0; j < k; ++j)
+                            for (std::uint64_t i = 0; i < sizes[s]; ++i) {
+                                // block: pile j of a round-robin deal; shuffled: block j.
+                                const std::uint64_t idx = options.partition == QePartition::block
+                                                              ? j + i * k
+                                                              : j * sizes[s] + i;
+                                ++hist[j * cells + trials[static_cast<std::size_t>(idx)]];
+                            }
+                    }
+                    for (std::uint64_t j = 0; j < k; ++j) {
+                        detail::subset_pieces(counts, order, hist.data() + j * cells, sizes, weight,
+                                              bins, r_tot, false, cache, pieces);
+                        // inner_entropies: plug-in, plus the PT terms for inner = pt.
+                        const std::size_t at = static_cast<std::size_t>(bi) * k + j;
+                        double h_r = pieces.marg.h_r;
+                        double* h_sub = slot_hrs.data() + at * ns;
+                        for (std::size_t s = 0; s < ns; ++s) {
+                            h_sub[s] = pieces.h_s[s];
+                            if (bins == PointEstimator::pt && sizes[s] > 0)
+                                h_sub[s] += first_order_bias_bits(pieces.bins_s[s],
+                                                                  static_cast<double>(sizes[s]));
+                        }
+                        if (bins == PointEstimator::pt && !pieces.marg.n_r.empty())
+                            h_r += first_order_bias_bits(pieces.bins, tot);
+                        slot_hr[at] = h_r;
                     }
                 }
-                const ConditionCounts sc = counts_from_trials(sub, counts.n_bins);
-                const detail::SampleEntropies e =
-                    detail::inner_entropies(sc, p_sub, options.inner, r_tot);
-                sum_hr += e.h_r;
+            }
+            for (std::size_t at = 0; at < static_cast<std::size_t>(n_block) * k; ++at) {
+                sum_hr += slot_hr[at];
+                const double* h_sub = slot_hrs.data() + at * ns;
                 double hrs_sub = 0;
                 for (std::size_t s = 0; s < ns; ++s) {
-                    hrs[lvl][s] += e.h_r_s[s];
-                    hrs_sub += p_sub[s] * e.h_r_s[s];
+                    hrs[lvl][s] += h_sub[s];
+                    hrs_sub += p_sub[s] * h_sub[s];
                 }
-                sum_mi += e.h_r - hrs_sub;
+                sum_mi += slot_hr[at] - hrs_sub;
             }
         }
         const double norm = static_cast<double>(reps) * static_cast<double>(k);
         hr[lvl] = sum_hr / norm;
         level_mi[lvl] = sum_mi / norm;
-        for (std::size_t s = 0; s < ns; ++s)
-            hrs[lvl][s] /= norm;
+        for (std::size_t s = 0; s < ns; ++s) hrs[lvl][s] /= norm;
     }
     detail::combine_qe_levels(res, hr, level_mi, hrs, n_s, p_s, options.target, used, h_s);
     return res;
@@ -188,8 +234,9 @@ QeResult compute_quadratic_extrapolation(const ConditionCounts& counts,
 void detail::combine_qe_levels(QeResult& res, const std::array<double, 3>& hr,
                                const std::array<double, 3>& level_mi,
                                const std::array<std::vector<double>, 3>& hrs,
-                               const std::vector<std::uint64_t>& n_s, const std::vector<double>& p_s,
-                               QeTarget target, std::uint32_t used, double h_s) {
+                               const std::vector<std::uint64_t>& n_s,
+                               const std::vector<double>& p_s, QeTarget target, std::uint32_t used,
+                               double h_s) {
     res.level_mi = level_mi;
     res.weights = qe_weights(res.level_size[0], res.level_size[1], res.level_size[2]);
     const auto& w = res.weights;
@@ -197,8 +244,7 @@ void detail::combine_qe_levels(QeResult& res, const std::array<double, 3>& hr,
     if (target == QeTarget::entropies) {
         double h_rs = 0;
         for (std::size_t s = 0; s < n_s.size(); ++s) {
-            if (n_s[s] == 0)
-                continue;
+            if (n_s[s] == 0) continue;
             const auto ws = qe_weights(static_cast<double>(n_s[s]), static_cast<double>(n_s[s] / 2),
                                        static_cast<double>(n_s[s] / 4));
             h_rs += p_s[s] * (ws[0] * hrs[0][s] + ws[1] * hrs[1][s] + ws[2] * hrs[2][s]);

@@ -5,6 +5,7 @@
 
 #include "marginal.hpp"
 #include "memlif/kernels/entropy.hpp"
+#include "parallel.hpp"
 #include "random_stream.hpp"
 
 #include <algorithm>
@@ -19,11 +20,12 @@ namespace {
 
 //! Mean and SD of the H_sh replicates, I_sh = H(R) - H_ind(R|S) + H_sh(R|S) - H(R|S), flags.
 void finish_shuffle(ShuffleResult& r, double sum, double sum_sq, std::uint32_t replicates,
-                    const ConditionCounts& counts, const std::vector<double>& p_s, std::uint32_t used,
-                    double h_s) {
+                    const ConditionCounts& counts, const std::vector<double>& p_s,
+                    std::uint32_t used, double h_s) {
     const double mm = static_cast<double>(replicates);
     r.h_sh_rs = sum / mm;
-    r.h_sh_rs_sd = replicates > 1 ? std::sqrt(std::max(0.0, (sum_sq - sum * sum / mm) / (mm - 1.0))) : 0.0;
+    r.h_sh_rs_sd =
+        replicates > 1 ? std::sqrt(std::max(0.0, (sum_sq - sum * sum / mm) / (mm - 1.0))) : 0.0;
     r.mi = r.h_r - r.h_ind_rs + r.h_sh_rs - r.h_rs;
     r.flags.ps_not_empirical = !detail::is_empirical(counts, p_s);
     detail::set_mi_flags(r.flags, r.mi, used, h_s);
@@ -39,8 +41,7 @@ double stimulus_entropy(std::vector<std::uint64_t> words, InnerEstimator inner, 
     std::vector<std::uint64_t> c;
     for (std::size_t i = 0; i < words.size();) {
         std::size_t j = i;
-        while (j < words.size() && words[j] == words[i])
-            ++j;
+        while (j < words.size() && words[j] == words[i]) ++j;
         c.push_back(j - i);
         i = j;
     }
@@ -61,14 +62,12 @@ double component_entropy_sum(const std::vector<std::uint64_t>& words, std::uint3
     double h = 0.0;
     for (std::uint32_t i = 0; i < nc; ++i) {
         const std::uint32_t shift = i * bits_per_component;
-        for (std::size_t t = 0; t < words.size(); ++t)
-            vals[t] = (words[t] >> shift) & mask;
+        for (std::size_t t = 0; t < words.size(); ++t) vals[t] = (words[t] >> shift) & mask;
         std::sort(vals.begin(), vals.end());
         c.clear();
         for (std::size_t a = 0; a < vals.size();) {
             std::size_t b = a;
-            while (b < vals.size() && vals[b] == vals[a])
-                ++b;
+            while (b < vals.size() && vals[b] == vals[a]) ++b;
             c.push_back(b - a);
             a = b;
         }
@@ -81,9 +80,8 @@ double component_entropy_sum(const std::vector<std::uint64_t>& words, std::uint3
 //! them with draws from rng; component 0 stays in place (only relative permutations change the
 //! word multiset).
 double shuffled_entropy(const std::vector<std::uint64_t>& trials, std::uint32_t n_bins,
-                        std::uint32_t bits_per_component, RandomStream& rng,
-                        InnerEstimator inner, double r_tot,
-                        std::vector<std::vector<std::uint32_t>>& perms) {
+                        std::uint32_t bits_per_component, RandomStream& rng, InnerEstimator inner,
+                        double r_tot, std::vector<std::vector<std::uint32_t>>& perms) {
     for (std::size_t i = 1; i < perms.size(); ++i) {
         perms[i].resize(trials.size());
         std::iota(perms[i].begin(), perms[i].end(), 0u);
@@ -128,8 +126,7 @@ double independent_conditional_entropy(const ConditionCounts& counts,
     std::vector<std::pair<std::uint64_t, std::uint64_t>> vals; // (component value, count)
     for (std::size_t s = 0; s < counts.n_stimuli(); ++s) {
         const double n = static_cast<double>(counts.n_trials(s));
-        if (n == 0)
-            continue;
+        if (n == 0) continue;
         double hs = 0.0;
         for (std::uint32_t i = 0; i < nc; ++i) {
             const std::uint32_t shift = i * bits_per_component;
@@ -141,8 +138,7 @@ double independent_conditional_entropy(const ConditionCounts& counts,
             for (std::size_t a = 0; a < vals.size();) {
                 std::size_t b = a;
                 std::uint64_t sum = 0;
-                while (b < vals.size() && vals[b].first == vals[a].first)
-                    sum += vals[b++].second;
+                while (b < vals.size() && vals[b].first == vals[a].first) sum += vals[b++].second;
                 c.push_back(sum);
                 a = b;
             }
@@ -199,8 +195,7 @@ ShuffleResult compute_shuffle_qe(const ConditionCounts& counts, const std::vecto
 
     // The partitions of compute_quadratic_extrapolation: piles[level][m * k + j][s], k = 2, 4.
     std::vector<std::vector<std::uint64_t>> canon(ns);
-    for (std::size_t s = 0; s < ns; ++s)
-        canon[s] = detail::expand_trials(counts, s);
+    for (std::size_t s = 0; s < ns; ++s) canon[s] = detail::expand_trials(counts, s);
     const std::uint32_t reps =
         options.qe_partition == QePartition::shuffled ? options.qe_replicates : 1;
     const std::uint64_t ks[2] = {2, 4};
@@ -212,17 +207,16 @@ ShuffleResult compute_shuffle_qe(const ConditionCounts& counts, const std::vecto
             if (options.qe_partition == QePartition::shuffled) {
                 detail::RandomStream rng(options.seed, detail::RandomPurpose::qe_partition,
                                          m * 4u + static_cast<std::uint32_t>(k));
-                for (auto& t : order)
-                    detail::shuffle_in_place(t, rng);
+                for (auto& t : order) detail::shuffle_in_place(t, rng);
             }
             for (std::uint64_t j = 0; j < k; ++j) {
                 std::vector<std::vector<std::uint64_t>> pile(ns);
                 for (std::size_t s = 0; s < ns; ++s) {
                     const std::uint64_t size = n_s[s] / k;
                     for (std::uint64_t i = 0; i < size; ++i)
-                        pile[s].push_back(order[s][options.qe_partition == QePartition::block
-                                                       ? j + i * k
-                                                       : j * size + i]);
+                        pile[s].push_back(
+                            order[s][options.qe_partition == QePartition::block ? j + i * k
+                                                                                : j * size + i]);
                 }
                 piles[lvl].push_back(std::move(pile));
             }
@@ -232,8 +226,7 @@ ShuffleResult compute_shuffle_qe(const ConditionCounts& counts, const std::vecto
     // the number of piles averaged.
     std::vector<std::array<double, 3>> w(ns);
     for (std::size_t s = 0; s < ns; ++s) {
-        if (n_s[s] == 0)
-            continue;
+        if (n_s[s] == 0) continue;
         w[s] = qe_weights(static_cast<double>(n_s[s]), static_cast<double>(n_s[s] / 2),
                           static_cast<double>(n_s[s] / 4));
         w[s][1] /= static_cast<double>(piles[0].size());
@@ -242,8 +235,7 @@ ShuffleResult compute_shuffle_qe(const ConditionCounts& counts, const std::vecto
 
     const std::uint32_t bpc = options.bits_per_component;
     for (std::size_t s = 0; s < ns; ++s) {
-        if (n_s[s] == 0)
-            continue;
+        if (n_s[s] == 0) continue;
         double h = w[s][0] * detail::component_entropy_sum(canon[s], counts.n_bins, bpc);
         for (int lvl = 0; lvl < 2; ++lvl)
             for (const auto& pile : piles[lvl])
@@ -252,30 +244,46 @@ ShuffleResult compute_shuffle_qe(const ConditionCounts& counts, const std::vecto
     }
 
     const std::uint32_t nc = detail::n_components(counts.n_bins, bpc);
-    std::vector<std::vector<std::uint32_t>> perms(nc);
-    double sum = 0.0, sum_sq = 0.0;
-    for (std::uint32_t rep = 0; rep < options.replicates; ++rep) {
-        // Full data: the draws of the plug-in I_sh; subsamples: a second stream per replicate.
-        detail::RandomStream rng(options.seed, detail::RandomPurpose::bin_shuffle, rep);
-        detail::RandomStream sub_rng(options.seed, detail::RandomPurpose::bin_shuffle,
-                                     rep | 0x80000000u);
+    // Replicate rep owns its streams and its slot; the slots are summed in replicate order.
+    std::vector<double> h_sh(options.replicates, 0.0);
+    const auto n_rep = static_cast<std::ptrdiff_t>(options.replicates);
+    double n_total = 0.0;
+    for (std::uint64_t n : n_s) n_total += static_cast<double>(n);
+    [[maybe_unused]] const bool threads = detail::worth_threads(
+        static_cast<double>(options.replicates) * static_cast<double>(1 + 2 * reps) * n_total *
+        static_cast<double>(nc));
+    MEMLIF_OMP(omp parallel if (threads)) {
+        std::vector<std::vector<std::uint32_t>> perms(nc);
         std::vector<double> h(ns, 0.0);
-        for (std::size_t s = 0; s < ns; ++s)
-            if (n_s[s] > 0)
-                h[s] = w[s][0] * detail::shuffled_entropy(canon[s], counts.n_bins, bpc, rng,
-                                                          InnerEstimator::plugin, 0.0, perms);
-        for (int lvl = 0; lvl < 2; ++lvl)
-            for (const auto& pile : piles[lvl])
-                for (std::size_t s = 0; s < ns; ++s)
-                    if (n_s[s] > 0)
-                        h[s] += w[s][lvl + 1] *
-                                detail::shuffled_entropy(pile[s], counts.n_bins, bpc, sub_rng,
-                                                         InnerEstimator::plugin, 0.0, perms);
-        double h_sh = 0.0;
-        for (std::size_t s = 0; s < ns; ++s)
-            h_sh += p_s[s] * h[s];
-        sum += h_sh;
-        sum_sq += h_sh * h_sh;
+        MEMLIF_OMP(omp for schedule(dynamic))
+        for (std::ptrdiff_t ri = 0; ri < n_rep; ++ri) {
+            const auto rep = static_cast<std::uint32_t>(ri);
+            // Full data: the draws of the plug-in I_sh; subsamples: a second stream per
+            // replicate.
+            detail::RandomStream rng(options.seed, detail::RandomPurpose::bin_shuffle, rep);
+            detail::RandomStream sub_rng(options.seed, detail::RandomPurpose::bin_shuffle,
+                                         rep | 0x80000000u);
+            std::fill(h.begin(), h.end(), 0.0);
+            for (std::size_t s = 0; s < ns; ++s)
+                if (n_s[s] > 0)
+                    h[s] = w[s][0] * detail::shuffled_entropy(canon[s], counts.n_bins, bpc, rng,
+                                                              InnerEstimator::plugin, 0.0, perms);
+            for (int lvl = 0; lvl < 2; ++lvl)
+                for (const auto& pile : piles[lvl])
+                    for (std::size_t s = 0; s < ns; ++s)
+                        if (n_s[s] > 0)
+                            h[s] += w[s][lvl + 1] *
+                                    detail::shuffled_entropy(pile[s], counts.n_bins, bpc, sub_rng,
+                                                             InnerEstimator::plugin, 0.0, perms);
+            double v = 0.0;
+            for (std::size_t s = 0; s < ns; ++s) v += p_s[s] * h[s];
+            h_sh[rep] = v;
+        }
+    }
+    double sum = 0.0, sum_sq = 0.0;
+    for (double v : h_sh) {
+        sum += v;
+        sum_sq += v * v;
     }
     detail::finish_shuffle(r, sum, sum_sq, options.replicates, counts, p_s, used, h_s);
     return r;
@@ -286,10 +294,8 @@ ShuffleResult compute_shuffle_qe(const ConditionCounts& counts, const std::vecto
 ShuffleResult compute_shuffle(const ConditionCounts& counts, const std::vector<double>& p_s,
                               const ShuffleOptions& options) {
     detail::validate_inputs(counts, p_s, nullptr);
-    if (options.replicates == 0)
-        throw std::invalid_argument("I_sh needs at least one shuffle");
-    if (options.inner == InnerEstimator::qe)
-        return compute_shuffle_qe(counts, p_s, options);
+    if (options.replicates == 0) throw std::invalid_argument("I_sh needs at least one shuffle");
+    if (options.inner == InnerEstimator::qe) return compute_shuffle_qe(counts, p_s, options);
     const std::size_t ns = counts.n_stimuli();
     const std::uint32_t nc = detail::n_components(counts.n_bins, options.bits_per_component);
     const double r_tot =
@@ -304,8 +310,7 @@ ShuffleResult compute_shuffle(const ConditionCounts& counts, const std::vector<d
         const double n = static_cast<double>(counts.n_trials(s));
         n_total += n;
         h_s += plogp_bits(p_s[s]);
-        if (n == 0)
-            continue;
+        if (n == 0) continue;
         ++used;
         double h = entropy_bits_from_counts(counts.counts.data() + b, e - b, n);
         if (options.inner == InnerEstimator::pt)
@@ -319,22 +324,32 @@ ShuffleResult compute_shuffle(const ConditionCounts& counts, const std::vector<d
                                                          options.inner);
 
     std::vector<std::vector<std::uint64_t>> trials(ns);
-    for (std::size_t s = 0; s < ns; ++s)
-        trials[s] = detail::expand_trials(counts, s);
-    double sum = 0.0, sum_sq = 0.0;
-    std::vector<std::vector<std::uint32_t>> perms(nc);
-    for (std::uint32_t rep = 0; rep < options.replicates; ++rep) {
-        detail::RandomStream rng(options.seed, detail::RandomPurpose::bin_shuffle, rep);
-        double h_sh = 0.0;
-        for (std::size_t s = 0; s < ns; ++s) {
-            if (trials[s].empty())
-                continue;
-            h_sh += p_s[s] * detail::shuffled_entropy(trials[s], counts.n_bins,
-                                                      options.bits_per_component, rng,
-                                                      options.inner, r_tot, perms);
+    for (std::size_t s = 0; s < ns; ++s) trials[s] = detail::expand_trials(counts, s);
+    // Replicate rep owns its stream and its slot; the slots are summed in replicate order.
+    std::vector<double> h_sh(options.replicates, 0.0);
+    const auto n_rep = static_cast<std::ptrdiff_t>(options.replicates);
+    [[maybe_unused]] const bool threads = detail::worth_threads(
+        static_cast<double>(options.replicates) * n_total * static_cast<double>(nc));
+    MEMLIF_OMP(omp parallel if (threads)) {
+        std::vector<std::vector<std::uint32_t>> perms(nc);
+        MEMLIF_OMP(omp for schedule(dynamic))
+        for (std::ptrdiff_t ri = 0; ri < n_rep; ++ri) {
+            const auto rep = static_cast<std::uint32_t>(ri);
+            detail::RandomStream rng(options.seed, detail::RandomPurpose::bin_shuffle, rep);
+            double h = 0.0;
+            for (std::size_t s = 0; s < ns; ++s) {
+                if (trials[s].empty()) continue;
+                h += p_s[s] * detail::shuffled_entropy(trials[s], counts.n_bins,
+                                                       options.bits_per_component, rng,
+                                                       options.inner, r_tot, perms);
+            }
+            h_sh[rep] = h;
         }
-        sum += h_sh;
-        sum_sq += h_sh * h_sh;
+    }
+    double sum = 0.0, sum_sq = 0.0;
+    for (double h : h_sh) {
+        sum += h;
+        sum_sq += h * h;
     }
     detail::finish_shuffle(r, sum, sum_sq, options.replicates, counts, p_s, used, h_s);
     return r;

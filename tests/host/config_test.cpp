@@ -116,6 +116,8 @@ TEST(Config, OutOfRangeValuesAreRejected) {
     expect_rejected("neuron.c_nF=0", "neuron.c_nF");
     expect_rejected("backspike.amplitude_V=0.1", "backspike.amplitude_V"); // retired: no MI run used it
     expect_rejected("format=2", "format");
+    expect_rejected("simulation.solver=rk4", "simulation.solver");
+    expect_rejected("simulation.exact_onsets=jittered", "simulation.exact_onsets");
     expect_rejected("experiment.kind=frobnicate", "experiment.kind");
 }
 

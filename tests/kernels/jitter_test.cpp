@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <initializer_list>
 #include <vector>
 
 namespace memlif {
@@ -37,7 +38,9 @@ std::vector<double> empirical(const JitterParams& j, int n) {
     return h;
 }
 
-double poisson_pmf(double mu, int k) { return std::exp(-mu + k * std::log(mu) - std::lgamma(k + 1.0)); }
+double poisson_pmf(double mu, int k) {
+    return std::exp(-mu + k * std::log(mu) - std::lgamma(k + 1.0));
+}
 
 TEST(Jitter, ClippedPoissonMatchesPmfAndLumpsTheTail) {
     JitterParams j;
@@ -46,7 +49,8 @@ TEST(Jitter, ClippedPoissonMatchesPmfAndLumpsTheTail) {
     const int n = 400000;
     const auto h = empirical(j, n);
     double tail = 0;
-    for (int k = 40; k < 200; ++k) tail += poisson_pmf(20.0, k);
+    for (int k = 40; k < 200; ++k)
+        tail += poisson_pmf(20.0, k);
     for (int k = 0; k < 40; ++k) {
         const double p = poisson_pmf(20.0, k);
         EXPECT_NEAR(h[k], p, 5 * std::sqrt(p * (1 - p) / n) + 1e-6) << "k = " << k;
@@ -58,7 +62,8 @@ TEST(Jitter, RedrawnPoissonIsConditionedOnTheWindow) {
     JitterParams j;
     ASSERT_TRUE(make_poisson_jitter_table(j, 30.0, 40, 100.0, true));
     double z = 0;
-    for (int k = 0; k <= 40; ++k) z += poisson_pmf(30.0, k);
+    for (int k = 0; k <= 40; ++k)
+        z += poisson_pmf(30.0, k);
     const int n = 400000;
     const auto h = empirical(j, n);
     for (int k = 20; k <= 40; k += 5) {
@@ -78,6 +83,60 @@ TEST(Jitter, UnitIsFixedPointRounded) {
 TEST(Jitter, TableTooLargeIsRefused) {
     JitterParams j;
     EXPECT_FALSE(make_poisson_jitter_table(j, 20.0, k_max_jitter_table, 1.0, false));
+}
+
+} // namespace
+} // namespace memlif
+
+namespace memlif {
+namespace {
+
+//! The guided search returns the definition's k (a plain scan) for every draw tested: all CDF
+//! entries and their neighbours, every guide bucket boundary, and many Philox draws.
+void expect_index_matches_scan(const JitterParams& j) {
+    std::vector<std::uint32_t> rs = {0u, 1u, 0xFFFFFFFEu, 0xFFFFFFFFu};
+    for (std::uint32_t k = 0; k < j.table_size; ++k)
+        for (std::uint32_t d : {0u, 1u, 2u}) {
+            rs.push_back(j.cdf_u32[k] - d);
+            rs.push_back(j.cdf_u32[k] + d);
+        }
+    for (std::uint32_t g = 0; g < 128; ++g)
+        for (std::uint32_t d : {0u, 1u}) {
+            rs.push_back((g << 25) - d);
+            rs.push_back((g << 25) + d);
+        }
+    for (std::uint64_t i = 0; i < 20000; ++i)
+        rs.push_back(trial_draw(5, i, 0, RngStream::jitter).z);
+    for (std::uint32_t r : rs)
+        ASSERT_EQ(jitter_table_index(j, r), jitter_table_index_by_scan(j, r)) << "r " << r;
+}
+
+TEST(Jitter, GuidedTableSearchEqualsTheScan) {
+    for (const bool redraw : {false, true})
+        for (const std::uint32_t k_max : {0u, 1u, 2u, 7u, 40u, 127u})
+            for (const double mean : {0.3, 5.0, 20.0, 80.0}) {
+                JitterParams j;
+                ASSERT_TRUE(make_poisson_jitter_table(j, mean, k_max, 100.0, redraw));
+                expect_index_matches_scan(j);
+            }
+}
+
+TEST(Jitter, ScanFindsTheFirstEntryAboveTheDraw) {
+    JitterParams j;
+    j.law = JitterLaw::table;
+    j.table_size = 4;
+    j.cdf_u32[0] = 100;
+    j.cdf_u32[1] = 100; // an empty k = 1
+    j.cdf_u32[2] = 0x80000000u;
+    j.cdf_u32[3] = 0xFFFFFFFFu;
+    finish_jitter_table(j);
+    EXPECT_EQ(jitter_table_index(j, 0), 0u);
+    EXPECT_EQ(jitter_table_index(j, 99), 0u);
+    EXPECT_EQ(jitter_table_index(j, 100), 2u);
+    EXPECT_EQ(jitter_table_index(j, 0x7FFFFFFFu), 2u);
+    EXPECT_EQ(jitter_table_index(j, 0x80000000u), 3u);
+    EXPECT_EQ(jitter_table_index(j, 0xFFFFFFFFu), 3u); // the last entry takes the rest
+    expect_index_matches_scan(j);
 }
 
 } // namespace

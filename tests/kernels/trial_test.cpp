@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file tests/kernels/trial_test.cpp
-//! Whole trials with hand-computable outcomes (no jitter), plus determinism and back-spike blocking.
+//! Whole trials with hand-computable outcomes (no jitter), plus determinism and back-spike
+//! blocking.
 #include "memlif/kernels/lif.hpp"
 #include "memlif/kernels/trial.hpp"
 #include "memlif/kernels/trial_id.hpp"
@@ -24,12 +25,12 @@ SimParams default_params() {
     p.delay_steps = 1000;
     p.steps_per_output_bin = 1000;
     p.n_output_bins = 20;
-    p.decay = static_cast<float>(step_decay(10e-6, 20e-3));
+    p.decay = step_decay(10e-6, 20e-3);
     return p;
 }
 
 SynapseDrive drive(const SimParams& p, double w) {
-    const float a = static_cast<float>(step_increment(w, p.decay));
+    const double a = step_increment(w, p.decay);
     return {a, a, a, a};
 }
 
@@ -69,7 +70,7 @@ TEST(Trial, CoincidentInputsSumTheirCurrents) {
 TEST(Trial, PerSynapseDrivesAreIndependent) {
     const SimParams p = default_params();
     SynapseDrive d = drive(p, 0.5);
-    d.a3 = static_cast<float>(step_increment(4.0, p.decay)); // only synapse 4 is strong
+    d.a3 = step_increment(4.0, p.decay); // only synapse 4 is strong
     EXPECT_EQ(run_trial(p, d, bit(0, 0), 1).word, 0u);
     EXPECT_EQ(run_trial(p, d, bit(3, 0), 1).word, 1u);
 }
@@ -81,7 +82,8 @@ TEST(Trial, LongInputFiresRepeatedlyWithTheDelay) {
     const TrialResult r = run_trial(p, drive(p, 4.0), bit(0, 0), 1);
     const double tc = 20e-3 * std::log(4.0 / 3.0);
     std::uint64_t expected = 0;
-    for (double t = std::ceil(tc / 1e-5) * 1e-5; t < 50e-3; t += std::ceil(tc / 1e-5) * 1e-5 + 10e-3)
+    for (double t = std::ceil(tc / 1e-5) * 1e-5; t < 50e-3;
+         t += std::ceil(tc / 1e-5) * 1e-5 + 10e-3)
         expected |= 1ull << static_cast<int>(std::floor(t / 10e-3 + 1e-9));
     EXPECT_EQ(r.word, expected);
     EXPECT_EQ(r.n_spikes, 3u);
@@ -119,7 +121,8 @@ TEST(Trial, UniformJitterKeepsTheSpikeInsideItsBin) {
         ASSERT_LE(b, 4); // onset + 5.76 ms < 50 ms
         ++seen[b];
     }
-    for (int b = 0; b <= 4; ++b) EXPECT_GT(seen[b], 0) << "bin " << b;
+    for (int b = 0; b <= 4; ++b)
+        EXPECT_GT(seen[b], 0) << "bin " << b;
 }
 
 TEST(Trial, BackspikesBlockTheInputs) {
@@ -150,10 +153,12 @@ namespace {
 
 //! Independent per-step reference: every step re-evaluates the four pulse windows and the
 //! back-spike state from scratch (the straightforward reading of model.md §2.2, §4, §6).
-TrialResult reference_trial(const SimParams& p, const SynapseDrive& d, std::uint32_t code, std::uint64_t id) {
+TrialResult reference_trial(const SimParams& p, const SynapseDrive& d, std::uint32_t code,
+                            std::uint64_t id) {
     std::uint32_t on[4][4], off[4][4];
     for (int b = 0; b < 4; ++b) {
-        const Philox4x32 r = trial_draw(p.seed, id, static_cast<std::uint32_t>(b), RngStream::jitter);
+        const Philox4x32 r =
+            trial_draw(p.seed, id, static_cast<std::uint32_t>(b), RngStream::jitter);
         const std::uint32_t rr[4] = {r.x, r.y, r.z, r.w};
         for (int i = 0; i < 4; ++i) {
             const bool set = (code >> (4 * i + b)) & 1u;
@@ -161,32 +166,36 @@ TrialResult reference_trial(const SimParams& p, const SynapseDrive& d, std::uint
             off[i][b] = set ? on[i][b] + p.spike_steps : 0;
         }
     }
-    const float a[4] = {d.a0, d.a1, d.a2, d.a3};
+    const double a[4] = {d.a0, d.a1, d.a2, d.a3};
     // back-spike windows, from the same interval draws
     std::vector<std::pair<std::uint32_t, std::uint32_t>> blocks;
     if (p.backspike.enabled) {
         std::uint64_t t = 0;
         for (std::uint32_t j = 0; t < p.n_steps; ++j) {
             t += backspike_interval_steps(p.backspike, p.seed, id, j);
-            if (t < p.n_steps) blocks.emplace_back(static_cast<std::uint32_t>(t), static_cast<std::uint32_t>(t) + p.backspike.width_steps);
+            if (t < p.n_steps)
+                blocks.emplace_back(static_cast<std::uint32_t>(t),
+                                    static_cast<std::uint32_t>(t) + p.backspike.width_steps);
         }
     }
     TrialResult res;
-    float u = 0;
+    double u = 0;
     bool armed = true;
     std::uint32_t reset_at = 0;
     for (std::uint32_t k = 0; k < p.n_steps; ++k) {
-        float drive = 0;
+        double drive = 0;
         for (int i = 0; i < 4; ++i) {
-            float ai = 0.0f;
+            double ai = 0.0;
             for (int b = 0; b < 4; ++b)
-                if (k >= on[i][b] && k < off[i][b]) ai = a[i];
+                if (k >= on[i][b] && k < off[i][b])
+                    ai = a[i];
             drive += ai;
         }
         for (const auto& bl : blocks)
-            if (k >= bl.first && k < bl.second) drive = 0;
+            if (k >= bl.first && k < bl.second)
+                drive = 0;
         u = u * p.decay + drive;
-        if (armed && u >= 1.0f) {
+        if (armed && u >= 1.0) {
             armed = false;
             reset_at = k + 1 + p.delay_steps;
             const std::uint32_t bin = (k + 1) / p.steps_per_output_bin;
@@ -204,8 +213,8 @@ TrialResult reference_trial(const SimParams& p, const SynapseDrive& d, std::uint
 }
 
 void expect_matches_reference(const SimParams& p, double w, int n) {
-    const SynapseDrive d{static_cast<float>(step_increment(w, p.decay)), static_cast<float>(step_increment(0.8 * w, p.decay)),
-                         static_cast<float>(step_increment(1.3 * w, p.decay)), static_cast<float>(step_increment(w, p.decay))};
+    const SynapseDrive d{step_increment(w, p.decay), step_increment(0.8 * w, p.decay),
+                         step_increment(1.3 * w, p.decay), step_increment(w, p.decay)};
     int fired = 0;
     for (int t = 0; t < n; ++t) {
         const std::uint32_t code = (static_cast<std::uint32_t>(t) * 2654435761u) >> 16;

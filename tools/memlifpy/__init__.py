@@ -3,7 +3,8 @@
 
 Modules:
 
-- ``memlifpy.reader``: opens a file, checks its identity and layout, returns numpy arrays/dicts;
+- ``memlifpy.reader``: opens a file, checks its identity and layout, returns numpy arrays/dicts
+  (``open_run`` for MI sweeps, ``open_file`` for any kind, including the device kinds);
 - ``memlifpy.reference``: an independent numpy implementation of the plug-in measures, with a
   ``--check`` mode against ``/results``;
 - ``memlifpy.conductance_grid``: the 1-D sweep and the 2-D per-synapse grid of a condition axis;
@@ -19,7 +20,9 @@ __all__ = [
     "Analysis",
     "ConditionCounts",
     "FormatError",
+    "KindFile",
     "RunFile",
+    "open_file",
     "open_run",
 ]
 

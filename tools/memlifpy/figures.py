@@ -7,9 +7,12 @@ Command line::
 
 writes ``OUTDIR/<name>.png`` for each figure of :data:`FIGURES` whose data the file holds and
 prints, for each other one, why it was skipped. A figure is a function ``f(run) -> Figure``
-(``run`` an open :class:`memlifpy.reader.RunFile`) that raises :class:`FigureSkipped` when its
-data is absent, registered with ``@figure("name")``; adding a figure (e.g. the device-physics
-ones, Fig. 1d / 2b / 4b, once their HDF5 groups exist) is adding such a function.
+(``run`` an open :class:`memlifpy.reader.RunFile` for an MI sweep, or a
+:class:`memlifpy.reader.KindFile` for a device kind) that raises :class:`FigureSkipped` when its
+data is absent, registered with ``@figure("name", kinds=...)``, the experiment kinds whose files
+it draws (default: the MI sweep); adding a figure is adding such a function. The device figures:
+Fig. 1b (``iv_sweep``), Fig. 1d (``pulse_cycles``), Fig. 2b (``rate_rule``), Fig. 4b
+(``theta_burst``) and the ladder of an MI sweep whose grid came from one (``fig4_ladder``).
 """
 
 import argparse
@@ -25,12 +28,15 @@ from matplotlib.colors import LogNorm, Normalize  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 from .conductance_grid import detect_grid_2d, equal_synapse_sweep  # noqa: E402
-from .reader import FormatError, open_run  # noqa: E402
+from .reader import MI_KIND, FormatError, open_file  # noqa: E402
 
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
 
 #: (name, function) in drawing order; filled by @figure.
 FIGURES = []
+
+#: name -> the experiment kinds whose files the figure draws; filled by @figure.
+FIGURE_KINDS = {}
 
 #: Bias-corrected MI columns of /analysis/<name>: (estimator, MI dataset, label). ``bootstrap``
 #: is left out: its point value is one of these estimators on the same data.
@@ -49,13 +55,15 @@ class FigureSkipped(Exception):
     """The file lacks the data of a figure; the message says what is missing."""
 
 
-def figure(name):
-    """Register ``f(run) -> matplotlib Figure`` under ``name`` (the PNG's base name)."""
+def figure(name, kinds=(MI_KIND,)):
+    """Register ``f(run) -> matplotlib Figure`` under ``name`` (the PNG's base name), for the
+    files of the experiment ``kinds``."""
 
     def register(fn):
         if any(n == name for n, _ in FIGURES):
             raise ValueError(f"figure {name!r} registered twice")
         FIGURES.append((name, fn))
+        FIGURE_KINDS[name] = tuple(kinds)
         return fn
 
     return register
@@ -412,11 +420,199 @@ def mi_grid_2d(run):
     return fig
 
 
+# -- device kinds (Fig. 1b, 1d, 2b, 4b) ------------------------------------------------------
+
+
+def _kind_data(run, kind):
+    if getattr(run, "kind", None) != kind or not getattr(run, "has_group", False):
+        raise FigureSkipped(f"no /{kind} group")
+    return run.data
+
+
+def _device_title(run, what):
+    m = run.attrs.get("device_model", "?")
+    return f"{what}: {m} model, seed {run.metadata.get('seed')}"
+
+
+@figure("fig1b_iv_sweep", kinds=("iv_sweep",))
+def fig1b_iv_sweep(run):
+    """Fig. 1b analogue: |I| against the source voltage for every device and cycle (device 0
+    drawn dark), the SET and RESET voltage of each cycle marked on its curve, and their
+    distributions over devices and cycles."""
+    d = _kind_data(run, "iv_sweep")
+    v = d["v_source_V"]
+    i = np.abs(d["i_A"])  # [device, cycle, sample]
+    n_dev, n_cyc, _ = i.shape
+    fig, (ax, hx) = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [2, 1]})
+    floor = np.nanmin(i[i > 0]) if np.any(i > 0) else 1e-12
+    for dev in range(n_dev):
+        for c in range(n_cyc):
+            ax.plot(v, np.maximum(i[dev, c], floor), "-", lw=0.8 if dev == 0 else 0.5,
+                    color="C0" if dev == 0 else "0.7", alpha=1.0 if dev == 0 else 0.6)
+    top = int(np.argmax(v))
+    bottom = int(np.argmin(v))
+    for key, lo, hi, colour, label in (("v_set_V", 0, top, "C3", "SET"),
+                                       ("v_reset_V", top, bottom, "C2", "RESET")):
+        vs = d[key]
+        xs, ys = [], []
+        for dev in range(n_dev):
+            for c in range(n_cyc):
+                if np.isfinite(vs[dev, c]):
+                    seg = slice(lo, hi + 1)
+                    k = int(np.argmin(np.abs(v[seg] - vs[dev, c])))
+                    xs.append(vs[dev, c])
+                    ys.append(max(i[dev, c, lo + k], floor))
+        ax.plot(xs, ys, "v" if label == "SET" else "^", color=colour, ms=5, ls="none",
+                label=f"{label} voltage ({len(xs)} cycles)")
+        finite = vs[np.isfinite(vs)]
+        if finite.size:
+            hx.hist(finite, bins=min(30, max(5, finite.size // 2)), color=colour, alpha=0.7,
+                    label=f"{label}: {finite.mean():.3f} ± {finite.std(ddof=1) if finite.size > 1 else 0:.3f} V")
+    comp = run.attrs.get("i_compliance_A")
+    if comp:
+        ax.axhline(comp, color="k", ls=":", lw=0.8, label=f"compliance {comp * 1e6:.3g} µA")
+    ax.set_yscale("log")
+    ax.set_xlabel("source voltage (V)")
+    ax.set_ylabel("|I| (A)")
+    ax.legend(fontsize=7)
+    ax.set_title(f"{n_dev} devices x {n_cyc} cycles (device 0 dark)")
+    hx.set_xlabel("switching voltage (V)")
+    hx.set_ylabel("cycles")
+    hx.legend(fontsize=7)
+    hx.set_title("SET and RESET voltages")
+    fig.suptitle(_device_title(run, "DC I-V sweep"))
+    fig.tight_layout()
+    return fig
+
+
+@figure("fig1d_pulse_cycles", kinds=("pulse_cycles",))
+def fig1d_pulse_cycles(run):
+    """Fig. 1d analogue: the resistance after each pulse (R = V_read / I - R_s) against the pulse
+    number, every device (device 0 dark), the SET, LTD and LTP pulses coloured."""
+    d = _kind_data(run, "pulse_cycles")
+    r = d["r_ohm"] * 1e-3
+    phase = d["phase"]
+    n_dev, n_p = r.shape
+    k = np.arange(1, n_p + 1)
+    fig, ax = plt.subplots(figsize=(12, 4.6))
+    for dev in range(1, n_dev):
+        ax.plot(k, r[dev], "-", lw=0.5, color="0.75")
+    colours = {0: ("C1", "initial SET"), 1: ("C3", "LTD"), 2: ("C0", "LTP")}
+    for ph, (colour, label) in colours.items():
+        sel = phase == ph
+        if np.any(sel):
+            ax.plot(k[sel], r[0, sel], ".", ms=3, color=colour, label=label)
+    _log_axis(ax, "y")
+    ax.set_xlabel("pulse number")
+    ax.set_ylabel("R after the pulse (kΩ)")
+    ax.legend(fontsize=8)
+    ax.set_title(f"{n_dev} devices, {int(d['cycle'].max())} LTD/LTP cycles "
+                 f"(device 0 coloured), R_s = {run.attrs.get('r_series_ohm', 0) / 1e3:.3g} kΩ")
+    fig.suptitle(_device_title(run, "Pulse LTD/LTP cycles"))
+    fig.tight_layout()
+    return fig
+
+
+@figure("fig2b_rate_rule", kinds=("rate_rule",))
+def fig2b_rate_rule(run):
+    """Fig. 2b analogue: the mean conductance change per unit time against the presynaptic rate,
+    with its confidence band over trials, and the balance rate nu0 with its bootstrap interval
+    (and model.md §6.2's analytic nu0 where it applies)."""
+    d = _kind_data(run, "rate_rule")
+    nu = d["rate_Hz"]
+    scale = 1e9  # nS/s
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    level = run.attrs.get("confidence", 0.95)
+    ax.fill_between(nu, d["ci_low_dg_per_s"] * scale, d["ci_high_dg_per_s"] * scale, color="C0",
+                    alpha=0.25, label=f"{100 * level:g} % band over {d['dg_per_s'].shape[1]} trials")
+    ax.plot(nu, d["mean_dg_per_s"] * scale, "o-", color="C0", label="mean ΔG/Δt")
+    ax.axhline(0, color="k", lw=0.8)
+    nu0 = run.attrs.get("balance_rate_Hz", float("nan"))
+    if np.isfinite(nu0):
+        lo = run.attrs.get("balance_rate_ci_low_Hz", float("nan"))
+        hi = run.attrs.get("balance_rate_ci_high_Hz", float("nan"))
+        if np.isfinite(lo) and np.isfinite(hi):
+            ax.axvspan(lo, hi, color="C3", alpha=0.15, label=f"ν0 interval [{lo:.2f}, {hi:.2f}] Hz")
+        ax.axvline(nu0, color="C3", label=f"ν0 = {nu0:.2f} Hz")
+    analytic = run.attrs.get("analytic_balance_rate_Hz", float("nan"))
+    if np.isfinite(analytic):
+        ax.axvline(analytic, color="k", ls="--", lw=0.8, label=f"analytic ν0 {analytic:.2f} Hz")
+    ax.set_xlabel("presynaptic rate ν (Hz)")
+    ax.set_ylabel("ΔG/Δt (nS/s)")
+    ax.legend(fontsize=8)
+    g0 = run.attrs.get("g_start_S", float("nan"))
+    ax.set_title(f"from G = {g0 * 1e6:.3g} µS, {run.attrs.get('duration_s', '?')} s per trial, "
+                 f"back-spikes {run.attrs.get('backspike_amplitude_V', '?')} V")
+    fig.suptitle(_device_title(run, "Rate rule"))
+    fig.tight_layout()
+    return fig
+
+
+@figure("fig4b_theta_burst", kinds=("theta_burst",))
+def fig4b_theta_burst(run):
+    """Fig. 4b analogue: the normalised weight change G/G_start - 1 after each burst against
+    time, every device, with the end of each train marked; and G after each train with the
+    target conductances."""
+    d = _kind_data(run, "theta_burst")
+    t = d["t_after_burst_s"]
+    dw = d["weight_change_after_burst"]
+    g = d["g_after_train_S"] * 1e6
+    n_dev = dw.shape[0]
+    fig, (ax, gx) = plt.subplots(1, 2, figsize=(12, 4.6))
+    for dev in range(n_dev):
+        ax.plot(t, 100 * dw[dev], ".-", ms=3, lw=0.8, label=f"device {dev}" if n_dev <= 8 else None)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("weight change ΔG/G_start (%)")
+    ax.set_title(f"after each burst ({run.attrs.get('bursts_per_train', '?')} per train), "
+                 f"back-spikes {run.attrs.get('backspikes', '?')}")
+    if n_dev <= 8:
+        ax.legend(fontsize=7)
+    trains = np.arange(0, g.shape[1] + 1)
+    for dev in range(n_dev):
+        gg = np.concatenate(([d["g_start_S"][dev] * 1e6], g[dev]))
+        gx.plot(trains, gg, "o-", ms=4)
+    for target in d["target_g_S"]:
+        gx.axhline(target * 1e6, color="k", ls="--", lw=0.8)
+    gx.set_xlabel("trains applied")
+    gx.set_ylabel("G_read (µS)")
+    gx.set_title("G after each train; dashed: targets")
+    fig.suptitle(_device_title(run, "Theta-burst LTP"))
+    fig.tight_layout()
+    return fig
+
+
+@figure("fig4_ladder")
+def fig4_ladder(run):
+    """The theta-burst ladder of an MI sweep (/analysis/ladder): G after each train with the
+    targets, and the MI measured at the conductances it reached."""
+    lad = run.ladder() if hasattr(run, "ladder") else None
+    if lad is None:
+        raise FigureSkipped("no /analysis/ladder (the grid has no theta_burst_ladder block)")
+    fig, (gx, mx) = plt.subplots(1, 2, figsize=(12, 4.4))
+    g = np.concatenate(([lad.attrs.get("g_start_S", np.nan)], lad["g_after_train_S"])) * 1e6
+    gx.plot(np.arange(g.size), g, "o-", label="G after each train")
+    for target in lad["target_g_S"]:
+        gx.axhline(target * 1e6, color="k", ls="--", lw=0.8)
+    gx.set_xlabel("trains applied")
+    gx.set_ylabel("G_read (µS)")
+    gx.set_title("ladder (dashed: targets)")
+    cond = lad["condition"].astype(int)
+    mi = run.results["mutual_information_bit"][cond]
+    mx.plot(lad["conductance_S"] * 1e6, mi, "s-", label="plug-in MI")
+    mx.set_xlabel("conductance reached (µS)")
+    mx.set_ylabel("I(R;S) (bit)")
+    mx.set_title("MI at the ladder's conductances")
+    fig.suptitle(f"Theta-burst ladder and MI: {_title(run)}")
+    fig.tight_layout()
+    return fig
+
+
 # -- driver ----------------------------------------------------------------------------------
 
 
 def render_all(run, out_dir, names=None, dpi=120):
-    """Draw the figures (all, or those in ``names``) of an open RunFile into ``out_dir``.
+    """Draw the figures (all, or those in ``names``) of an open RunFile or KindFile into
+    ``out_dir``.
 
     Returns a list of (name, path or None, reason or None), one per figure tried.
     """
@@ -426,8 +622,13 @@ def render_all(run, out_dir, names=None, dpi=120):
         raise ValueError(f"unknown figure(s) {unknown}; known: {known}")
     os.makedirs(out_dir, exist_ok=True)
     out = []
+    kind = getattr(run, "experiment_kind", MI_KIND)
     for name, fn in FIGURES:
         if names and name not in names:
+            continue
+        if kind not in FIGURE_KINDS[name]:
+            wanted = " or ".join(FIGURE_KINDS[name])
+            out.append((name, None, f"the file is of kind {kind}; the figure draws {wanted} files"))
             continue
         try:
             fig = fn(run)
@@ -459,7 +660,7 @@ def main(argv=None):
         if name not in known:
             ap.error(f"--only {name}: unknown figure (known: {', '.join(known)})")
     try:
-        with open_run(args.file) as run:
+        with open_file(args.file) as run:
             done = render_all(run, args.output_dir, args.only, args.dpi)
     except (OSError, FormatError) as e:
         print(f"memlifpy.figures: {e}", file=sys.stderr)

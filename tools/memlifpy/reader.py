@@ -60,6 +60,32 @@ AXES = ("conductance_S", "weight", "current_A")
 COUNT_ROWS = ("condition", "stimulus", "word", "count")
 TRIAL_ROWS = ("condition", "stimulus", "repeat", "word")
 GROUND_TRUTH = "ground_truth"
+LADDER = "ladder"
+
+#: experiment_kind of the files with the MI layout (files before format 1.1 have no attribute).
+MI_KIND = "mi_sweep"
+
+#: The group of each device experiment kind and its datasets (FORMAT.md, "Files of the device
+#: kinds"; io/kind_layout.cpp): /<kind>/<name>.
+KIND_DATASETS = {
+    "iv_sweep": ("v_source_V", "i_A", "v_device_V", "g_read_S", "v_set_V", "v_reset_V"),
+    "pulse_cycles": ("r_ohm", "i_read_A", "g_read_S", "phase", "cycle", "v_pulse_V", "width_s"),
+    "rate_rule": (
+        "rate_Hz", "dg_per_s", "dlng_per_s", "g_end_S", "n_pre", "n_backspikes", "mean_dg_per_s",
+        "se_dg_per_s", "ci_low_dg_per_s", "ci_high_dg_per_s", "mean_dlng_per_s", "se_dlng_per_s",
+        "balance_rate_bootstrap_Hz",
+    ),
+    "theta_burst": (
+        "g_start_S", "g_after_train_S", "g_after_burst_S", "weight_change_after_burst",
+        "train_factor", "t_after_train_s", "t_after_burst_s", "n_trains", "trains_to_target",
+        "target_g_S", "n_pre", "n_backspikes",
+    ),
+}
+#: /analysis/ladder of an MI sweep whose grid came from a theta-burst ladder.
+LADDER_DATASETS = (
+    "target_g_S", "trains_to_target", "g_reached_S", "g_after_train_S", "t_after_train_s",
+    "g_after_burst_S", "condition", "conductance_S",
+)
 
 
 class FormatError(ValueError):
@@ -193,6 +219,132 @@ def open_run(path):
     return RunFile(path)
 
 
+def _check_identity(f, path):
+    """(major, minor) of an open file after its filetype and major version are checked."""
+    if "filetype" not in f.attrs:
+        raise FormatError(f"{path}: not a memlif-run file (no 'filetype' attribute)")
+    filetype = _text(f.attrs["filetype"])
+    if filetype != FILETYPE:
+        raise FormatError(f"{path}: not a memlif-run file (filetype '{filetype}')")
+    if "format_version" not in f.attrs:
+        raise FormatError(f"{path}: no 'format_version' attribute")
+    version = np.asarray(f.attrs["format_version"]).ravel()
+    if version.size != 2 or version.dtype.kind not in ("i", "u"):
+        raise FormatError(f"{path}: 'format_version' must be two integers (major, minor)")
+    major, minor = int(version[0]), int(version[1])
+    if major != FORMAT_MAJOR:
+        raise FormatError(
+            f"{path}: memlif-run format version {major}.{minor} is not supported "
+            f"(this reader reads {FORMAT_MAJOR}.x)"
+        )
+    return major, minor
+
+
+def _experiment_kind(f):
+    return _text(f.attrs["experiment_kind"]) if "experiment_kind" in f.attrs else MI_KIND
+
+
+def open_file(path):
+    """Open any memlif-run file: a :class:`RunFile` for an MI sweep, a :class:`KindFile` for the
+    files of the device kinds (``iv_sweep``, ``pulse_cycles``, ``rate_rule``, ``theta_burst``)."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such file")
+    if not h5py.is_hdf5(path):
+        raise FormatError(f"{path}: not an HDF5 file")
+    with h5py.File(path, "r") as f:
+        _check_identity(f, path)
+        kind = _experiment_kind(f)
+    return RunFile(path) if kind == MI_KIND else KindFile(path)
+
+
+def _read_group(f, group, names, error):
+    """name -> array of the datasets ``names`` of ``group``, with the rule of FORMAT.md that each
+    has an ``axes`` attribute naming its dimensions and that an axis has one length in a group."""
+    if group not in f or not isinstance(f[group], h5py.Group):
+        raise error(f"group '/{group}' is missing")
+    g = f[group]
+    data, lengths = {}, {}
+    for name in names:
+        if name not in g or not isinstance(g[name], h5py.Dataset):
+            raise error(f"dataset '/{group}/{name}' is missing")
+        ds = g[name]
+        if "axes" not in ds.attrs:
+            raise error(f"{ds.name}: no 'axes' attribute")
+        axes = _plain(ds.attrs["axes"])
+        axes = [axes] if isinstance(axes, str) else axes
+        if len(axes) != ds.ndim:
+            raise error(f"{ds.name}: 'axes' names {len(axes)} dimensions, shape {ds.shape}")
+        for axis, n in zip(axes, ds.shape):
+            if lengths.setdefault(axis, n) != n:
+                raise error(f"{ds.name}: the {axis} axis has {n} entries here, "
+                            f"{lengths[axis]} elsewhere in /{group}")
+        data[name] = np.asarray(ds[()])
+    attrs = {key: _plain(value) for key, value in g.attrs.items()}
+    return data, attrs, lengths
+
+
+class KindFile:
+    """An open, checked file of a device experiment kind: provenance (``metadata``, ``config``)
+    and the kind's group, whose datasets are ``data`` (name -> numpy array; ``file[name]`` too),
+    its attributes ``attrs`` and the length of each named axis ``extents`` (FORMAT.md, "Files of
+    the device kinds"). The MI layout is absent from these files."""
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+        if not os.path.exists(self.path):
+            raise FileNotFoundError(f"{self.path}: no such file")
+        if not h5py.is_hdf5(self.path):
+            raise FormatError(f"{self.path}: not an HDF5 file")
+        with h5py.File(self.path, "r") as f:
+            self.format_version = _check_identity(f, self.path)
+            self.kind = _experiment_kind(f)
+            if self.kind not in KIND_DATASETS:
+                raise self._error(f"experiment_kind '{self.kind}' is not a device kind "
+                                  f"(known: {', '.join(KIND_DATASETS)}; MI sweeps: open_run)")
+            self.metadata = {key: _plain(value) for key, value in f.attrs.items()}
+            self.metadata["format_version"] = self.format_version
+            self.metadata["seed"] = _seed(f.attrs.get("seed"))
+            self.complete = bool(self.metadata.get("complete", 0))
+            self.incomplete_reason = self.metadata.get("incomplete_reason", "")
+            if "config_json" not in f:
+                raise self._error("'/config_json' is missing")
+            self.config = json.loads(_text(f["config_json"][()]))
+            self.runtime = None
+            if "runtime" in f:
+                self.runtime = {k: (d[()].item() if d.ndim == 0 else np.asarray(d[()]))
+                                for k, d in f["runtime"].items()}
+            self.has_group = self.kind in f
+            self.data, self.attrs, self.extents = {}, {}, {}
+            if self.has_group:
+                self.data, self.attrs, self.extents = _read_group(
+                    f, self.kind, KIND_DATASETS[self.kind], self._error)
+            elif self.complete:
+                raise self._error(f"complete = 1 but '/{self.kind}' is missing")
+
+    def _error(self, what):
+        return FormatError(f"{self.path}: {what}")
+
+    @property
+    def experiment_kind(self):
+        return self.kind
+
+    def __getitem__(self, name):
+        return self.data[name]
+
+    def __contains__(self, name):
+        return name in self.data
+
+    def close(self):
+        """Nothing to release (the file is read whole at open); for symmetry with RunFile."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 class RunFile:
     """An open, checked memlif-run file. Small tables are read at open; the counts, trials and
     /analysis groups are read on request. Close it (or use ``with``) when done."""
@@ -246,6 +398,11 @@ class RunFile:
                 % (*self.format_version, FORMAT_MAJOR)
             )
 
+        if _experiment_kind(f) != MI_KIND:
+            raise self._error(
+                f"a '{_experiment_kind(f)}' file has no MI layout; open it with "
+                "memlifpy.open_file (a KindFile)"
+            )
         self.metadata = {key: _plain(value) for key, value in f.attrs.items()}
         self.metadata["format_version"] = self.format_version
         for key in ("n_conditions", "n_stimuli", "n_bins", "complete"):
@@ -517,6 +674,8 @@ class RunFile:
             raise KeyError(f"{self.path}: no group /analysis/{name}")
         if name == GROUND_TRUTH:
             return self.ground_truth()
+        if name == LADDER:
+            return self.ladder()
         g = self._f["analysis/" + name]
         attrs = self._analysis_attrs(g)
         data = {}
@@ -559,6 +718,28 @@ class RunFile:
                 attrs[key] = int(attrs[key])
         return Analysis(GROUND_TRUTH, data, attrs)
 
+    @property
+    def experiment_kind(self):
+        return self.metadata.get("experiment_kind", MI_KIND)
+
+    def ladder(self):
+        """/analysis/ladder (the theta-burst ladder that produced part of the conductance grid)
+        as :class:`Analysis`, or None when absent. Its ``condition`` entries must be conditions of
+        the file whose conductances (all four synapses) are its ``conductance_S``."""
+        if not self.has_analysis(LADDER):
+            return None
+        data, attrs, _ = _read_group(self._f, "analysis/" + LADDER, LADDER_DATASETS, self._error)
+        cond = data["condition"].astype(np.int64)
+        if np.any(cond >= self.n_conditions):
+            raise self._error("/analysis/ladder/condition names a condition out of range")
+        g = self.axes["conductance_S"][cond]
+        if not np.array_equal(g, np.repeat(data["conductance_S"][:, None], N_SYNAPSES, axis=1)):
+            raise self._error("/analysis/ladder/conductance_S differs from /axes/conductance_S")
+        for key in ("seed", "grid_block", "first_condition", "device_id", "n_trains"):
+            if key in attrs:
+                attrs[key] = int(attrs[key])
+        return Analysis(LADDER, data, attrs)
+
     def _analysis_attrs(self, g):
         attrs = {key: _plain(value) for key, value in g.attrs.items()}
         if "seed" in g.attrs:
@@ -569,8 +750,26 @@ class RunFile:
         return attrs
 
 
+def _kind_summary(run):
+    m = run.metadata
+    lines = [
+        f"{run.path}: {FILETYPE} {run.format_version[0]}.{run.format_version[1]}, "
+        f"experiment kind {run.kind}",
+        f"  software {m.get('software_version')} ({m.get('git_sha1')}), created {m.get('created')}",
+        f"  backend {m.get('backend')}, seed {m.get('seed')}",
+        f"  complete {run.complete}" + ("" if run.complete else f" ({run.incomplete_reason})"),
+    ]
+    if "summary" in run.attrs:
+        lines.append(f"  {run.attrs['summary']}")
+    for name, value in run.data.items():
+        lines.append(f"  /{run.kind}/{name}: {value.dtype} {value.shape}")
+    return "\n".join(lines)
+
+
 def summary(run):
-    """A few lines describing an open :class:`RunFile`."""
+    """A few lines describing an open :class:`RunFile` or :class:`KindFile`."""
+    if isinstance(run, KindFile):
+        return _kind_summary(run)
     m = run.metadata
     lines = [
         f"{run.path}: {FILETYPE} {run.format_version[0]}.{run.format_version[1]}",
@@ -599,7 +798,7 @@ def main(argv=None):
     ap.add_argument("file")
     args = ap.parse_args(argv)
     try:
-        with open_run(args.file) as run:
+        with open_file(args.file) as run:
             print(summary(run))
     except (OSError, FormatError) as e:
         print(f"memlifpy.reader: {e}", file=sys.stderr)

@@ -17,6 +17,7 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SMALL_CARD = REPO / "tools" / "cards" / "small.json"
+CARDS = REPO / "tools" / "cards"
 
 
 def _exe():
@@ -92,3 +93,41 @@ def io_sample():
     if not os.path.exists(path):
         pytest.fail(f"MEMLIF_IO_SAMPLE={path} does not exist")
     return pathlib.Path(path)
+
+
+# -- the device experiment kinds and the ladder, each card of tools/cards/ at reduced size -------
+
+
+@pytest.fixture(scope="session")
+def iv_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("iv") / "iv.h5"
+    return run_memlif(out, "iv_sweep.n_devices=2", "iv_sweep.n_cycles=2",
+                      "iv_sweep.sample_every=20", card=CARDS / "iv_sweep.json")
+
+
+@pytest.fixture(scope="session")
+def pulse_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pulse") / "pulse.h5"
+    return run_memlif(out, "pulse_cycles.n_devices=2", "pulse_cycles.n_cycles=2",
+                      card=CARDS / "pulse_cycles.json")
+
+
+@pytest.fixture(scope="session")
+def rate_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rate") / "rate.h5"
+    return run_memlif(out, "rate_rule.rates_Hz=[3, 8, 15, 30]", "rate_rule.n_trials=10",
+                      "rate_rule.duration_s=2", "rate_rule.n_bootstrap=20",
+                      card=CARDS / "rate_rule.json")
+
+
+@pytest.fixture(scope="session")
+def theta_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("theta") / "theta.h5"
+    return run_memlif(out, "theta_burst.n_devices=2", card=CARDS / "theta_burst.json")
+
+
+@pytest.fixture(scope="session")
+def ladder_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ladder") / "ladder.h5"
+    return run_memlif(out, "simulation.repeats=1", 'information.estimators=["plugin"]',
+                      card=CARDS / "ladder.json")

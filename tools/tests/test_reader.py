@@ -20,7 +20,7 @@ N_ORDERED_PATTERNS = 1 << 16  # 4 inputs x 4 bins
 
 def test_metadata_of_small_run(small_run):
     with open_run(small_run) as run:
-        assert run.format_version == (1, 2)
+        assert run.format_version == (1, 3)
         assert run.metadata["filetype"] == "memlif-run"
         assert run.metadata["seed"] == 7 and isinstance(run.metadata["seed"], int)
         assert run.metadata["n_repeats"] == 2
@@ -142,7 +142,7 @@ def test_a_run_without_extras(grid_run):
 
 def test_synthetic_sample(io_sample):
     with open_run(io_sample) as run:
-        assert run.format_version == (1, 2)
+        assert run.format_version == (1, 3)
         m = run.metadata
         assert m["software_version"] == "0.1.0-test" and m["git_sha1"] == "0123456789ab"
         assert m["created"] == "2026-01-02T03:04:05Z" and m["backend"] == "cpu: openmp x2"
@@ -450,7 +450,7 @@ def test_refuses_a_fractional_seed(small_copy):
 def test_command_line_summary(small_run, capsys):
     assert reader_main([str(small_run)]) == 0
     out = capsys.readouterr().out
-    assert "memlif-run 1.2" in out and "2/2 completed" in out and "13.6" in out
+    assert "memlif-run 1.3" in out and "2/2 completed" in out and "13.6" in out
 
 
 def test_command_line_refusal(tmp_path):

@@ -50,8 +50,18 @@ MEMLIF_HD_INLINE Philox4x32 philox4x32_10(Philox4x32 ctr, std::uint32_t k0, std:
     return ctr;
 }
 
-//! Random streams inside one trial (counter word w): keeps jitter and back-spike draws disjoint.
-enum class RngStream : std::uint32_t { jitter = 0, backspike = 1 };
+//! Random streams inside one trial (low byte of counter word w): keeps the draws of different
+//! purposes disjoint. Values are part of the file format (io/FORMAT.md): append, never renumber.
+enum class RngStream : std::uint32_t {
+    jitter = 0,             //!< onset delays of the input spikes (trial.hpp)
+    backspike = 1,          //!< back-spike intervals (backspike.hpp; device protocols)
+    device_variability = 2, //!< device-to-device parameter draws, once per device (devices/)
+    cycle_variability = 3,  //!< cycle-to-cycle parameter draws, index = switching cycle
+    rtn = 4,                //!< random telegraph noise; sub-stream = trap, index = flip number
+    device_switching = 5,   //!< per-step stochastic switching (GMMS binomial), index = step
+    presynaptic = 6,        //!< presynaptic spike intervals of the device protocols
+    read_noise = 7,         //!< multiplicative read noise, index = read number
+};
 
 //! The draw `index` of `stream` for trial `trial_id` under the 64-bit run seed.
 //! Layout (documented in io/FORMAT.md): key = (seed_lo, seed_hi), counter = (id_lo, id_hi, index, stream).
@@ -60,6 +70,18 @@ MEMLIF_HD_INLINE Philox4x32 trial_draw(std::uint64_t seed, std::uint64_t trial_i
     const Philox4x32 ctr{static_cast<std::uint32_t>(trial_id), static_cast<std::uint32_t>(trial_id >> 32),
                          index, static_cast<std::uint32_t>(stream)};
     return philox4x32_10(ctr, static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
+}
+
+//! As trial_draw, with a 24-bit sub-stream (e.g. the trap of an RTN process) in the upper bytes of
+//! the stream word: counter = (id_lo, id_hi, index, stream | sub << 8). sub = 0 is trial_draw.
+MEMLIF_HD_INLINE Philox4x32 trial_draw_sub(std::uint64_t seed, std::uint64_t trial_id,
+                                           std::uint32_t index, RngStream stream,
+                                           std::uint32_t sub) {
+    const Philox4x32 ctr{static_cast<std::uint32_t>(trial_id),
+                         static_cast<std::uint32_t>(trial_id >> 32), index,
+                         static_cast<std::uint32_t>(stream) | (sub << 8)};
+    return philox4x32_10(ctr, static_cast<std::uint32_t>(seed),
+                         static_cast<std::uint32_t>(seed >> 32));
 }
 
 //! Uniform double in (0, 1) from 32 random bits: (r + 0.5) / 2^32, never 0 or 1, so log() is safe.

@@ -2,9 +2,12 @@
 //! \file kernels/memlif/kernels/synapse.hpp
 //! Memristive synapse at a fixed state (plasticity off, as in the MI runs of Benatti et al. 2023).
 //! The neuron input is a virtual ground, so the synaptic current depends only on the presynaptic
-//! voltage and the device state, never on the membrane (model.md §2.1).
+//! voltage and the device state, never on the membrane (model.md §2.1). The physics lives in the
+//! device models (devices/); these are the fixed-state entry points of the MI runs, and
+//! device_fixed_state_current_A (devices/device_spec.hpp) does the same for every model.
 #pragma once
 
+#include "devices/ul_gap.hpp"
 #include "macros.hpp"
 
 #include <cmath>
@@ -17,20 +20,13 @@ enum class SynapseModel : std::uint32_t {
     ul_gap = 1, //!< UniMORE-like gap model, I = I0 exp(-x/x0) sinh(V/V0)
 };
 
-//! UL-GAP parameters (model.md §3.2; all [ASSUMPTION], Stanford/PKU gap-model structure).
-struct UlGapParams {
-    double i0_A = 20.4e-6; //!< current prefactor (A)
-    double v0_V = 0.25;    //!< sinh voltage scale (V)
-    double x0_m = 1.0e-9;  //!< barrier e-folding length (m)
-};
-
 //! Linear conductance: I = G V (model.md §3.1).
 MEMLIF_HD_INLINE double linear_current_A(double g_S, double v_V) { return g_S * v_V; }
 
 //! UL-GAP device current I(V, x) = I0 exp(-x/x0) sinh(V/V0) (model.md §3.2; structure of the
 //! Stanford/PKU gap model, Yu & Wong / Jiang et al.).
 MEMLIF_HD_INLINE double ulgap_current_A(const UlGapParams& p, double x_m, double v_V) {
-    return p.i0_A * std::exp(-x_m / p.x0_m) * std::sinh(v_V / p.v0_V);
+    return UlGapModel::current_A(p, UlGapState{x_m}, v_V);
 }
 
 //! Read conductance G_read(x) = I(V_read, x) / V_read (model.md §3.2, V_read = 50 mV [SEED]).
@@ -41,7 +37,7 @@ MEMLIF_HD_INLINE double ulgap_read_conductance_S(const UlGapParams& p, double x_
 //! Inverse of ulgap_read_conductance_S: x = -x0 ln[G V_read / (I0 sinh(V_read/V0))].
 MEMLIF_HD_INLINE double ulgap_state_from_read_conductance_m(const UlGapParams& p, double g_read_S,
                                                             double v_read_V) {
-    return -p.x0_m * std::log(g_read_S * v_read_V / (p.i0_A * std::sinh(v_read_V / p.v0_V)));
+    return UlGapModel::state_from_read_conductance(p, g_read_S, v_read_V).x_m;
 }
 
 //! Current through a synapse of read conductance G at spike voltage V for either model.

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 using namespace memlif;
 
@@ -75,4 +76,29 @@ TEST(Nsb, ConditionLevelAndSingleResponse) {
     const NsbResult q = compute_nsb(d, {0.5, 0.5});
     EXPECT_TRUE(std::isfinite(q.mi));
     EXPECT_TRUE(std::isfinite(q.mi_sd));
+}
+
+TEST(Nsb, ConditionReusesEachCountMultisetsIntegral) {
+    // compute_nsb integrates each distinct multiset of a stimulus's counts once; every stimulus
+    // must still get exactly nsb_entropy of its own counts, and H(R) that of the pooled counts.
+    const ConditionCounts c = test::random_condition(80, 15, 12, 8, 13);
+    const std::vector<double> p = test::empirical(c);
+    const NsbResult r = compute_nsb(c, p);
+    for (std::size_t s = 0; s < c.n_stimuli(); ++s) {
+        const std::uint64_t b = c.offsets[s], e = c.offsets[s + 1];
+        if (b == e) {
+            EXPECT_EQ(r.h_r_s[s], 0.0);
+            continue;
+        }
+        const NsbEntropy want = nsb_entropy(c.counts.data() + b, e - b, r.k_bins);
+        EXPECT_EQ(r.h_r_s[s], want.h) << s;
+        EXPECT_EQ(r.h_r_s_sd[s], want.sd) << s;
+    }
+    std::map<std::uint64_t, std::uint64_t> pooled;
+    for (std::size_t k = 0; k < c.words.size(); ++k) pooled[c.words[k]] += c.counts[k];
+    std::vector<std::uint64_t> n_r;
+    for (const auto& [w, n] : pooled) n_r.push_back(n);
+    const NsbEntropy all = nsb_entropy(n_r, r.k_bins);
+    EXPECT_EQ(r.h_r, all.h);
+    EXPECT_EQ(r.h_r_sd, all.sd);
 }

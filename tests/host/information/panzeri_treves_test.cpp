@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <stdexcept>
 
 using namespace memlif;
@@ -18,10 +19,8 @@ namespace {
 
 double plugin_entropy(const std::vector<std::uint64_t>& c) {
     double n = 0, h = 0;
-    for (auto x : c)
-        n += static_cast<double>(x);
-    for (auto x : c)
-        h -= x / n * std::log2(x / n);
+    for (auto x : c) n += static_cast<double>(x);
+    for (auto x : c) h -= x / n * std::log2(x / n);
     return h;
 }
 
@@ -47,15 +46,13 @@ TEST(BayesCount, Table) {
         const double r = bayes_count(c.counts, c.r_tot);
         EXPECT_EQ(r, c.r_tilde) << "counts[0] " << c.counts[0] << " R_tot " << c.r_tot;
         double n = 0;
-        for (auto x : c.counts)
-            n += static_cast<double>(x);
+        for (auto x : c.counts) n += static_cast<double>(x);
         EXPECT_NEAR((r - 1) / (2 * n * std::log(2.0)), c.pt_term, 1e-10);
         EXPECT_NEAR((c.counts.size() - 1.0) / (2 * n * std::log(2.0)), c.mm_term, 1e-10);
         EXPECT_NEAR(plugin_entropy(c.counts), c.h, 1e-10);
         // The same vector as one stimulus through PT: H_PT(R) = H + PT term.
         test::Histogram h;
-        for (std::size_t k = 0; k < c.counts.size(); ++k)
-            h.push_back({k, c.counts[k]});
+        for (std::size_t k = 0; k < c.counts.size(); ++k) h.push_back({k, c.counts[k]});
         const auto counts = make_counts({h}, 6);
         const CorrectedResult pt =
             compute_panzeri_treves(counts, {1.0}, {1}, RtotSpec{RtotMode::user, c.r_tot});
@@ -103,8 +100,7 @@ TEST(PanzeriTreves, DeterministicLayoutsMatchMillerMadow) {
             EXPECT_NEAR(r->h_rs, c.h_rs, 1e-10);
             EXPECT_NEAR(r->mi, c.mi, 1e-10);
             double avg = 0;
-            for (std::size_t s = 0; s < p.size(); ++s)
-                avg += p[s] * r->sss[s];
+            for (std::size_t s = 0; s < p.size(); ++s) avg += p[s] * r->sss[s];
             EXPECT_NEAR(avg, r->mi, 1e-12);
         }
         EXPECT_EQ(pt.r_tot, std::ldexp(1.0, static_cast<int>(c.bins)));
@@ -174,4 +170,68 @@ TEST(PanzeriTreves, RtotConventions) {
     const auto c64 = counts_from_trials({{1ull << 63, 0}, {0, 0}}, 64);
     EXPECT_EQ(response_space_size(c64, parse_rtot("full")), std::ldexp(1.0, 64));
     EXPECT_NO_THROW(compute_panzeri_treves(c64, {0.5, 0.5}, {1, 1}));
+}
+
+namespace {
+
+//! information.md §4.3 BayesCount transcribed term by term (every count's term evaluated and
+//! summed in index order): the reference for bayes_count's grouped evaluation.
+double bayes_count_term_by_term(const std::vector<std::uint64_t>& counts, double r_tot) {
+    double n = 0, r0 = 0;
+    for (auto c : counts)
+        if (c != 0) {
+            n += static_cast<double>(c);
+            r0 += 1;
+        }
+    if (r0 >= r_tot) return r_tot;
+    if (n == 0) return 0;
+    double e = r0;
+    for (auto c : counts)
+        if (c != 0) e -= std::pow(1.0 - static_cast<double>(c) / n, n);
+    double d_prev = r_tot, d = std::fabs(r0 - e), r = r0;
+    const double unit = 1.0 - std::pow(n / (n + r0), 1.0 / n);
+    while (d < d_prev && r < r_tot) {
+        r += 1;
+        const double gamma = (r - r0) * unit;
+        e = 0;
+        for (auto c : counts)
+            if (c != 0)
+                e += 1.0 -
+                     std::pow(1.0 - (static_cast<double>(c) + 1.0) / (n + r0) * (1.0 - gamma), n);
+        e += (r - r0) * (1.0 - std::pow(1.0 - gamma / (r - r0), n));
+        d_prev = d;
+        d = std::fabs(r0 - e);
+    }
+    r -= 1;
+    if (d < d_prev) r += 1;
+    return r;
+}
+
+} // namespace
+
+TEST(BayesCount, GroupedEvaluationEqualsTermByTermLoop) {
+    // Pooled-like vectors (thousands of words, mostly seen once or twice, a long tail), where
+    // bayes_count decides with grouped sums, and short per-stimulus vectors, with zeros mixed in.
+    std::mt19937_64 gen(5);
+    for (int trial = 0; trial < 12; ++trial) {
+        const std::size_t m =
+            trial < 4 ? 150 + 250 * static_cast<std::size_t>(trial) : 1 + gen() % 15;
+        std::vector<std::uint64_t> c(m);
+        for (auto& x : c) {
+            const std::uint64_t u = gen() % 100;
+            x = u < 45   ? 1
+                : u < 65 ? 2
+                : u < 75 ? 3
+                : u < 80 ? 0
+                         : 1 + gen() % (u < 95 ? 30 : 3000);
+        }
+        for (double r_tot : {std::ldexp(1.0, 20), std::ldexp(1.0, 14), 4.0 * static_cast<double>(m),
+                             static_cast<double>(m) + 3.0, std::ldexp(1.0, 64)}) {
+            const double want = bayes_count_term_by_term(c, r_tot);
+            EXPECT_EQ(bayes_count(c, r_tot), want) << "m " << m << " R_tot " << r_tot;
+            detail::BayesCountCache cache;
+            EXPECT_EQ(cache(c.data(), c.size(), r_tot), want);
+            EXPECT_EQ(cache(c.data(), c.size(), r_tot), want); // from the memo
+        }
+    }
 }

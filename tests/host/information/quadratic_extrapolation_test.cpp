@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 //! \file tests/host/information/quadratic_extrapolation_test.cpp
 //! QE against information.md §4.4, §6, §7.2 (invariance) and §7.3 (exact expectations).
+#include "host/information/marginal.hpp"
 #include "host/information/plugin.hpp"
 #include "host/information/quadratic_extrapolation.hpp"
+#include "host/information/random_stream.hpp"
+#include "memlif/kernels/entropy.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <stdexcept>
 
@@ -19,14 +23,10 @@ namespace {
 //! BSC data: stimulus 0 answers 1 in k0 of n trials, stimulus 1 answers 0 in k1 of n trials.
 ConditionCounts bsc_outcome(int n, int k0, int k1) {
     test::Histogram h0, h1;
-    if (n - k0 > 0)
-        h0.push_back({0, static_cast<std::uint64_t>(n - k0)});
-    if (k0 > 0)
-        h0.push_back({1, static_cast<std::uint64_t>(k0)});
-    if (k1 > 0)
-        h1.push_back({0, static_cast<std::uint64_t>(k1)});
-    if (n - k1 > 0)
-        h1.push_back({1, static_cast<std::uint64_t>(n - k1)});
+    if (n - k0 > 0) h0.push_back({0, static_cast<std::uint64_t>(n - k0)});
+    if (k0 > 0) h0.push_back({1, static_cast<std::uint64_t>(k0)});
+    if (k1 > 0) h1.push_back({0, static_cast<std::uint64_t>(k1)});
+    if (n - k1 > 0) h1.push_back({1, static_cast<std::uint64_t>(n - k1)});
     return make_counts({h0, h1}, 1);
 }
 
@@ -171,4 +171,126 @@ TEST(QuadraticExtrapolation, UnequalTrialCountsUseFloorSizes) {
     EXPECT_EQ(r.level_size[1], 7.0 + 9.0);
     EXPECT_EQ(r.level_size[2], 3.0 + 4.0);
     EXPECT_TRUE(std::isfinite(r.mi));
+}
+
+namespace {
+
+//! The QE subsamplings of information.md §4.4 with every subsample built as a table and its
+//! entropies computed from it (plug-in, plus the PT terms for inner = pt): the reference for
+//! compute_quadratic_extrapolation's subset evaluation. Streams and pile layout as documented in
+//! quadratic_extrapolation.hpp.
+QeResult qe_by_tables(const ConditionCounts& c, const std::vector<double>& p, const QeOptions& o) {
+    const std::size_t ns = c.n_stimuli();
+    const bool empirical = detail::is_empirical(c, p);
+    const double r_tot = o.inner == InnerEstimator::pt ? response_space_size(c, o.rtot) : 0.0;
+    std::vector<std::uint64_t> n_s(ns);
+    std::uint32_t used = 0;
+    double h_s = 0;
+    for (std::size_t s = 0; s < ns; ++s) {
+        n_s[s] = c.n_trials(s);
+        used += n_s[s] > 0 ? 1 : 0;
+        h_s += p[s] > 0 ? -p[s] * std::log2(p[s]) : 0.0;
+    }
+    // entropies of one table: H(R) and every H(R|s)
+    const auto entropies = [&](const ConditionCounts& t, const std::vector<double>& pt, double& h_r,
+                               std::vector<double>& h_rs) {
+        const detail::Marginal m = detail::compute_marginal(t, pt);
+        h_r = m.h_r;
+        h_rs.assign(ns, 0.0);
+        double n_total = 0;
+        for (std::size_t s = 0; s < ns; ++s) {
+            const std::uint64_t b = t.offsets[s], e = t.offsets[s + 1];
+            const double n = static_cast<double>(t.n_trials(s));
+            n_total += n;
+            h_rs[s] = entropy_bits_from_counts(t.counts.data() + b, e - b, n);
+            if (o.inner == InnerEstimator::pt && e > b)
+                h_rs[s] += first_order_bias_bits(bayes_count(t.counts.data() + b, e - b, r_tot), n);
+        }
+        if (o.inner == InnerEstimator::pt && !m.n_r.empty())
+            h_r += first_order_bias_bits(bayes_count(m.n_r, r_tot), n_total);
+    };
+    QeResult res;
+    res.flags.ps_not_empirical = !empirical;
+    std::array<double, 3> hr{}, level_mi{};
+    std::array<std::vector<double>, 3> hrs;
+    entropies(c, p, hr[0], hrs[0]);
+    for (std::size_t s = 0; s < ns; ++s) level_mi[0] += p[s] * hrs[0][s];
+    level_mi[0] = hr[0] - level_mi[0];
+    for (std::size_t s = 0; s < ns; ++s) res.level_size[0] += static_cast<double>(n_s[s]);
+    const std::uint32_t reps = o.partition == QePartition::shuffled ? o.replicates : 1;
+    for (std::size_t lvl = 1; lvl < 3; ++lvl) {
+        const std::uint64_t k = lvl == 1 ? 2 : 4;
+        hrs[lvl].assign(ns, 0.0);
+        std::vector<double> p_sub(ns, 0.0);
+        double tot = 0;
+        for (std::size_t s = 0; s < ns; ++s) tot += static_cast<double>(n_s[s] / k);
+        res.level_size[lvl] = tot;
+        for (std::size_t s = 0; s < ns; ++s)
+            p_sub[s] = empirical ? static_cast<double>(n_s[s] / k) / tot : p[s];
+        double sum_hr = 0, sum_mi = 0;
+        for (std::uint32_t m = 0; m < reps; ++m) {
+            std::vector<std::vector<std::uint64_t>> order(ns);
+            detail::RandomStream rng(o.seed, detail::RandomPurpose::qe_partition,
+                                     m * 4u + static_cast<std::uint32_t>(k));
+            for (std::size_t s = 0; s < ns; ++s) {
+                order[s] = detail::expand_trials(c, s);
+                if (o.partition == QePartition::shuffled) detail::shuffle_in_place(order[s], rng);
+            }
+            for (std::uint64_t j = 0; j < k; ++j) {
+                std::vector<std::vector<std::uint64_t>> sub(ns);
+                for (std::size_t s = 0; s < ns; ++s)
+                    for (std::uint64_t i = 0; i < n_s[s] / k; ++i)
+                        sub[s].push_back(
+                            order[s][o.partition == QePartition::block ? j + i * k
+                                                                       : j * (n_s[s] / k) + i]);
+                double h_r = 0;
+                std::vector<double> h_rs;
+                entropies(counts_from_trials(sub, c.n_bins), p_sub, h_r, h_rs);
+                sum_hr += h_r;
+                double cond = 0;
+                for (std::size_t s = 0; s < ns; ++s) {
+                    hrs[lvl][s] += h_rs[s];
+                    cond += p_sub[s] * h_rs[s];
+                }
+                sum_mi += h_r - cond;
+            }
+        }
+        const double norm = static_cast<double>(reps) * static_cast<double>(k);
+        hr[lvl] = sum_hr / norm;
+        level_mi[lvl] = sum_mi / norm;
+        for (double& x : hrs[lvl]) x /= norm;
+    }
+    detail::combine_qe_levels(res, hr, level_mi, hrs, n_s, p, o.target, used, h_s);
+    return res;
+}
+
+} // namespace
+
+TEST(QuadraticExtrapolation, SubsetEvaluationEqualsEntropiesOfEachSubsampleTable) {
+    const ConditionCounts c = test::random_condition(40, 13, 8, 6, 11);
+    std::vector<double> fixed(c.n_stimuli(), 0.0);
+    double total = 0;
+    for (std::size_t s = 0; s < c.n_stimuli(); ++s)
+        if (c.n_trials(s) > 0) total += fixed[s] = 1.0 + static_cast<double>(s % 4);
+    for (double& x : fixed) x /= total;
+    for (const std::vector<double>& p : {test::empirical(c), fixed})
+        for (QePartition part : {QePartition::shuffled, QePartition::block})
+            for (InnerEstimator inner : {InnerEstimator::plugin, InnerEstimator::pt})
+                for (QeTarget target : {QeTarget::entropies, QeTarget::information}) {
+                    QeOptions o;
+                    o.partition = part;
+                    o.inner = inner;
+                    o.target = target;
+                    o.replicates = 7;
+                    o.seed = 13;
+                    const QeResult want = qe_by_tables(c, p, o);
+                    const QeResult got = compute_quadratic_extrapolation(c, p, o);
+                    EXPECT_EQ(got.mi, want.mi);
+                    EXPECT_EQ(got.h_r, want.h_r);
+                    EXPECT_EQ(got.h_rs, want.h_rs);
+                    for (std::size_t i = 0; i < 3; ++i) {
+                        EXPECT_EQ(got.level_mi[i], want.level_mi[i]);
+                        EXPECT_EQ(got.level_size[i], want.level_size[i]);
+                    }
+                }
 }

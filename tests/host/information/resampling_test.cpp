@@ -2,15 +2,18 @@
 //! \file tests/host/information/resampling_test.cpp
 //! Jackknife (§4.7, §7.2), stratified bootstrap (§4.7) and permutation null (§4.6).
 #include "host/information/bootstrap.hpp"
+#include "host/information/estimators.hpp"
 #include "host/information/jackknife.hpp"
+#include "host/information/marginal.hpp"
 #include "host/information/permutation_null.hpp"
 #include "host/information/plugin.hpp"
-#include "host/information/estimators.hpp"
+#include "host/information/random_stream.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 using namespace memlif;
@@ -31,8 +34,7 @@ double mi_without(const ConditionCounts& c, std::size_t s, std::uint64_t k,
     } else if (d.n_trials(s) == 0) {
         const double rest = 1 - q[s];
         q[s] = 0;
-        for (double& x : q)
-            x /= rest;
+        for (double& x : q) x /= rest;
     }
     return compute_plugin(d, q, std::vector<std::uint32_t>(c.n_stimuli(), 1)).mi;
 }
@@ -152,8 +154,7 @@ TEST(Bootstrap, SpreadAgreesWithJackknifeStandardError) {
 
 TEST(PermutationNull, InformativeChannelIsSignificant) {
     std::vector<std::vector<std::uint64_t>> t(4);
-    for (std::uint64_t s = 0; s < 4; ++s)
-        t[s] = std::vector<std::uint64_t>(10, s);
+    for (std::uint64_t s = 0; s < 4; ++s) t[s] = std::vector<std::uint64_t>(10, s);
     const auto c = counts_from_trials(t, 2);
     PermutationNullOptions o;
     o.replicates = 199;
@@ -178,8 +179,7 @@ TEST(PermutationNull, IndependenceNullMeanIsChiSquareMean) {
     // (M = 1000, relative SE about 1.5 %).
     std::vector<std::vector<std::uint64_t>> t(4);
     for (std::uint64_t s = 0; s < 4; ++s)
-        for (int i = 0; i < 40; ++i)
-            t[s].push_back(static_cast<std::uint64_t>(i % 4));
+        for (int i = 0; i < 40; ++i) t[s].push_back(static_cast<std::uint64_t>(i % 4));
     const auto c = counts_from_trials(t, 2);
     PermutationNullOptions o;
     o.replicates = 1000;
@@ -192,4 +192,112 @@ TEST(PermutationNull, IndependenceNullMeanIsChiSquareMean) {
     EXPECT_NEAR(r.p_value, 1.0, 1e-12); // every null value >= 0 = observed
     const double chi2_mean = 9.0 / (2 * 160 * std::log(2.0));
     EXPECT_NEAR(r.null_mean / chi2_mean, 1.0, 0.10);
+}
+
+namespace {
+
+std::uint64_t bits(double x) {
+    std::uint64_t b = 0;
+    std::memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+void expect_same(const Interval& a, const Interval& b, const char* what, std::size_t s) {
+    EXPECT_EQ(bits(a.sd), bits(b.sd)) << what << " " << s;
+    EXPECT_EQ(bits(a.lo), bits(b.lo)) << what << " " << s;
+    EXPECT_EQ(bits(a.hi), bits(b.hi)) << what << " " << s;
+}
+
+//! The stratified bootstrap as the spec states it, each replicate built as a table and passed
+//! to point_estimate: the reference for compute_bootstrap's subset evaluation.
+BootstrapResult bootstrap_by_tables(const ConditionCounts& c, const std::vector<double>& p,
+                                    const std::vector<std::uint32_t>& k,
+                                    const BootstrapOptions& o) {
+    RtotSpec rt = o.rtot;
+    if (o.estimator == PointEstimator::pt)
+        rt = RtotSpec{RtotMode::user, response_space_size(c, o.rtot)};
+    const std::size_t ns = c.n_stimuli();
+    std::vector<double> mi, h_r, h_rs;
+    std::vector<std::vector<double>> sss(ns), sps(ns);
+    for (std::uint32_t b = 0; b < o.replicates; ++b) {
+        detail::RandomStream rng(o.seed, detail::RandomPurpose::bootstrap, b);
+        std::vector<std::vector<std::uint64_t>> trials(ns);
+        for (std::size_t s = 0; s < ns; ++s) {
+            const std::vector<std::uint64_t> all = detail::expand_trials(c, s);
+            for (std::size_t t = 0; t < all.size(); ++t)
+                trials[s].push_back(all[static_cast<std::size_t>(rng.below(all.size()))]);
+        }
+        const detail::PointEstimate e =
+            detail::point_estimate(counts_from_trials(trials, c.n_bins), p, k, o.estimator, rt);
+        mi.push_back(e.mi);
+        h_r.push_back(e.h_r);
+        h_rs.push_back(e.h_rs);
+        for (std::size_t s = 0; s < ns; ++s) {
+            sss[s].push_back(e.sss[s]);
+            sps[s].push_back(e.sps[s]);
+        }
+    }
+    return detail::summarise_bootstrap(mi, h_r, h_rs, sss, sps, o.replicates, o.confidence);
+}
+
+std::vector<double> weighted_p(const ConditionCounts& c) {
+    std::vector<double> p(c.n_stimuli(), 0.0);
+    double total = 0;
+    for (std::size_t s = 0; s < c.n_stimuli(); ++s)
+        if (c.n_trials(s) > 0) total += p[s] = 1.0 + static_cast<double>(s % 3);
+    for (double& x : p) x /= total;
+    return p;
+}
+
+} // namespace
+
+TEST(Bootstrap, EqualsPointEstimateOfEachReplicateTable) {
+    // Stimuli without trials, SpS undefined for n_spk = 0, empirical and fixed p(s).
+    const ConditionCounts c = test::random_condition(60, 12, 8, 3, 7);
+    std::vector<std::uint32_t> k(c.n_stimuli());
+    for (std::size_t s = 0; s < k.size(); ++s) k[s] = static_cast<std::uint32_t>(s % 5);
+    for (const std::vector<double>& p : {test::empirical(c), weighted_p(c)})
+        for (PointEstimator e : {PointEstimator::plugin, PointEstimator::mm, PointEstimator::pt}) {
+            BootstrapOptions o;
+            o.replicates = 40;
+            o.seed = 9;
+            o.estimator = e;
+            const BootstrapResult want = bootstrap_by_tables(c, p, k, o);
+            const BootstrapResult got = compute_bootstrap(c, p, k, o);
+            expect_same(got.mi, want.mi, "mi", 0);
+            expect_same(got.h_r, want.h_r, "h_r", 0);
+            expect_same(got.h_rs, want.h_rs, "h_rs", 0);
+            ASSERT_EQ(got.sss.size(), want.sss.size());
+            for (std::size_t s = 0; s < got.sss.size(); ++s) {
+                expect_same(got.sss[s], want.sss[s], "sss", s);
+                expect_same(got.sps[s], want.sps[s], "sps", s);
+            }
+        }
+}
+
+TEST(PermutationNull, PointEstimatorPathEqualsStatisticOnPermutedTables) {
+    const ConditionCounts c = test::random_condition(50, 10, 8, 4, 9);
+    std::vector<std::uint32_t> k(c.n_stimuli(), 2);
+    for (const std::vector<double>& p : {test::empirical(c), weighted_p(c)})
+        for (PointEstimator e : {PointEstimator::plugin, PointEstimator::mm, PointEstimator::pt}) {
+            PermutationNullOptions o;
+            o.replicates = 30;
+            o.seed = 21;
+            const RtotSpec rt = e == PointEstimator::pt
+                                    ? RtotSpec{RtotMode::user, response_space_size(c, RtotSpec{})}
+                                    : RtotSpec{};
+            const MiStatistic stat = [&](const ConditionCounts& cc, const std::vector<double>& pp) {
+                return detail::point_estimate(cc, pp, k, e, rt).mi;
+            };
+            const PermutationNullResult want = compute_permutation_null(c, p, stat, o);
+            const PermutationNullResult got =
+                detail::permutation_null_point(c, p, k, o, e, RtotSpec{});
+            EXPECT_EQ(bits(got.observed), bits(want.observed));
+            EXPECT_EQ(bits(got.null_mean), bits(want.null_mean));
+            EXPECT_EQ(bits(got.null_sd), bits(want.null_sd));
+            EXPECT_EQ(bits(got.p_value), bits(want.p_value));
+            ASSERT_EQ(got.quantiles.size(), want.quantiles.size());
+            for (std::size_t i = 0; i < got.quantiles.size(); ++i)
+                EXPECT_EQ(bits(got.quantiles[i]), bits(want.quantiles[i]));
+        }
 }
