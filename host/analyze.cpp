@@ -194,7 +194,7 @@ int cmd_analyze(const std::string& path, const std::vector<std::string>& estimat
                             info, stop);
         if (done) commit_file(temp, path);
     } catch (...) {
-        if (!io::h5::poisoned()) std::remove(temp.c_str());
+        std::remove(temp.c_str()); // unlinked even while HDF5 holds it open after a failed write
         throw;
     }
     if (!done) {

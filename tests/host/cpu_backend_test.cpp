@@ -6,6 +6,7 @@
 #include "host/cpu_backend.hpp"
 #include "host/stimulus_set.hpp"
 
+#include "memlif/kernels/exact_trial.hpp"
 #include "memlif/kernels/trial.hpp"
 #include "memlif/kernels/trial_id.hpp"
 
@@ -89,6 +90,48 @@ TEST(CpuBackend, StopRequestEndsTheSweep) {
     EXPECT_EQ(sink.outs.size(), 1u);
 }
 
+TEST(CpuBackend, Issue12_StopIsPolledWithinACondition) {
+    // defect 12: a stop waited for the whole current batch, which at the default batch_trials
+    // (65536) is a whole condition (3876 stimuli x 15 repeats): the sink was polled once per
+    // condition. A condition is now simulated in slices (the first of at most 1024 trials, later
+    // ones sized to ~0.1 s), each preceded by a poll, so a stop asked for while the first slice
+    // runs ends the sweep before the condition is finished.
+    class StopAtSecondPoll : public CollectSink {
+      public:
+        bool stop_requested() const override { return ++polls >= 2; }
+        void on_progress(std::uint64_t done) override { last_progress = done; }
+        mutable int polls = 0;
+        std::uint64_t last_progress = 0;
+    };
+    const SweepSpec spec = small_spec(200, 20); // 4000 trials per condition, below one batch
+    StopAtSecondPoll sink;
+    run_sweep_cpu(spec, sink, CpuOptions{1, 1u << 16});
+    EXPECT_TRUE(sink.outs.empty());
+    EXPECT_EQ(sink.polls, 2);
+    EXPECT_LE(sink.last_progress, 1024u);
+    EXPECT_GT(sink.last_progress, 0u);
+
+    // and the slicing changes no trial
+    CollectSink sliced, whole;
+    run_sweep_cpu(spec, sliced, CpuOptions{1, 1u << 16});
+    run_sweep_cpu(spec, whole, CpuOptions{1, 4000});
+    for (std::size_t c = 0; c < 2; ++c)
+        EXPECT_EQ(sliced.outs[c].trial_words, whole.outs[c].trial_words);
+}
+
+TEST(CpuBackend, Issue12_ASubsetOfConditionsKeepsItsConditionIds) {
+    // --resume simulates only the pending conditions: each must get the trials of its own id
+    const SweepSpec spec = small_spec(30, 3);
+    CollectSink all;
+    run_sweep_cpu(spec, all, CpuOptions{});
+    CollectSink part;
+    run_sweep_cpu(only_conditions(spec, {1}), part, CpuOptions{});
+    ASSERT_EQ(part.outs.size(), 1u);
+    EXPECT_EQ(part.outs[0].condition, 1u);
+    EXPECT_EQ(part.outs[0].trial_words, all.outs[1].trial_words);
+    EXPECT_NE(part.outs[0].trial_words, all.outs[0].trial_words);
+}
+
 TEST(CpuBackend, SymmetricClassMatchesTheSamePatternInTheAllSet) {
     // The trial id carries the stimulus code, so the canonical member of a class and the same
     // pattern in the 65536 set receive identical jitters and so identical words.
@@ -98,6 +141,59 @@ TEST(CpuBackend, SymmetricClassMatchesTheSamePatternInTheAllSet) {
     const auto b = simulate_words_cpu(spec.params, spec.drives[0], 0, reversed, 5, CpuOptions{});
     for (std::size_t s = 0; s < 10; ++s)
         for (std::size_t r = 0; r < 5; ++r) EXPECT_EQ(a[s * 5 + r], b[(9 - s) * 5 + r]);
+}
+
+//! The sweep of `small_spec` through the card path with the exact solver.
+SweepSpec exact_spec(const char* onsets) {
+    nlohmann::json card = nlohmann::json::object();
+    apply_override(card, R"(conductance_grid=[{"kind":"list","values_uS":[4.0, 13.6]}])");
+    apply_override(card, "simulation.solver=exact");
+    apply_override(card, std::string("simulation.exact_onsets=") + onsets);
+    apply_override(card, "simulation.repeats=3");
+    apply_override(card, "simulation.batch_trials=1000");
+    SweepSpec spec = make_sweep(resolve_config(card)).spec;
+    spec.stimulus_codes.resize(300);
+    spec.keep_trial_words = true;
+    return spec;
+}
+
+TEST(CpuBackend, ExactSolverSweepIsTheKernelsExactTrialAndBatchInvariant) {
+    for (const char* onsets : {"grid", "continuous"}) {
+        const SweepSpec spec = exact_spec(onsets);
+        ASSERT_EQ(spec.solver, Solver::exact);
+        EXPECT_EQ(spec.exact.timing,
+                  std::string(onsets) == "grid" ? OnsetTiming::grid : OnsetTiming::continuous);
+        CollectSink a, b;
+        run_sweep_cpu(spec, a, CpuOptions{2, 1u << 16});
+        run_sweep_cpu(spec, b, CpuOptions{1, 7});
+        ASSERT_EQ(a.outs.size(), 2u);
+        for (std::uint32_t c = 0; c < 2; ++c) {
+            EXPECT_EQ(a.outs[c].trial_words, b.outs[c].trial_words);
+            for (std::size_t t = 0; t < a.outs[c].trial_words.size(); ++t) {
+                const std::uint32_t code = spec.stimulus_codes[t / 3];
+                const std::uint64_t id = make_trial_id(c, code, static_cast<std::uint32_t>(t % 3));
+                ASSERT_EQ(a.outs[c].trial_words[t],
+                          run_exact_trial(spec.exact, spec.exact_drives[c], code, id).word)
+                    << onsets << " condition " << c << " trial " << t;
+            }
+        }
+    }
+}
+
+TEST(CpuBackend, ExactSolverOnTheGridAgreesWithTheFixedStepOnMostTrials) {
+    // Same onsets (grid timing): the solvers differ only where the fixed step's end-of-step
+    // convention moves a crossing across a bin edge (exact_convergence_test has the full study).
+    SweepSpec exact = exact_spec("grid");
+    SweepSpec fixed = exact;
+    fixed.solver = Solver::fixed;
+    CollectSink a, b;
+    run_sweep_cpu(exact, a, CpuOptions{2, 1u << 16});
+    run_sweep_cpu(fixed, b, CpuOptions{2, 1u << 16});
+    std::size_t differ = 0, n = 0;
+    for (std::uint32_t c = 0; c < 2; ++c)
+        for (std::size_t t = 0; t < a.outs[c].trial_words.size(); ++t, ++n)
+            differ += a.outs[c].trial_words[t] != b.outs[c].trial_words[t];
+    EXPECT_LT(static_cast<double>(differ) / static_cast<double>(n), 0.02) << differ << " of " << n;
 }
 
 } // namespace
