@@ -127,6 +127,11 @@ bool analyze_into(const std::string& path, const EstimatorOptions& opts, const s
             r = compute_estimators(reader.counts(c), stimuli.p_s, stimuli.n_input_spikes, opts);
         } catch (const SamplingError& e) {
             throw ConfigError("information (condition " + std::to_string(c) + " of " + path + "): " + e.what());
+        } catch (const std::invalid_argument& e) {
+            // what the estimators refuse the reader did not check (p(s) not summing to 1, p(s) > 0
+            // for a stimulus without trials): the file breaks the format
+            throw IoError("'" + path + "' breaks the memlif-run format: condition " + std::to_string(c) +
+                          " cannot be analysed: " + e.what());
         }
         for (const Column& col : columns)
             w.write_row(col.dataset, c, column_values(r.estimates[col.estimator], col.spec, n_s));
