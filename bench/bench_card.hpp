@@ -18,10 +18,11 @@ namespace bench {
 //! dt used by every benchmark (us); recorded in bench/RESULTS.md with the results.
 constexpr double k_dt_us = 10.0;
 
-inline SweepSpec make_bench_spec(std::uint32_t repeats, std::uint32_t n_conductances) {
+inline SweepSpec make_bench_spec(std::uint32_t repeats, std::uint32_t n_conductances,
+                                 const char* solver = "fixed") {
     nlohmann::json user = {
         {"stimulus", {{"set", "all"}}},
-        {"simulation", {{"dt_us", k_dt_us}, {"repeats", repeats}}},
+        {"simulation", {{"dt_us", k_dt_us}, {"repeats", repeats}, {"solver", solver}}},
         {"conductance_grid",
          nlohmann::json::array({nlohmann::json{
              {"kind", "log"}, {"start_uS", 1.0}, {"stop_uS", 20.0}, {"n", n_conductances}}})},

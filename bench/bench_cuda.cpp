@@ -59,14 +59,11 @@ template <class T> struct DeviceArray {
     T* p = nullptr;
 };
 
-//! Kernel alone: n trials over all 65536 patterns (n / 65536 repeats), mid-grid conductance.
-void BM_cuda_kernel(benchmark::State& state) {
+//! Kernel alone: n trials over all 65536 patterns (n / 65536 repeats), mid-grid conductance,
+//! each iteration one launch(spec, condition, codes, repeats, trials, words, spikes).
+template <class Launch>
+void time_kernel(benchmark::State& state, const memlif::SweepSpec& spec, const Launch& launch) {
     using namespace memlif;
-    if (device_count() == 0) {
-        state.SkipWithError("no CUDA device");
-        return;
-    }
-    static const SweepSpec spec = bench::make_bench_spec(1, 16);
     const auto n = static_cast<std::uint64_t>(state.range(0));
     const auto n_stim = static_cast<std::uint32_t>(spec.stimulus_codes.size());
     const auto repeats = static_cast<std::uint32_t>(n / n_stim);
@@ -78,13 +75,11 @@ void BM_cuda_kernel(benchmark::State& state) {
     MEMLIF_CUDA_CHECK(cudaMemcpy(codes.p, spec.stimulus_codes.data(),
                                  n_stim * sizeof(std::uint16_t), cudaMemcpyHostToDevice));
     // Warm-up: module load and first-launch costs stay out of the timings.
-    launch_trial_kernel(spec.params, spec.drives[condition], condition, codes.p, repeats, trials,
-                        words.p, spikes.p, nullptr);
+    launch(condition, codes.p, repeats, trials, words.p, spikes.p);
     MEMLIF_CUDA_CHECK(cudaDeviceSynchronize());
     for (auto _ : state) {
         CudaEventTimer timer(state, nullptr);
-        launch_trial_kernel(spec.params, spec.drives[condition], condition, codes.p, repeats,
-                            trials, words.p, spikes.p, nullptr);
+        launch(condition, codes.p, repeats, trials, words.p, spikes.p);
     }
     MEMLIF_CUDA_CHECK(cudaDeviceSynchronize());
     state.SetItemsProcessed(static_cast<std::int64_t>(trials) * state.iterations());
@@ -95,8 +90,40 @@ void BM_cuda_kernel(benchmark::State& state) {
     state.SetLabel(device_name(0));
 }
 
+//! The fixed-step trial kernel alone.
+void BM_cuda_kernel(benchmark::State& state) {
+    using namespace memlif;
+    if (device_count() == 0) {
+        state.SkipWithError("no CUDA device");
+        return;
+    }
+    static const SweepSpec spec = bench::make_bench_spec(1, 16);
+    time_kernel(state, spec,
+                [](std::uint32_t c, const std::uint16_t* codes, std::uint32_t repeats,
+                   std::uint64_t trials, std::uint64_t* words, unsigned long long* spikes) {
+                    launch_trial_kernel(spec.params, spec.drives[c], c, codes, repeats, trials,
+                                        words, spikes, nullptr);
+                });
+}
+
+//! The exact solver's kernel alone, same trials (step_updates_per_s: the fixed step's equivalent).
+void BM_cuda_exact_kernel(benchmark::State& state) {
+    using namespace memlif;
+    if (device_count() == 0) {
+        state.SkipWithError("no CUDA device");
+        return;
+    }
+    static const SweepSpec spec = bench::make_bench_spec(1, 16, "exact");
+    time_kernel(state, spec,
+                [](std::uint32_t c, const std::uint16_t* codes, std::uint32_t repeats,
+                   std::uint64_t trials, std::uint64_t* words, unsigned long long* spikes) {
+                    launch_exact_trial_kernel(spec.exact, spec.exact_drives[c], c, codes, repeats,
+                                              trials, words, spikes, nullptr);
+                });
+}
+
 //! Full pipeline on the 65536-pattern card: repeats x conductances from the arguments.
-void BM_cuda_pipeline(benchmark::State& state) {
+void time_pipeline(benchmark::State& state, const char* solver) {
     using namespace memlif;
     if (device_count() == 0) {
         state.SkipWithError("no CUDA device");
@@ -104,13 +131,14 @@ void BM_cuda_pipeline(benchmark::State& state) {
     }
     const auto repeats = static_cast<std::uint32_t>(state.range(0));
     const auto n_cond = static_cast<std::uint32_t>(state.range(1));
-    const SweepSpec spec = bench::make_bench_spec(repeats, n_cond);
+    const SweepSpec spec = bench::make_bench_spec(repeats, n_cond, solver);
     const double trials =
         static_cast<double>(spec.stimulus_codes.size()) * repeats * spec.drives.size();
     {
         // Warm-up on one condition (context, module load, pinned allocations of that size).
         SweepSpec one = spec;
         one.drives.resize(1);
+        if (!one.exact_drives.empty()) one.exact_drives.resize(1);
         bench::NullSink sink;
         run_sweep_cuda(one, sink, CudaOptions{});
     }
@@ -127,6 +155,12 @@ void BM_cuda_pipeline(benchmark::State& state) {
     state.SetLabel(device_name(0));
 }
 
+//! The fixed-step pipeline.
+void BM_cuda_pipeline(benchmark::State& state) { time_pipeline(state, "fixed"); }
+
+//! The same pipeline with the exact solver's kernel.
+void BM_cuda_exact_pipeline(benchmark::State& state) { time_pipeline(state, "exact"); }
+
 } // namespace
 
 BENCHMARK(BM_cuda_kernel)
@@ -136,6 +170,16 @@ BENCHMARK(BM_cuda_kernel)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_cuda_pipeline)
     ->Args({100, 16})
+    ->Iterations(2)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+BENCHMARK(BM_cuda_exact_kernel)
+    ->RangeMultiplier(4)
+    ->Range(1 << 22, 1 << 28)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_cuda_exact_pipeline)
+    ->Args({1000, 16})
     ->Iterations(2)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);

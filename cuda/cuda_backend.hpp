@@ -37,6 +37,13 @@ std::vector<std::uint64_t> simulate_words_cuda(const SimParams& p, const Synapse
                                                const std::vector<std::uint16_t>& codes,
                                                std::uint32_t n_repeats);
 
+//! simulate_words_cuda for the exact solver: trial t runs run_exact_trial (kernels/exact_trial.hpp)
+//! on the device, with the same trial ids.
+std::vector<std::uint64_t> simulate_exact_words_cuda(const ExactParams& p, const ExactDrive& d,
+                                                     std::uint32_t condition,
+                                                     const std::vector<std::uint16_t>& codes,
+                                                     std::uint32_t n_repeats);
+
 //! Device reductions on data held by the host (tests and parity checks). They run exactly the code
 //! run_sweep_cuda runs on each chunk and condition, so their results vouch for the sweep's.
 //! counts_from_words_cuda equals counts_from_words (memlif/core/counts.hpp) on the same words.
@@ -47,6 +54,6 @@ ConditionCounts counts_from_words_cuda(const std::vector<std::uint64_t>& words,
 //! The plug-in measures reduced on the device; same definitions as compute_plugin
 //! (host/information/plugin.hpp). Throws std::invalid_argument on inconsistent sizes.
 PluginMeasures compute_plugin_cuda(const ConditionCounts& counts, const std::vector<double>& p_s,
-                                 const std::vector<std::uint32_t>& n_spk);
+                                   const std::vector<std::uint32_t>& n_spk);
 
 } // namespace memlif

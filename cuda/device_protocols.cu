@@ -9,7 +9,7 @@
 #include "device_protocols.hpp"
 
 #include "check.cuh"
-#include "device_buffer.cuh"
+#include "cuda_support.cuh"
 
 #include "memlif/core/errors.hpp"
 

@@ -5,6 +5,7 @@
 //! no definition, so code including this must itself be built only when MEMLIF_USE_CUDA is 1.
 #pragma once
 
+#include "memlif/kernels/exact_params.hpp"
 #include "memlif/kernels/params.hpp"
 
 #include <cstdint>
@@ -19,5 +20,12 @@ void launch_trial_kernel(const SimParams& p, const SynapseDrive& d, std::uint32_
                          const std::uint16_t* d_codes, std::uint32_t n_repeats,
                          std::uint64_t n_trials, std::uint64_t* d_words,
                          unsigned long long* d_spike_sum, void* stream);
+
+//! The same for the exact event-driven solver (kernels/exact_trial.hpp): trial t runs
+//! run_exact_trial(p, d, code, make_trial_id(condition, code, repeat)).
+void launch_exact_trial_kernel(const ExactParams& p, const ExactDrive& d, std::uint32_t condition,
+                               const std::uint16_t* d_codes, std::uint32_t n_repeats,
+                               std::uint64_t n_trials, std::uint64_t* d_words,
+                               unsigned long long* d_spike_sum, void* stream);
 
 } // namespace memlif

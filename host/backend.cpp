@@ -54,11 +54,6 @@ BackendChoice choose_backend(const std::string& requested, const CpuOptions& cpu
 
 void run_sweep(const SweepSpec& spec, ConditionSink& sink, const BackendChoice& backend) {
     if (backend.kind == BackendKind::cuda) {
-        if (spec.solver == Solver::exact) {
-            // The exact solver's CUDA kernel is owed (bench/RESULTS.md); the CPU runs it instead.
-            run_sweep_cpu(spec, sink, backend.cpu);
-            return;
-        }
         run_sweep_cuda(spec, sink, CudaOptions{});
     } else {
         run_sweep_cpu(spec, sink, backend.cpu);

@@ -17,7 +17,9 @@
 #!   4 benchmarks: kernel alone and pipeline (default build), kernel with 8 blocks/SM; 3 reps, JSON
 #!   5 the 65536 x 1000 x 64 sweep through `memlif run --backend cuda`, plug-in only, output under
 #!     /tmp, under a timeout: wall time, trials/s, file size
-#!   6 if time remains: compute-sanitizer memcheck on a filtered set of GPU tests (and initcheck,
+#!   6 if time remains: the PyTorch peer (bench/peers/torch_peer.py, eager and torch.compile) on
+#!     the paper card's 13.6 uS condition, against memlif_peer_words' words (optional)
+#!   7 if time remains: compute-sanitizer memcheck on a filtered set of GPU tests (and initcheck,
 #!     informational, if time still remains)
 #! The whole run keeps within MEMLIF_LEASE_BUDGET_S (480 s): each step's timeout is its cap or what
 #! the budget leaves after the minimum the later steps need, and a step that cannot get its minimum
@@ -83,10 +85,10 @@ t0=$SECONDS
 pack_reserve=15
 
 # Step table: name, cap (s), floor (s: below this the step is not started), mandatory.
-names=("" preflight default-tests nofmad-tests benchmarks sweep sanitizer)
-caps=(0 60 180 100 150 300 150)
-floors=(0 0 60 30 45 60 30)
-mandatory=(0 1 1 1 1 1 0)
+names=("" preflight default-tests nofmad-tests benchmarks sweep torch-peer sanitizer)
+caps=(0 60 180 100 150 300 120 150)
+floors=(0 0 60 30 45 60 40 30)
+mandatory=(0 1 1 1 1 1 0 0)
 status=() secs=() detail=()
 failed=0 incomplete=0
 
@@ -142,12 +144,14 @@ lib_env=(env "LD_LIBRARY_PATH=$PWD/$bundle/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PA
 libdir="${lib_env[1]#LD_LIBRARY_PATH=}"
 libdir="${libdir%%:*}"
 
-bin_default=("$bundle/default/cuda_backend_test" "$bundle/default/cuda_estimators_test")
+bin_default=("$bundle/default/cuda_backend_test" "$bundle/default/cuda_estimators_test"
+             "$bundle/default/cuda_device_protocols_test")
 bin_nofmad=("$bundle/nofmad/cuda_backend_test" "$bundle/nofmad/cuda_estimators_test")
 memlif="$bundle/default/memlif"
 bench_default="$bundle/default/memlif_bench"
 bench_minb8="$bundle/minblocks8/memlif_bench"
-all_bins=("$memlif" "${bin_default[@]}" "$bench_default" "${bin_nofmad[@]}" "$bench_minb8")
+peer_words="$bundle/default/memlif_peer_words"
+all_bins=("$memlif" "${bin_default[@]}" "$bench_default" "$peer_words" "${bin_nofmad[@]}" "$bench_minb8")
 
 {
     echo "memlif GPU lease $( [ "$rehearse" = 1 ] && echo "REHEARSAL" ) $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -303,9 +307,23 @@ step_tests() {
         rc=$?
         out+=("$r")
     fi
+    # Further binaries (the device protocols) run unfiltered in what is left of the step.
+    local rc3=0 b3
+    for b3 in "${@:3}"; do
+        t_left=$((t - ($(elapsed) - start[$i])))
+        if [ "$t_left" -lt 10 ]; then
+            out+=("$flavour-$(basename "$b3"): not run (time)")
+            rc3=124
+            continue
+        fi
+        r=$(run_gtest "$flavour-$(basename "$b3")" "$b3" "$t_left" "")
+        local rc_b=$?
+        [ "$rc_b" = 0 ] || rc3=$rc_b
+        out+=("$r")
+    done
     grep -h '^\[ parity \]' "$logs/$flavour"-*.log 2>/dev/null | sed 's/^\[ parity \] /  parity: /' | tee -a "$summary"
     local st=PASS
-    for r in "$rc1" "$rc"; do
+    for r in "$rc1" "$rc" "$rc3"; do
         case "$r" in 0) ;; 124 | 137) [ "$st" = PASS ] && st=TIMEOUT ;; *) st=FAIL ;; esac
     done
     finish_step "$i" "$st" "$(joined "${out[@]}")"
@@ -366,9 +384,10 @@ step_benchmarks() {
     fi
     # Kernel alone (fast), then the pipeline, then the 8-blocks/SM kernel at the two large sizes:
     # separate runs, so a timeout in one keeps the JSON of the others. Shares of the step's time:
-    # kernel 30 %, minblocks8 20 %, the pipeline what is left in between.
+    # kernel 30 %, the exact solver 15 %, minblocks8 20 %, the pipeline what is left in between.
     local parts=("bench-kernel-default|$bench_default|BM_cuda_kernel"
         "bench-pipeline-default|$bench_default|BM_cuda_pipeline"
+        "bench-exact-default|$bench_default|BM_cuda_exact_(kernel|pipeline)"
         "bench-kernel-minblocks8|$bench_minb8|BM_cuda_kernel/(16777216|67108864)")
     local p label bin filter left tt
     for p in "${parts[@]}"; do
@@ -376,7 +395,8 @@ step_benchmarks() {
         left=$((t - ($(elapsed) - start[$i])))
         case "$label" in
         bench-kernel-default) tt=$((t * 30 / 100)) ;;
-        bench-pipeline-default) tt=$((left - t * 20 / 100)) ;;
+        bench-pipeline-default) tt=$((left - t * 35 / 100)) ;;
+        bench-exact-default) tt=$((left - t * 20 / 100)) ;;
         *) tt=$left ;;
         esac
         [ "$tt" -gt "$left" ] && tt=$left
@@ -448,14 +468,67 @@ step_sweep() {
     *) st=FAIL ;;
     esac
     [ "$backend" = cpu ] && [ "$st" = PASS ] && { st=SKIP; d="no device; $d"; }
+    # The same sweep with the exact solver (goal: under 15 s), in what is left of the step.
+    local left=$((t - ($(elapsed) - start[$i])))
+    if [ "$st" = PASS ] && [ "$left" -ge 30 ]; then
+        local xlog="$logs/05-sweep-exact.log" xrc xw0 xw1 xwall xreport xinfo
+        echo "timeout ${left}s: $memlif run --backend $backend -o $h5 ${sets[*]} --set simulation.solver=exact" > "$xlog"
+        xw0=$(date +%s.%N)
+        timeout -s TERM -k 10 "$left" "${lib_env[@]}" "$memlif" run --backend "$backend" -o "$h5" \
+            "${sets[@]}" --set simulation.solver=exact >> "$xlog" 2>&1
+        xrc=$?
+        xw1=$(date +%s.%N)
+        xwall=$(awk -v a="$xw0" -v b="$xw1" 'BEGIN { printf "%.1f", b - a }')
+        xreport=$(grep -E '^(ran|INTERRUPTED after) [0-9]+ trials' "$xlog" | tail -1)
+        xinfo=""
+        [ -f "$h5" ] && xinfo=$("${lib_env[@]}" "$memlif" info "$h5" 2>&1 | tee -a "$xlog" | sed -nE 's/^status: +//p')
+        rm -f "$h5"
+        d="$d; exact: exit $xrc, wall ${xwall}s, ${xreport:-no report}, status ${xinfo:-no file}"
+    fi
     finish_step $i "$st" "$d"
 }
 
 # ---------------------------------------------------------------------------------------------
-# 6 compute-sanitizer
+# 6 the PyTorch peer
+
+step_torch_peer() {
+    local i=6 t
+    begin_step $i
+    t=$(step_timeout $i) || { finish_step $i SKIP "time (under ${floors[$i]}s left)"; return; }
+    local log="$logs/06-torch-peer.log" csv="$scratch/peer_c2.csv" py rc
+    local script="$here/../bench/peers/torch_peer.py"
+    py=$(command -v python3)
+    if [ "$rehearse" = 1 ] || [ "$gpu" = 0 ]; then
+        if [ -n "$py" ] && "$py" -c 'import ast, sys; ast.parse(open(sys.argv[1]).read())' \
+            "$script" 2> "$log"; then
+            finish_step $i SKIP "no device; torch_peer.py compiles"
+        else
+            finish_step $i FAIL "bench/peers/torch_peer.py does not compile (see 06-torch-peer.log)"
+        fi
+        return
+    fi
+    if ! timeout -k 5 60 "${lib_env[@]}" "$peer_words" 2 15 "$csv" > "$log" 2>&1; then
+        finish_step $i FAIL "memlif_peer_words failed (see 06-torch-peer.log)"
+        return
+    fi
+    local left=$((t - ($(elapsed) - start[$i])))
+    timeout -k 5 "$left" "$py" "$script" "$csv" --time-limit $((left - 5)) \
+        >> "$log" 2>&1
+    rc=$?
+    grep -E 'trials/s|P\(fire\)|mean z' "$log" | sed 's/^/  torch: /' | tee -a "$summary"
+    case "$rc" in
+    0) finish_step $i PASS "$(grep -E '^(eager|torch.compile)' "$log" | sed 's/ in .*->/ ->/' | tr '\n' ';')" ;;
+    77) finish_step $i SKIP "$(grep -m1 SKIP "$log")" ;;
+    124 | 137) finish_step $i TIMEOUT "after ${left}s" ;;
+    *) finish_step $i FAIL "exit $rc (see 06-torch-peer.log)" ;;
+    esac
+}
+
+# ---------------------------------------------------------------------------------------------
+# 7 compute-sanitizer
 
 step_sanitizer() {
-    local i=6 t
+    local i=7 t
     begin_step $i
     t=$(step_timeout $i) || { finish_step $i SKIP "time (under ${floors[$i]}s left)"; return; }
     local cs
@@ -511,7 +584,8 @@ if preflight; then
         '*-EstimatorsCuda.LargeStimulusSetMatchesHost' "${bin_nofmad[@]}"
     run_or_skip 4 step_benchmarks
     run_or_skip 5 step_sweep
-    run_or_skip 6 step_sanitizer
+    run_or_skip 6 step_torch_peer
+    run_or_skip 7 step_sanitizer
 else
     stopped=1
 fi

@@ -3,6 +3,8 @@
 #include "bayes_count.hpp"
 #include "sampling_error.hpp"
 
+#include "memlif/kernels/bayes_count.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>

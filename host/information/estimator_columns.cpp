@@ -34,6 +34,11 @@ const std::vector<ColumnDef>& table() {
     const auto stim = [](const char* s, const char* u, std::vector<K> k, std::vector<double> R::*f) {
         return ColumnDef{{s, u, ColumnShape::stimulus}, std::move(k), nullptr, f};
     };
+    // Through a function like the others: brace-initialising these two entries in place makes
+    // g++ 12 -O3 warn (-Wmaybe-uninitialized, a false positive) on ColumnSpec::suffix.
+    const auto byte = [](const char* s, ColumnShape shape, std::vector<K> k) {
+        return ColumnDef{{s, "1", shape, true}, std::move(k), nullptr, nullptr};
+    };
     const std::vector<K> all = {K::plugin, K::mm, K::pt, K::qe, K::sh, K::null, K::jackknife, K::bootstrap, K::nsb};
     const std::vector<K> entropies = {K::plugin, K::mm, K::pt, K::qe, K::sh, K::jackknife, K::bootstrap, K::nsb};
     const std::vector<K> surprise = {K::plugin, K::mm, K::pt, K::jackknife, K::bootstrap};
@@ -48,8 +53,8 @@ const std::vector<ColumnDef>& table() {
         cond("null_mean_bit", "bit", {K::null}, &R::null_mean),
         cond("p_value", "1", {K::null}, &R::p_value),
         cond("r_tot", "1", {K::pt, K::nsb}, &R::r_tot),
-        ColumnDef{{"flags", "1", ColumnShape::flag, true}, all, nullptr, nullptr},
-        ColumnDef{{"reliable", "1", ColumnShape::condition, true}, all, nullptr, nullptr},
+        byte("flags", ColumnShape::flag, all),
+        byte("reliable", ColumnShape::condition, all),
         stim("sss_bit", "bit", surprise, &R::sss),
         stim("sps_bit_per_spike", "bit/spike", surprise, &R::sps),
         stim("sss_ci_low_bit", "bit", {K::bootstrap}, &R::sss_ci_lo),

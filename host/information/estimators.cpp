@@ -316,7 +316,11 @@ EstimatorResults compute_estimators(const ConditionCounts& counts, const std::ve
             break;
         }
         }
-        e.reliable = out.trials_per_response >= required_trials_per_response(e.kind);
+        // the bootstrap's MI is its point estimator on the data, so is its regime
+        const double required = e.kind == EstimatorKind::bootstrap
+                                    ? required_trials_per_response(options.bootstrap_estimator)
+                                    : required_trials_per_response(e.kind);
+        e.reliable = out.trials_per_response >= required;
         out.estimates.push_back(std::move(e));
     }
     return out;

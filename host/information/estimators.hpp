@@ -38,7 +38,8 @@ SmallSamplePolicy parse_small_sample_policy(const std::string& text); //!< "refu
 PointEstimator parse_point_estimator(const std::string& text);        //!< "plugin" | "mm" | "pt"
 
 //! Optional replacements for the three resampling estimators that cost the most (permutation
-//! null, stratified bootstrap, QE subsamplings), e.g. the CUDA versions in cuda/estimators_cuda.hpp.
+//! null, stratified bootstrap, QE subsamplings), e.g. make_estimator_accelerator on the GPU group
+//! sums (host/information/accelerated_resampling.hpp, cuda/group_sums_cuda.hpp).
 //! Each must return what the host function returns for the same seeds; unset members use the host.
 struct EstimatorAccelerator {
     std::function<PermutationNullResult(const ConditionCounts&, const std::vector<double>&,

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <exception>
 #include <stdexcept>
+#include <utility>
 
 namespace memlif {
 namespace {
@@ -74,6 +75,11 @@ bool worth_threads(const Pool& pool, const PermutationNullOptions& options) {
 }
 
 } // namespace
+
+PermutationNullResult detail::summarise_permutation_null(double observed, std::vector<double> null,
+                                                         const PermutationNullOptions& options) {
+    return summarise(observed, std::move(null), options);
+}
 
 PermutationNullResult compute_permutation_null(const ConditionCounts& counts,
                                                const std::vector<double>& p_s,

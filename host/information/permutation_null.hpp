@@ -55,6 +55,12 @@ PermutationNullResult permutation_null_point(const ConditionCounts& counts,
                                              const PermutationNullOptions& options,
                                              PointEstimator estimator, const RtotSpec& rtot);
 
+//! Summarises the null replicates `null` (in replicate order) of the statistic `observed`:
+//! mean, SD, quantiles, p-value and corrected value; shared by the host and the accelerated null
+//! so both report identically.
+PermutationNullResult summarise_permutation_null(double observed, std::vector<double> null,
+                                                 const PermutationNullOptions& options);
+
 } // namespace detail
 
 } // namespace memlif

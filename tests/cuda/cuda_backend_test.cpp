@@ -7,6 +7,8 @@
 
 #include "host/cpu_backend.hpp"
 #include "memlif/config.hpp"
+#include "memlif/kernels/exact_trial.hpp"
+#include "memlif/kernels/trial_id.hpp"
 
 #include <gtest/gtest.h>
 
@@ -63,9 +65,9 @@ TEST_P(WordParity, KernelWordsMatchCpu) {
         const auto ns = spec.stimulus_codes.size();
         const auto n_bins = spec.params.n_output_bins;
         const PluginMeasures mg = compute_plugin(counts_from_words(gpu, ns, spec.n_repeats, n_bins),
-                                               spec.p_s, spec.n_input_spikes);
+                                                 spec.p_s, spec.n_input_spikes);
         const PluginMeasures mc = compute_plugin(counts_from_words(cpu, ns, spec.n_repeats, n_bins),
-                                               spec.p_s, spec.n_input_spikes);
+                                                 spec.p_s, spec.n_input_spikes);
         EXPECT_NEAR(mg.mi, mc.mi, 1e-3) << "condition " << c;
         if (max_fraction == 0.0) {
             EXPECT_TRUE(test::words_agree(diff, 0.0)) << "condition " << c;
@@ -89,6 +91,95 @@ INSTANTIATE_TEST_SUITE_P(
                                  {"backspike.enabled=true", "simulation.repeats=6",
                                   R"(conductance_grid=[{"kind":"list","values_uS":[6.2,13.6]}])"}}),
     [](const ::testing::TestParamInfo<ParityCase>& i) { return std::string(i.param.name); });
+
+// ---------------------------------------------------------------------------------------------
+// The exact solver's kernel against run_exact_trial on the host (same card, same seed).
+
+//! run_exact_trial on the host for every trial of condition c, in simulate_exact_words_cuda's
+//! order (stimulus-major, then repeat).
+std::vector<std::uint64_t> host_exact_words(const SweepSpec& spec, std::uint32_t c) {
+    std::vector<std::uint64_t> words;
+    words.reserve(spec.stimulus_codes.size() * spec.n_repeats);
+    for (std::uint16_t code : spec.stimulus_codes)
+        for (std::uint32_t r = 0; r < spec.n_repeats; ++r)
+            words.push_back(
+                run_exact_trial(spec.exact, spec.exact_drives[c], code, make_trial_id(c, code, r))
+                    .word);
+    return words;
+}
+
+class ExactWordParity : public GpuTest, public ::testing::WithParamInterface<ParityCase> {};
+
+//! The device's exp and log are not glibc's (each within a couple of ulp), so a crossing time
+//! within rounding of an output-bin edge, or of the window's end, may fall on the other side in
+//! either build: the same bounds as the default fixed-step build, in both builds.
+TEST_P(ExactWordParity, KernelWordsMatchHost) {
+    std::vector<std::string> o = GetParam().overrides;
+    o.push_back("simulation.solver=exact");
+    const SweepSpec spec = card_spec(o);
+    ASSERT_EQ(spec.solver, Solver::exact);
+    test::WordDifference all;
+    for (std::uint32_t c = 0; c < spec.exact_drives.size(); ++c) {
+        const auto gpu = simulate_exact_words_cuda(spec.exact, spec.exact_drives[c], c,
+                                                   spec.stimulus_codes, spec.n_repeats);
+        const auto cpu = host_exact_words(spec, c);
+        ASSERT_EQ(gpu.size(), cpu.size());
+        all += test::count_differing_words(gpu, cpu);
+        const auto ns = spec.stimulus_codes.size();
+        const auto n_bins = spec.params.n_output_bins;
+        const PluginMeasures mg = compute_plugin(counts_from_words(gpu, ns, spec.n_repeats, n_bins),
+                                                 spec.p_s, spec.n_input_spikes);
+        const PluginMeasures mc = compute_plugin(counts_from_words(cpu, ns, spec.n_repeats, n_bins),
+                                                 spec.p_s, spec.n_input_spikes);
+        EXPECT_NEAR(mg.mi, mc.mi, 1e-3) << "condition " << c;
+    }
+    EXPECT_TRUE(test::words_agree(all, test::k_max_differing_word_fraction));
+    std::cout << "[ parity ] exact " << GetParam().name << ": " << all.differing << " of "
+              << all.total << " trial words differ (fraction " << all.fraction() << ")\n";
+    RecordProperty("differing_words", std::to_string(all.differing));
+    RecordProperty("total_words", std::to_string(all.total));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cards, ExactWordParity,
+    ::testing::Values(ParityCase{"paper_card", {"simulation.repeats=15"}},
+                      ParityCase{"continuous_uniform",
+                                 {"stimulus.jitter.law=uniform", "simulation.repeats=8",
+                                  "simulation.exact_onsets=continuous",
+                                  R"(conductance_grid=[{"kind":"list","values_uS":[3.0,12.0]}])"}},
+                      ParityCase{"backspikes",
+                                 {"backspike.enabled=true", "simulation.repeats=6",
+                                  R"(conductance_grid=[{"kind":"list","values_uS":[6.2,13.6]}])"}}),
+    [](const ::testing::TestParamInfo<ParityCase>& i) { return std::string(i.param.name); });
+
+using ExactSweep = GpuTest;
+
+//! The pipeline with the exact kernel: chunked, the trial words are simulate_exact_words_cuda's,
+//! the counts their host counts and the device plug-in the host's on them.
+TEST_F(ExactSweep, ChunkedSweepEqualsHostPathOnSameWords) {
+    SweepSpec spec = card_spec({"simulation.repeats=5", "simulation.solver=exact"});
+    spec.keep_trial_words = true;
+    CollectSink sink;
+    CudaOptions opts;
+    opts.max_chunk_trials = 5 * 1000 + 3;
+    run_sweep_cuda(spec, sink, opts);
+    ASSERT_EQ(sink.outs.size(), spec.exact_drives.size());
+    const auto ns = spec.stimulus_codes.size();
+    for (std::uint32_t c = 0; c < spec.exact_drives.size(); ++c) {
+        SCOPED_TRACE("condition " + std::to_string(c));
+        const ConditionOutput& out = sink.outs[c];
+        EXPECT_EQ(out.condition, c);
+        const auto words = simulate_exact_words_cuda(spec.exact, spec.exact_drives[c], c,
+                                                     spec.stimulus_codes, spec.n_repeats);
+        EXPECT_EQ(out.trial_words, words);
+        const ConditionCounts host =
+            counts_from_words(words, ns, spec.n_repeats, spec.params.n_output_bins);
+        expect_counts_equal(out.counts, host);
+        ASSERT_TRUE(out.has_device_plugin);
+        expect_plugin_near(out.device_plugin, compute_plugin(host, spec.p_s, spec.n_input_spikes),
+                           1e-12);
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Device reductions against the host computation on the same data.

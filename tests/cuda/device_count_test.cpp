@@ -58,6 +58,7 @@ TEST_F(DisabledDevice, ApiRefusesWithoutAllocating) {
     } sink;
     expect_refused([&] { run_sweep_cuda(spec, sink, CudaOptions{}); });
     expect_refused([&] { simulate_words_cuda(spec.params, spec.drives[0], 0, {1, 2}, 3); });
+    expect_refused([&] { simulate_exact_words_cuda(ExactParams{}, ExactDrive{}, 0, {1, 2}, 3); });
     expect_refused([&] { counts_from_words_cuda({1, 2, 3, 4}, 2, 2, 20); });
     ConditionCounts c;
     c.n_bins = 20;

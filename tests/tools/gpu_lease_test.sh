@@ -59,17 +59,22 @@ make_bundle() {
     [ -x "$build/bench/memlif_bench" ] ||
         { echo "SKIP: no memlif_bench in $build (Google Benchmark not found at configure)"; exit 77; }
     local backend="$t/cuda_backend_test" estimators="$t/cuda_estimators_test"
+    local protocols="$t/cuda_device_protocols_test"
     if [ ! -x "$backend" ]; then
         echo "note: CPU-only build, CPU test binaries stand in for the CUDA ones"
         backend="$t/cuda_device_count_test"
         estimators="$t/cuda_estimators_refusal_test"
+        protocols="$t/cuda_device_count_test"
     fi
-    for f in "$backend" "$estimators"; do
+    for f in "$backend" "$estimators" "$protocols"; do
         [ -x "$f" ] || { echo "SKIP: $f not built"; exit 77; }
     done
     ln -s "$build/memlif" "$b/default/memlif"
     ln -s "$build/bench/memlif_bench" "$b/default/memlif_bench"
     ln -s "$build/bench/memlif_bench" "$b/minblocks8/memlif_bench"
+    ln -s "$protocols" "$b/default/cuda_device_protocols_test"
+    [ -x "$build/bench/memlif_peer_words" ] || { echo "SKIP: no memlif_peer_words in $build"; exit 77; }
+    ln -s "$build/bench/memlif_peer_words" "$b/default/memlif_peer_words"
     for flavour in default nofmad; do
         ln -s "$backend" "$b/$flavour/cuda_backend_test"
         ln -s "$estimators" "$b/$flavour/cuda_estimators_test"
@@ -153,7 +158,7 @@ rehearsal)
     cat "$work/lease.log"
     echo "rehearsal took $((SECONDS - t0)) s"
     summary_has '^STEP 1 preflight PASS ' "preflight passes"
-    for s in "2 default-tests" "3 nofmad-tests" "4 benchmarks" "6 sanitizer"; do
+    for s in "2 default-tests" "3 nofmad-tests" "4 benchmarks" "6 torch-peer" "7 sanitizer"; do
         summary_has "^STEP $s SKIP [0-9]+s no device" "step $s skipped: no device"
     done
     summary_has '^STEP 2 default-tests SKIP .*cuda_backend_test: lists [0-9]+ tests' \
@@ -239,7 +244,8 @@ fake_gpu)
         "the -fmad=false test binaries ran"
     summary_has '^STEP 4 benchmarks FAIL .*bench-kernel-default: FAILED' "benchmarks fail"
     summary_has '^STEP 5 sweep FAIL .*65536 x 1000 x 64: exit [1-9]' "the sweep fails"
-    summary_has '^STEP 6 sanitizer (SKIP|FAIL) ' "the sanitizer step"
+    summary_has '^STEP 6 torch-peer (SKIP|FAIL|PASS) ' "the torch peer step"
+    summary_has '^STEP 7 sanitizer (SKIP|FAIL) ' "the sanitizer step"
     tar_has logs/default-cuda_backend_test.log
     tar_has logs/bench-kernel-default.log
     limits_ok

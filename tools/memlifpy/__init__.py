@@ -8,7 +8,10 @@ Modules:
 - ``memlifpy.reference``: an independent numpy implementation of the plug-in measures, with a
   ``--check`` mode against ``/results``;
 - ``memlifpy.conductance_grid``: the 1-D sweep and the 2-D per-synapse grid of a condition axis;
-- ``memlifpy.figures``: every PNG figure a file's contents allow (imports matplotlib).
+- ``memlifpy.figures``: every PNG figure a file's contents allow (imports matplotlib);
+- ``memlifpy.reliability_calibration``: runs memlif over conductances and repeat counts against
+  large-sample references and scores each estimator's reliability threshold on rho
+  (docs/estimators.md).
 
 Each has a command line: ``python3 -m memlifpy.<module> --help``. Runs on /usr/bin/python3 with
 Debian 12's python3-h5py and python3-numpy (and python3-matplotlib for the figures).

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "memlif/kernels/macros.hpp"
+#include "memlif/kernels/rounding.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -20,29 +21,24 @@ MEMLIF_HD_INLINE double xlnx(double x) { return x > 0.0 ? x * std::log(x) : 0.0;
 //! -p log2 p, the contribution of one probability to an entropy in bits; 0 for p <= 0.
 MEMLIF_HD_INLINE double plogp_bits(double p) { return p > 0.0 ? -p * std::log2(p) : 0.0; }
 
-//! s + x ln x with the product and the sum rounded separately, as g++ computes it on x86-64 (no
-//! FMA contraction under -std=c++17). nvcc contracts a * b + c into one FMA unless built with
-//! -fmad=false, so the device pass spells the two roundings out: the device's H(R|s) then differs
-//! from the host's only through its log(), in the default build and the -fmad=false build alike
-//! (bench/RESULTS.md, "Arithmetic differences between the backends").
+//! s + x ln x with the product and the sum rounded separately (add_product_rn), as g++ computes
+//! it on x86-64: the device's H(R|s) then differs from the host's only through its log(), in the
+//! default build and the -fmad=false build alike (bench/RESULTS.md, "Arithmetic differences
+//! between the backends").
 MEMLIF_HD_INLINE double add_xlnx(double s, double x) {
-#if MEMLIF_DEVICE_COMPILE
-    return x > 0.0 ? __dadd_rn(s, __dmul_rn(x, log(x))) : s;
-#else
-    return s + xlnx(x);
-#endif
+    return x > 0.0 ? add_product_rn(s, x, std::log(x)) : s;
 }
 
 //! Plug-in entropy in bits of a count vector with the given total (information.md §4.1):
 //! H = (ln N - (1/N) sum_k C_k ln C_k) / ln 2. Summed in index order, so host and device agree
-//! whenever they see the counts in the same order. Zero counts are allowed and ignored.
-MEMLIF_HD_INLINE double entropy_bits_from_counts(const std::uint64_t* counts, std::uint64_t n,
+//! whenever they see the counts in the same order. Zero counts are allowed and ignored. `Count`
+//! is any unsigned integer type (the host's 64-bit CSR counts, the device's 32-bit cell counts).
+template <class Count>
+MEMLIF_HD_INLINE double entropy_bits_from_counts(const Count* counts, std::uint64_t n,
                                                  double total) {
-    if (total <= 0.0)
-        return 0.0;
+    if (total <= 0.0) return 0.0;
     double s = 0.0;
-    for (std::uint64_t k = 0; k < n; ++k)
-        s = add_xlnx(s, static_cast<double>(counts[k]));
+    for (std::uint64_t k = 0; k < n; ++k) s = add_xlnx(s, static_cast<double>(counts[k]));
     const double h = (std::log(total) - s / total) / ln2;
     // A single occupied bin gives ln N - ln N, which can round to -1e-17; entropy is >= 0.
     return h > 0.0 ? h : 0.0;
@@ -51,8 +47,7 @@ MEMLIF_HD_INLINE double entropy_bits_from_counts(const std::uint64_t* counts, st
 //! Plug-in entropy in bits of a probability vector (entries need not be normalised further).
 MEMLIF_HD_INLINE double entropy_bits_from_probs(const double* p, std::uint64_t n) {
     double h = 0.0;
-    for (std::uint64_t k = 0; k < n; ++k)
-        h += plogp_bits(p[k]);
+    for (std::uint64_t k = 0; k < n; ++k) h += plogp_bits(p[k]);
     return h;
 }
 

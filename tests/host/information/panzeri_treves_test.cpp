@@ -6,6 +6,8 @@
 #include "host/information/sampling_error.hpp"
 #include "test_support.hpp"
 
+#include "memlif/kernels/bayes_count.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -229,6 +231,9 @@ TEST(BayesCount, GroupedEvaluationEqualsTermByTermLoop) {
                              static_cast<double>(m) + 3.0, std::ldexp(1.0, 64)}) {
             const double want = bayes_count_term_by_term(c, r_tot);
             EXPECT_EQ(bayes_count(c, r_tot), want) << "m " << m << " R_tot " << r_tot;
+            // The device's iteration (kernels/, the GPU estimators) is the same loop.
+            EXPECT_EQ(bayes_count_from_counts(c.data(), c.size(), r_tot), want)
+                << "m " << m << " R_tot " << r_tot;
             detail::BayesCountCache cache;
             EXPECT_EQ(cache(c.data(), c.size(), r_tot), want);
             EXPECT_EQ(cache(c.data(), c.size(), r_tot), want); // from the memo

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-//! \file cuda/estimators_cuda.cu
-//! GPU permutation null, stratified bootstrap and QE subsamplings (information.md §4.4, §4.6,
-//! §4.7), reproducing the host estimators replicate for replicate.
+//! \file cuda/group_sums_cuda.cu
+//! group_sums_cuda (group_sums_cuda.hpp): the replicate tables of the permutation null, the
+//! stratified bootstrap and the QE subsamplings (information.md §4.4, §4.6, §4.7), built on the
+//! device exactly as the host estimators build them and reduced to plain per-group sums.
 //!
 //! Pipeline of one call:
 //!  1. Condition setup: the distinct words of the condition get ids (their rank), and the
@@ -15,14 +16,15 @@
 //!     Per-(group, stimulus) sums run one thread per segment in the host's order, so H(R|s),
 //!     SSS(s) and p(r) agree with the host to the last bits of log(); only the sum over words of
 //!     H(R) (and the pooled BayesCount sums) are block trees.
-//!  4. The host part of this file combines the per-stimulus values in the host's order and
-//!     summarises the replicates with the same code paths as host/information.
+//! The combination of the sums (point estimates, null summary, intervals, QE levels) is the
+//! host's: host/information/accelerated_resampling.cpp.
 //!
 //! Exact draws. The host draws u64 number d of the stream (seed, purpose, replicate) as Philox
 //! block d/2, and `below(n)` rejects values under 2^64 mod n (probability < n / 2^64). Each
-//! device thread draws at its nominal position d; if any nominal draw of a replicate is rejected
-//! the first real rejection is among them, so the replicate is flagged and its draws are redone
-//! sequentially on the host with the host's own RandomStream. Results never depend on batching.
+//! device thread draws at its nominal position d (RandomStream::below_at); if any nominal draw of
+//! a replicate is rejected the first real rejection is among them, so the replicate is flagged
+//! and its draws are redone sequentially on the host with the host's own RandomStream. Results
+//! never depend on batching.
 //!
 //! Parallel Fisher-Yates. Given its draws, the host shuffle is the swap sequence
 //! (i-1, j_i), i = n..2. A swap commutes with every swap on other positions, so any schedule that
@@ -30,17 +32,15 @@
 //! every pending swap reserves both positions with atomicMin of its sequence index and commits if
 //! it holds both (deterministic reservations; Shun, Gu, Blelloch, Fineman & Gibbons, SODA 2015,
 //! who also show the dependence depth, hence the number of rounds, is O(log n) w.h.p.).
-#include "check.cuh"
-#include "device_buffer.cuh"
-#include "estimators_cuda.hpp"
+#include "group_sums_cuda.hpp"
 
-#include "host/information/bayes_count.hpp"
-#include "host/information/marginal.hpp"
-#include "host/information/quadratic_extrapolation.hpp"
-#include "host/information/random_stream.hpp"
-#include "host/information/resampling.hpp"
+#include "check.cuh"
+#include "cuda_support.cuh"
+
+#include "memlif/kernels/bayes_count.hpp"
 #include "memlif/kernels/entropy.hpp"
-#include "memlif/kernels/rng.hpp"
+#include "memlif/kernels/random_stream.hpp"
+#include "memlif/kernels/rounding.hpp"
 
 #include <cub/block/block_reduce.cuh>
 #include <cub/device/device_radix_sort.cuh>
@@ -50,13 +50,11 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
-#include <array>
-#include <cmath>
-#include <cstring>
-#include <limits>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace memlif {
 namespace {
@@ -65,29 +63,16 @@ using u32 = std::uint32_t;
 using u64 = std::uint64_t;
 using u8 = std::uint8_t;
 
-constexpr int k_threads = 256;
+using detail::DeviceBuffer;
+using detail::download;
+using detail::grid_for;
+using detail::k_block;
+using detail::upload;
+
 constexpr u32 k_free = 0xFFFFFFFFu; //!< an unreserved position
 //! Index limit of the 32-bit positions, cells and swap indices (k_free is never an index).
 constexpr u64 k_max_index = 0xFFFFFFF0ull;
-
-using detail::DeviceBuffer;
-
-template <class T> void upload(DeviceBuffer<T>& d, const std::vector<T>& h) {
-    d.ensure(h.size());
-    if (!h.empty())
-        MEMLIF_CUDA_CHECK(
-            cudaMemcpy(d.get(), h.data(), h.size() * sizeof(T), cudaMemcpyHostToDevice));
-}
-
-template <class T> void download(std::vector<T>& h, const T* d, std::size_t n) {
-    h.resize(n);
-    if (n > 0) MEMLIF_CUDA_CHECK(cudaMemcpy(h.data(), d, n * sizeof(T), cudaMemcpyDeviceToHost));
-}
-
-unsigned grid_for(u64 n) {
-    const u64 blocks = (n + k_threads - 1) / k_threads;
-    return static_cast<unsigned>(std::max<u64>(1, std::min<u64>(blocks, 1u << 20)));
-}
+constexpr const char* k_what = "group_sums_cuda";
 
 //! Number of bits that hold the values 0 .. n-1.
 u32 bits_for(u64 n) {
@@ -99,22 +84,6 @@ u32 bits_for(u64 n) {
 [[noreturn]] void fail(const char* what, const std::string& msg) {
     throw std::invalid_argument(std::string(what) + ": " + msg);
 }
-
-void require_device(const char* what, int device) {
-    // Checked before any cudaMalloc: without a driver the first allocation would fail with a
-    // runtime error instead of this message (architecture.md §3.2 #7).
-    const int n = device_count();
-    if (n == 0)
-        throw CudaError(std::string(what) + ": no CUDA device available (no driver, no GPU, or "
-                                            "MEMLIF_DISABLE_DEVICE=1)");
-    if (device < 0 || device >= n)
-        throw CudaError(std::string(what) + ": no CUDA device " + std::to_string(device));
-    MEMLIF_CUDA_CHECK(cudaSetDevice(device));
-}
-
-#define MEMLIF_GRID_STRIDE(i, n)                                                                   \
-    for (u64 i = blockIdx.x * static_cast<u64>(blockDim.x) + threadIdx.x; i < (n);                 \
-         i += static_cast<u64>(gridDim.x) * blockDim.x)
 
 // ---------------------------------------------------------------------------------------------
 // Device helpers.
@@ -143,68 +112,6 @@ template <class T> __device__ u64 lower_bound_dev(const T* a, u64 n, T x) {
             hi = mid;
     }
     return lo;
-}
-
-//! u64 number `draw` of the host's RandomStream(seed, purpose, replicate): two consecutive u32
-//! of the stream, high word first, i.e. lanes (x, y) or (z, w) of Philox block draw / 2.
-__device__ u64 stream_u64(u64 seed, u32 purpose, u32 replicate, u64 draw) {
-    const u64 block = draw >> 1;
-    const Philox4x32 r = philox4x32_10(
-        Philox4x32{static_cast<u32>(block), static_cast<u32>(block >> 32), replicate, purpose},
-        static_cast<u32>(seed), static_cast<u32>(seed >> 32));
-    return (draw & 1u) ? (static_cast<u64>(r.z) << 32 | r.w) : (static_cast<u64>(r.x) << 32 | r.y);
-}
-
-//! RandomStream::below(n) at its nominal position; `rejected` when the host would draw again.
-__device__ u64 below_nominal(u64 seed, u32 purpose, u32 replicate, u64 draw, u64 n,
-                             bool& rejected) {
-    const u64 r = stream_u64(seed, purpose, replicate, draw);
-    const u64 threshold = (0 - n) % n;
-    rejected = r < threshold;
-    return r % n;
-}
-
-//! acc + a * b rounded twice, as g++ computes it (no FMA contraction), so that p(r) is the
-//! host's value bit for bit.
-__device__ __forceinline__ double add_product(double acc, double a, double b) {
-    return __dadd_rn(acc, __dmul_rn(a, b));
-}
-
-//! bayes_count (host/information/bayes_count.cpp) over a segment of 32-bit counts, same
-//! arithmetic in the same order.
-__device__ double bayes_count_dev(const u32* counts, u64 n_counts, double r_tot) {
-    double n = 0.0, r0 = 0.0;
-    for (u64 k = 0; k < n_counts; ++k) {
-        if (counts[k] == 0) continue;
-        n += static_cast<double>(counts[k]);
-        r0 += 1.0;
-    }
-    if (r0 >= r_tot) return r_tot;
-    if (n == 0.0) return 0.0;
-    double e = r0;
-    for (u64 k = 0; k < n_counts; ++k)
-        if (counts[k] != 0) e -= pow(1.0 - static_cast<double>(counts[k]) / n, n);
-    double d_prev = r_tot;
-    double d = fabs(r0 - e);
-    double r = r0;
-    const double unseen_unit = 1.0 - pow(n / (n + r0), 1.0 / n);
-    while (d < d_prev && r < r_tot) {
-        r += 1.0;
-        const double gamma = __dmul_rn(r - r0, unseen_unit);
-        e = 0.0;
-        for (u64 k = 0; k < n_counts; ++k) {
-            if (counts[k] == 0) continue;
-            const double post =
-                __dmul_rn((static_cast<double>(counts[k]) + 1.0) / (n + r0), 1.0 - gamma);
-            e += 1.0 - pow(1.0 - post, n);
-        }
-        e = __dadd_rn(e, __dmul_rn(r - r0, 1.0 - pow(1.0 - gamma / (r - r0), n)));
-        d_prev = d;
-        d = fabs(r0 - e);
-    }
-    r -= 1.0;
-    if (d < d_prev) r += 1.0;
-    return r;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,15 +157,15 @@ struct ShuffleLayout {
 
 //! Swap q of copy c: draw d = q - c * q_per_copy of stream (seed, purpose, stream_of_copy[c]),
 //! step i of its segment's shuffle, positions (i-1, j) shifted to the copy.
-__global__ void swap_plan_kernel(u64 seed, u32 purpose, const u32* stream_of_copy, u64 n_copies,
-                                 ShuffleLayout lay, u32* pa, u32* pb, u32* rejected) {
+__global__ void swap_plan_kernel(u64 seed, RandomPurpose purpose, const u32* stream_of_copy,
+                                 u64 n_copies, ShuffleLayout lay, u32* pa, u32* pb, u32* rejected) {
     MEMLIF_GRID_STRIDE(q, n_copies * lay.q_per_copy) {
         const u64 c = q / lay.q_per_copy, d = q % lay.q_per_copy;
         const u64 seg = upper_bound_dev(lay.seg_q, lay.n_seg + 1, static_cast<u32>(d)) - 1;
         const u64 len = lay.seg_pos[seg + 1] - lay.seg_pos[seg];
         const u64 i = len - (d - lay.seg_q[seg]);
         bool rej = false;
-        const u64 j = below_nominal(seed, purpose, stream_of_copy[c], d, i, rej);
+        const u64 j = RandomStream::below_at(seed, purpose, stream_of_copy[c], d, i, rej);
         const u64 base = c * lay.pos_per_copy + lay.seg_pos[seg];
         pa[q] = static_cast<u32>(base + i - 1);
         pb[q] = static_cast<u32>(base + j);
@@ -316,15 +223,15 @@ __global__ void copy_items_kernel(u64 n_copies, u64 n_trials, const u32* values,
 
 //! Bootstrap replicate rep0 + r: trial t of stimulus s draws below(N_s) at stream position t
 //! (the host's draws run over stimuli in order, N_s per stimulus) and copies that canonical trial.
-__global__ void bootstrap_items_kernel(u64 seed, u32 purpose, u32 rep0, u64 n_reps, u64 n_trials,
-                                       const u32* stim, const u32* trial_off, const u32* pool,
-                                       KeyLayout kl, u64* keys, u32* rejected) {
+__global__ void bootstrap_items_kernel(u64 seed, RandomPurpose purpose, u32 rep0, u64 n_reps,
+                                       u64 n_trials, const u32* stim, const u32* trial_off,
+                                       const u32* pool, KeyLayout kl, u64* keys, u32* rejected) {
     MEMLIF_GRID_STRIDE(i, n_reps * n_trials) {
         const u64 r = i / n_trials, t = i % n_trials;
         const u32 s = stim[t];
         const u64 n = trial_off[s + 1] - trial_off[s];
         bool rej = false;
-        const u64 u = below_nominal(seed, purpose, rep0 + static_cast<u32>(r), t, n, rej);
+        const u64 u = RandomStream::below_at(seed, purpose, rep0 + static_cast<u32>(r), t, n, rej);
         keys[i] = kl.pack(r, s, pool[trial_off[s] + u]);
         if (rej) rejected[r] = 1;
     }
@@ -386,25 +293,16 @@ __global__ void segment_stats_kernel(const u32* start, const u32* cell_count, u6
     MEMLIF_GRID_STRIDE(gs, n_segments) {
         const u32 b = start[gs], e = start[gs + 1];
         u64 n = 0;
-        double sx = 0.0;
-        for (u32 c = b; c < e; ++c) {
-            n += cell_count[c];
-            const double x = static_cast<double>(cell_count[c]);
-            sx = __dadd_rn(sx, __dmul_rn(x, log(x)));
-        }
+        for (u32 c = b; c < e; ++c) n += cell_count[c];
         const double total = static_cast<double>(n);
-        double h = 0.0;
-        if (total > 0.0) {
-            h = (log(total) - sx / total) / ln2;
-            h = h > 0.0 ? h : 0.0;
-        }
+        const double h = entropy_bits_from_counts(cell_count + b, e - b, total);
         const u64 g = gs / n_stimuli, s = gs % n_stimuli;
         const double p = p_levels[static_cast<u64>(level_of_group[g]) * n_stimuli + s];
         n_out[gs] = static_cast<u32>(n);
         m_out[gs] = e - b;
         h_out[gs] = h;
         weight_out[gs] = n > 0 ? p / total : 0.0;
-        r_out[gs] = (bayes && e > b) ? bayes_count_dev(cell_count + b, e - b, r_tot) : 0.0;
+        r_out[gs] = (bayes && e > b) ? bayes_count_from_counts(cell_count + b, e - b, r_tot) : 0.0;
     }
 }
 
@@ -443,7 +341,7 @@ __global__ void word_runs_kernel(const u64* key2, const u32* idx, u64 n_cells, K
         for (; j < n_cells && (key2[j] >> gw_shift) == gw; ++j) {
             const u64 s = key2[j] & s_mask;
             const u32 count = cell_count[idx[j]];
-            p = add_product(p, weight[g * n_stimuli + s], static_cast<double>(count));
+            p = add_product_rn(p, weight[g * n_stimuli + s], static_cast<double>(count));
             n += count;
         }
         const bool first = i == 0 || (key2[i - 1] >> g_shift) != g;
@@ -465,18 +363,52 @@ __global__ void group_start_kernel(const u64* key2, u64 n_cells, u64 n_groups, K
     }
 }
 
+using BlockSum = cub::BlockReduce<double, k_block>;
+
+//! The sums of bayes_count_iteration over the pooled counts n_r[b, e) of one group, by all
+//! threads of its block: strided partial sums, a block tree, the result broadcast through shared
+//! memory. Every thread calls every method (the iteration's control flow is uniform).
+struct BlockBinSums {
+    const u32* n_r;
+    u32 b, e;
+    typename BlockSum::TempStorage* tmp;
+    double* bcast;
+
+    __device__ double broadcast_sum(double part) const {
+        __syncthreads(); // the previous sum's temporary storage and broadcast are free again
+        part = BlockSum(*tmp).Sum(part);
+        if (threadIdx.x == 0) *bcast = part;
+        __syncthreads();
+        return *bcast;
+    }
+    __device__ double seen_expectation(double r0, double n) const {
+        double part = 0.0;
+        for (u32 i = b + threadIdx.x; i < e; i += blockDim.x)
+            if (n_r[i] != 0) part += pow(1.0 - static_cast<double>(n_r[i]) / n, n);
+        return r0 - broadcast_sum(part);
+    }
+    __device__ double seen_occupancy(double n, double r0, double gamma) const {
+        double part = 0.0;
+        for (u32 i = b + threadIdx.x; i < e; i += blockDim.x) {
+            if (n_r[i] == 0) continue;
+            const double post = mul_rn((static_cast<double>(n_r[i]) + 1.0) / (n + r0), 1.0 - gamma);
+            part += 1.0 - pow(1.0 - post, n);
+        }
+        return broadcast_sum(part);
+    }
+};
+
 //! One block per group: H(R) (block tree over the words), distinct words, N, and for PT the
-//! BayesCount of the pooled counts n(r) (bayes_count's iteration, its sums as block trees).
-__global__ void __launch_bounds__(k_threads)
+//! BayesCount of the pooled counts n(r) (the shared iteration, its sums as block trees).
+__global__ void __launch_bounds__(k_block)
     group_kernel(const u32* start, const double* term, const u32* n_r, bool bayes, double r_tot,
                  double* h_r, u32* n_words, u64* n_total, double* r_pooled) {
-    using Reduce = cub::BlockReduce<double, k_threads>;
-    using ReduceU = cub::BlockReduce<u64, k_threads>;
+    using ReduceU = cub::BlockReduce<u64, k_block>;
     __shared__ union {
-        typename Reduce::TempStorage d;
+        typename BlockSum::TempStorage d;
         typename ReduceU::TempStorage u;
     } tmp;
-    __shared__ double bcast[2];
+    __shared__ double bcast;
     __shared__ u64 bcast_u[2];
     const u64 g = blockIdx.x;
     const u32 b = start[g], e = start[g + 1];
@@ -487,7 +419,7 @@ __global__ void __launch_bounds__(k_threads)
         words += n_r[i] > 0 ? 1 : 0;
         n += n_r[i];
     }
-    h = Reduce(tmp.d).Sum(h);
+    h = BlockSum(tmp.d).Sum(h);
     __syncthreads();
     words = ReduceU(tmp.u).Sum(words);
     __syncthreads();
@@ -501,45 +433,9 @@ __global__ void __launch_bounds__(k_threads)
     }
     __syncthreads();
     if (!bayes) return;
-    const double r0 = static_cast<double>(bcast_u[0]);
-    const double nn = static_cast<double>(bcast_u[1]);
-    if (r0 >= r_tot || nn == 0.0) {
-        if (threadIdx.x == 0) r_pooled[g] = r0 >= r_tot ? r_tot : 0.0;
-        return;
-    }
-    double part = 0.0;
-    for (u32 i = b + threadIdx.x; i < e; i += blockDim.x)
-        if (n_r[i] != 0) part += pow(1.0 - static_cast<double>(n_r[i]) / nn, nn);
-    __syncthreads();
-    part = Reduce(tmp.d).Sum(part);
-    if (threadIdx.x == 0) bcast[0] = r0 - part;
-    __syncthreads();
-    double ex = bcast[0];
-    double d_prev = r_tot;
-    double d = fabs(r0 - ex);
-    double r = r0;
-    const double unseen_unit = 1.0 - pow(nn / (nn + r0), 1.0 / nn);
-    while (d < d_prev && r < r_tot) {
-        r += 1.0;
-        const double gamma = __dmul_rn(r - r0, unseen_unit);
-        part = 0.0;
-        for (u32 i = b + threadIdx.x; i < e; i += blockDim.x) {
-            if (n_r[i] == 0) continue;
-            const double post =
-                __dmul_rn((static_cast<double>(n_r[i]) + 1.0) / (nn + r0), 1.0 - gamma);
-            part += 1.0 - pow(1.0 - post, nn);
-        }
-        __syncthreads();
-        part = Reduce(tmp.d).Sum(part);
-        if (threadIdx.x == 0)
-            bcast[0] = __dadd_rn(part, __dmul_rn(r - r0, 1.0 - pow(1.0 - gamma / (r - r0), nn)));
-        __syncthreads();
-        ex = bcast[0];
-        d_prev = d;
-        d = fabs(r0 - ex);
-    }
-    r -= 1.0;
-    if (d < d_prev) r += 1.0;
+    const double r =
+        bayes_count_iteration(static_cast<double>(bcast_u[1]), static_cast<double>(bcast_u[0]),
+                              r_tot, BlockBinSums{n_r, b, e, &tmp.d, &bcast});
     if (threadIdx.x == 0) r_pooled[g] = r;
 }
 
@@ -551,32 +447,10 @@ __global__ void surprise_kernel(const u32* start, const u32* cell_count, const d
         double kl = 0.0;
         for (u32 c = start[gs]; c < start[gs + 1]; ++c) {
             const double q = static_cast<double>(cell_count[c]) / n;
-            kl = add_product(kl, q, log2(q / p_of_cell[c]));
+            kl = add_product_rn(kl, q, log2(q / p_of_cell[c]));
         }
         kl_out[gs] = kl;
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Host-side steps shared with host/information, called directly so the arithmetic is the same.
-
-u64 n_trials_of(const ConditionCounts& c, std::size_t s) { return c.n_trials(s); }
-
-void validate_inputs(const char* what, const ConditionCounts& counts,
-                     const std::vector<double>& p_s, const std::vector<u32>* n_spk) {
-    try {
-        detail::validate_inputs(counts, p_s, n_spk);
-    } catch (const std::invalid_argument& e) {
-        fail(what, e.what());
-    }
-}
-
-using detail::is_empirical;
-using detail::mean_sd;
-using detail::quantile_sorted;
-
-double response_space(const ConditionCounts& counts, const RtotSpec& spec) {
-    return response_space_size(counts, spec);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -584,10 +458,10 @@ double response_space(const ConditionCounts& counts, const RtotSpec& spec) {
 
 struct Condition {
     std::size_t n_stimuli = 0;
-    u64 n_trials = 0;           //!< N
-    u64 n_words = 0;            //!< distinct words D
-    std::vector<u64> n_s;       //!< N_s
-    std::vector<u32> trial_off; //!< S + 1 canonical trial offsets
+    u64 n_trials = 0;                 //!< N
+    u64 n_words = 0;                  //!< distinct words D
+    std::vector<u64> n_s;             //!< N_s
+    std::vector<u32> trial_off;       //!< S + 1 canonical trial offsets
     DeviceBuffer<u32> d_pool, d_stim; //!< word id and stimulus of every canonical trial
     DeviceBuffer<u32> d_trial_off;
     KeyLayout keys{0, 0};
@@ -641,7 +515,7 @@ void setup_condition(const char* what, const ConditionCounts& counts, Condition&
     c.trial_off.assign(c.n_stimuli + 1, 0);
     u64 total = 0;
     for (std::size_t s = 0; s < c.n_stimuli; ++s) {
-        c.n_s[s] = n_trials_of(counts, s);
+        c.n_s[s] = counts.n_trials(s);
         total += c.n_s[s];
         if (total > k_max_index) fail(what, "more than 2^32 - 16 trials (32-bit device indices)");
         c.trial_off[s + 1] = static_cast<u32>(total);
@@ -666,20 +540,20 @@ void setup_condition(const char* what, const ConditionCounts& counts, Condition&
     iota.ensure(n_entries);
     heads.ensure(n_entries);
     if (n_entries > 0) {
-        head_flags_kernel<<<grid_for(n_entries), k_threads>>>(sorted, n_entries, flags.get());
+        head_flags_kernel<<<grid_for(n_entries), k_block>>>(sorted, n_entries, flags.get());
         MEMLIF_CUDA_CHECK_LAUNCH("head_flags_kernel");
-        iota_kernel<<<grid_for(n_entries), k_threads>>>(iota.get(), n_entries);
+        iota_kernel<<<grid_for(n_entries), k_block>>>(iota.get(), n_entries);
         MEMLIF_CUDA_CHECK_LAUNCH("iota_kernel");
         c.n_words = select_flagged(sc, iota.get(), flags.get(), heads.get(), n_entries);
     }
     dict.ensure(c.n_words);
     wid.ensure(n_entries);
     if (n_entries > 0) {
-        gather_words_kernel<<<grid_for(c.n_words), k_threads>>>(heads.get(), c.n_words, sorted,
-                                                                dict.get());
+        gather_words_kernel<<<grid_for(c.n_words), k_block>>>(heads.get(), c.n_words, sorted,
+                                                              dict.get());
         MEMLIF_CUDA_CHECK_LAUNCH("gather_words_kernel");
-        word_id_kernel<<<grid_for(n_entries), k_threads>>>(words.get(), n_entries, dict.get(),
-                                                           c.n_words, wid.get());
+        word_id_kernel<<<grid_for(n_entries), k_block>>>(words.get(), n_entries, dict.get(),
+                                                         c.n_words, wid.get());
         MEMLIF_CUDA_CHECK_LAUNCH("word_id_kernel");
     }
     upload(d_entry_off, entry_off);
@@ -687,9 +561,9 @@ void setup_condition(const char* what, const ConditionCounts& counts, Condition&
     c.d_pool.ensure(c.n_trials);
     c.d_stim.ensure(c.n_trials);
     if (c.n_trials > 0) {
-        pool_kernel<<<grid_for(c.n_trials), k_threads>>>(
-            c.n_trials, d_entry_off.get(), n_entries, wid.get(), c.d_trial_off.get(), c.n_stimuli,
-            c.d_pool.get(), c.d_stim.get());
+        pool_kernel<<<grid_for(c.n_trials), k_block>>>(c.n_trials, d_entry_off.get(), n_entries,
+                                                       wid.get(), c.d_trial_off.get(), c.n_stimuli,
+                                                       c.d_pool.get(), c.d_stim.get());
         MEMLIF_CUDA_CHECK_LAUNCH("pool_kernel");
     }
     c.s_bits = bits_for(c.n_stimuli);
@@ -706,7 +580,7 @@ u64 max_groups_for_keys(const Condition& c) {
 
 //! Replicates per batch: what the byte budget holds (per_rep bytes each), at least 1, at most
 //! total and limit (index and key widths).
-u64 batch_size(const EstimatorCudaOptions& opts, u64 per_rep, u64 total, u64 limit) {
+u64 batch_size(const GroupSumsCudaOptions& opts, u64 per_rep, u64 total, u64 limit) {
     std::size_t budget = opts.max_batch_bytes;
     if (budget == 0) {
         std::size_t free_b = 0, total_b = 0;
@@ -735,7 +609,7 @@ struct Shuffler {
 
     //! Shuffles n_copies copies (values laid end to end, pos_per_copy each) with the streams
     //! (seed, purpose, stream_ids[c]), segment by segment as the host's shuffle_in_place calls.
-    void run(Scratch& sc, u32* values, u64 pos_per_copy, u64 seed, u32 purpose,
+    void run(Scratch& sc, u32* values, u64 pos_per_copy, u64 seed, RandomPurpose purpose,
              const std::vector<u32>& stream_ids) {
         const u64 n_copies = stream_ids.size();
         const u64 n_seg = h_seg_pos.size() - 1;
@@ -748,8 +622,8 @@ struct Shuffler {
         rejected.ensure(n_copies);
         MEMLIF_CUDA_CHECK(cudaMemset(rejected.get(), 0, n_copies * sizeof(u32)));
         const ShuffleLayout lay{seg_pos.get(), seg_q.get(), n_seg, q_per_copy, pos_per_copy};
-        swap_plan_kernel<<<grid_for(n_q), k_threads>>>(
-            seed, purpose, stream_of_copy.get(), n_copies, lay, pa.get(), pb.get(), rejected.get());
+        swap_plan_kernel<<<grid_for(n_q), k_block>>>(seed, purpose, stream_of_copy.get(), n_copies,
+                                                     lay, pa.get(), pb.get(), rejected.get());
         MEMLIF_CUDA_CHECK_LAUNCH("swap_plan_kernel");
         std::vector<u32> rej;
         download(rej, rejected.get(), n_copies);
@@ -762,18 +636,18 @@ struct Shuffler {
         pending[0].ensure(n_q);
         pending[1].ensure(n_q);
         keep.ensure(n_q);
-        iota_kernel<<<grid_for(n_q), k_threads>>>(pending[0].get(), n_q);
+        iota_kernel<<<grid_for(n_q), k_block>>>(pending[0].get(), n_q);
         MEMLIF_CUDA_CHECK_LAUNCH("iota_kernel");
         u64 n = n_q;
         int cur = 0;
         // Every round commits at least the smallest pending swap of each copy.
         for (u64 round = 0; n > 0; ++round) {
             if (round > n_q) throw CudaError("parallel shuffle made no progress");
-            reserve_kernel<<<grid_for(n), k_threads>>>(pending[cur].get(), n, pa.get(), pb.get(),
-                                                       reservation.get());
+            reserve_kernel<<<grid_for(n), k_block>>>(pending[cur].get(), n, pa.get(), pb.get(),
+                                                     reservation.get());
             MEMLIF_CUDA_CHECK_LAUNCH("reserve_kernel");
-            commit_kernel<<<grid_for(n), k_threads>>>(pending[cur].get(), n, pa.get(), pb.get(),
-                                                      reservation.get(), values, keep.get());
+            commit_kernel<<<grid_for(n), k_block>>>(pending[cur].get(), n, pa.get(), pb.get(),
+                                                    reservation.get(), values, keep.get());
             MEMLIF_CUDA_CHECK_LAUNCH("commit_kernel");
             n = select_flagged(sc, pending[cur].get(), keep.get(), pending[1 - cur].get(), n);
             cur = 1 - cur;
@@ -782,8 +656,8 @@ struct Shuffler {
 
   private:
     //! The host's sequential draws for copy c (some nominal draw was rejected).
-    void redraw_on_host(u64 c, u64 seed, u32 purpose, u32 stream_id, u64 pos_per_copy) {
-        detail::RandomStream rng(seed, static_cast<detail::RandomPurpose>(purpose), stream_id);
+    void redraw_on_host(u64 c, u64 seed, RandomPurpose purpose, u32 stream_id, u64 pos_per_copy) {
+        RandomStream rng(seed, purpose, stream_id);
         const u64 q_per_copy = h_seg_q.back();
         std::vector<u32> b(q_per_copy);
         for (std::size_t k = 0; k + 1 < h_seg_pos.size(); ++k) {
@@ -810,15 +684,6 @@ struct EvalSpec {
     double r_tot = 0;
 };
 
-//! Per group and per (group, stimulus) results, on the host. Index gs = g * S + s.
-struct EvalOut {
-    std::vector<double> h_r, r_pooled;
-    std::vector<u32> n_words;
-    std::vector<u64> n_total;
-    std::vector<u32> n, m;
-    std::vector<double> h, kl, r_s;
-};
-
 u64 eval_bytes_per_item() { return 8 + 8 + 1 + 4 + 4 + 4 + 8 + 8 + 4; }
 u64 eval_bytes_per_segment() { return 4 + 4 + 4 + 8 + 8 + 8 + 8; }
 
@@ -837,8 +702,10 @@ struct Evaluator {
     }
     u64* keys() { return key_a.get(); }
 
-    //! Counts the n_items keys written to keys() and evaluates every group.
-    void run(Scratch& sc, const Condition& c, u64 n_items, const EvalSpec& spec, EvalOut& out) {
+    //! Counts the n_items keys written to keys() and evaluates every group of the batch; the
+    //! results land in `out` as its groups group0 .. group0 + spec.n_groups - 1.
+    void run(Scratch& sc, const Condition& c, u64 n_items, const EvalSpec& spec, GroupSums& out,
+             u64 group0) {
         const u64 n_stim = c.n_stimuli, n_groups = spec.n_groups;
         const u64 n_seg = n_groups * n_stim;
         const u32 bits = c.s_bits + c.w_bits + bits_for(n_groups);
@@ -853,9 +720,9 @@ struct Evaluator {
         heads.ensure(n_items + 1);
         u64 n_cells = 0;
         if (n_items > 0) {
-            head_flags_kernel<<<grid_for(n_items), k_threads>>>(sorted, n_items, flags.get());
+            head_flags_kernel<<<grid_for(n_items), k_block>>>(sorted, n_items, flags.get());
             MEMLIF_CUDA_CHECK_LAUNCH("head_flags_kernel");
-            iota_kernel<<<grid_for(n_items), k_threads>>>(iota.get(), n_items);
+            iota_kernel<<<grid_for(n_items), k_block>>>(iota.get(), n_items);
             MEMLIF_CUDA_CHECK_LAUNCH("iota_kernel");
             n_cells = select_flagged(sc, iota.get(), flags.get(), heads.get(), n_items);
         }
@@ -864,8 +731,8 @@ struct Evaluator {
         u64* cell_key = other;
         cell_count.ensure(n_cells);
         if (n_cells > 0) {
-            cells_kernel<<<grid_for(n_cells), k_threads>>>(heads.get(), n_cells, sorted, cell_key,
-                                                           cell_count.get());
+            cells_kernel<<<grid_for(n_cells), k_block>>>(heads.get(), n_cells, sorted, cell_key,
+                                                         cell_count.get());
             MEMLIF_CUDA_CHECK_LAUNCH("cells_kernel");
         }
 
@@ -877,11 +744,11 @@ struct Evaluator {
         seg_h.ensure(n_seg);
         seg_w.ensure(n_seg);
         seg_r.ensure(n_seg);
-        segment_start_kernel<<<grid_for(n_seg + 1), k_threads>>>(cell_key, n_cells, n_seg, n_stim,
-                                                                 c.keys, seg_start.get());
+        segment_start_kernel<<<grid_for(n_seg + 1), k_block>>>(cell_key, n_cells, n_seg, n_stim,
+                                                               c.keys, seg_start.get());
         MEMLIF_CUDA_CHECK_LAUNCH("segment_start_kernel");
         if (n_seg > 0) {
-            segment_stats_kernel<<<grid_for(n_seg), k_threads>>>(
+            segment_stats_kernel<<<grid_for(n_seg), k_block>>>(
                 seg_start.get(), cell_count.get(), n_seg, n_stim, level.get(), p_levels.get(),
                 spec.bayes_stimuli, spec.r_tot, seg_n.get(), seg_m.get(), seg_h.get(), seg_w.get(),
                 seg_r.get());
@@ -895,8 +762,8 @@ struct Evaluator {
         n_r.ensure(n_cells);
         u32* vals = iota.get();
         if (n_cells > 0) {
-            word_major_kernel<<<grid_for(n_cells), k_threads>>>(cell_key, n_cells, c.keys, key2,
-                                                                vals);
+            word_major_kernel<<<grid_for(n_cells), k_block>>>(cell_key, n_cells, c.keys, key2,
+                                                              vals);
             MEMLIF_CUDA_CHECK_LAUNCH("word_major_kernel");
             cub::DoubleBuffer<u64> kdb(key2, cell_key);
             cub::DoubleBuffer<u32> vdb(vals, heads.get());
@@ -911,7 +778,7 @@ struct Evaluator {
             }
             key2 = kdb.Current();
             vals = vdb.Current();
-            word_runs_kernel<<<grid_for(n_cells), k_threads>>>(
+            word_runs_kernel<<<grid_for(n_cells), k_block>>>(
                 key2, vals, n_cells, c.keys, n_stim, cell_count.get(), seg_w.get(), p_of_cell.get(),
                 term.get(), n_r.get());
             MEMLIF_CUDA_CHECK_LAUNCH("word_runs_kernel");
@@ -921,274 +788,146 @@ struct Evaluator {
         n_words.ensure(n_groups);
         n_total.ensure(n_groups);
         r_pooled.ensure(n_groups);
-        group_start_kernel<<<grid_for(n_groups + 1), k_threads>>>(key2, n_cells, n_groups, c.keys,
-                                                                  group_start.get());
+        group_start_kernel<<<grid_for(n_groups + 1), k_block>>>(key2, n_cells, n_groups, c.keys,
+                                                                group_start.get());
         MEMLIF_CUDA_CHECK_LAUNCH("group_start_kernel");
-        group_kernel<<<static_cast<unsigned>(n_groups), k_threads>>>(
+        group_kernel<<<static_cast<unsigned>(n_groups), k_block>>>(
             group_start.get(), term.get(), n_r.get(), spec.bayes_pooled, spec.r_tot, h_r.get(),
             n_words.get(), n_total.get(), r_pooled.get());
         MEMLIF_CUDA_CHECK_LAUNCH("group_kernel");
         if (spec.surprise) {
             seg_kl.ensure(n_seg);
             if (n_seg > 0) {
-                surprise_kernel<<<grid_for(n_seg), k_threads>>>(seg_start.get(), cell_count.get(),
-                                                                p_of_cell.get(), seg_n.get(), n_seg,
-                                                                seg_kl.get());
+                surprise_kernel<<<grid_for(n_seg), k_block>>>(seg_start.get(), cell_count.get(),
+                                                              p_of_cell.get(), seg_n.get(), n_seg,
+                                                              seg_kl.get());
                 MEMLIF_CUDA_CHECK_LAUNCH("surprise_kernel");
             }
         }
         MEMLIF_CUDA_CHECK(cudaDeviceSynchronize());
 
-        download(out.h_r, h_r.get(), n_groups);
-        download(out.n_words, n_words.get(), n_groups);
-        download(out.n_total, n_total.get(), n_groups);
-        // group_kernel writes r_pooled only for PT (bayes_pooled); otherwise nothing is copied.
-        if (spec.bayes_pooled)
-            download(out.r_pooled, r_pooled.get(), n_groups);
-        else
-            out.r_pooled.assign(n_groups, 0.0);
-        download(out.n, seg_n.get(), n_seg);
-        download(out.m, seg_m.get(), n_seg);
-        download(out.h, seg_h.get(), n_seg);
-        download(out.r_s, seg_r.get(), n_seg);
-        if (spec.surprise)
-            download(out.kl, seg_kl.get(), n_seg);
-        else
-            out.kl.assign(n_seg, 0.0);
+        const u64 gs0 = group0 * n_stim;
+        download(out.h_r.data() + group0, h_r.get(), n_groups);
+        download(out.n_words.data() + group0, n_words.get(), n_groups);
+        download(out.n_trials.data() + group0, n_total.get(), n_groups);
+        if (spec.bayes_pooled) download(out.r_pooled.data() + group0, r_pooled.get(), n_groups);
+        download(out.n_s.data() + gs0, seg_n.get(), n_seg);
+        download(out.m_s.data() + gs0, seg_m.get(), n_seg);
+        download(out.h_rs.data() + gs0, seg_h.get(), n_seg);
+        if (spec.bayes_stimuli) download(out.r_s.data() + gs0, seg_r.get(), n_seg);
+        if (spec.surprise) download(out.kl.data() + gs0, seg_kl.get(), n_seg);
     }
 };
 
 // ---------------------------------------------------------------------------------------------
-// Host combination, in the host estimators' order.
+// The replicate schemes (memlif/core/group_sums.hpp).
 
-//! detail::point_estimate (host/information/resampling.cpp) of group g: compute_plugin, and for
-//! MM / PT apply_first_order with (m^, m^_s) or (R~, R~_s).
-struct PointValues {
-    double mi = 0, h_r = 0, h_rs = 0;
-    std::vector<double> sss, sps;
-};
-
-PointValues point_values(const EvalOut& e, u64 g, std::size_t ns, const std::vector<double>& p_s,
-                         const std::vector<u32>& n_spk, PointEstimator est, double r_pooled,
-                         bool per_stimulus) {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    PointValues v;
-    if (per_stimulus) {
-        v.sss.assign(ns, nan);
-        v.sps.assign(ns, nan);
-    }
-    const u64 base = g * ns;
-    if (est == PointEstimator::plugin) {
-        double h_rs = 0.0;
-        for (std::size_t s = 0; s < ns; ++s) {
-            if (e.n[base + s] == 0) continue;
-            h_rs += p_s[s] * e.h[base + s];
-            if (per_stimulus) v.sss[s] = e.kl[base + s];
-        }
-        v.h_r = e.h_r[g];
-        v.h_rs = h_rs;
-        v.mi = v.h_r - v.h_rs;
-        if (per_stimulus)
-            for (std::size_t s = 0; s < ns; ++s)
-                if (n_spk[s] != 0 && !std::isnan(v.sss[s]))
-                    v.sps[s] = v.sss[s] / static_cast<double>(n_spk[s]);
-        return v;
-    }
-    u64 n_total = 0;
-    for (std::size_t s = 0; s < ns; ++s) n_total += e.n[base + s];
-    const double r_bins = est == PointEstimator::mm ? static_cast<double>(e.n_words[g]) : r_pooled;
-    const double term_r = first_order_bias_bits(r_bins, static_cast<double>(n_total));
-    v.h_r = e.h_r[g] + term_r;
-    double h_rs = 0.0;
-    for (std::size_t s = 0; s < ns; ++s) {
-        const u64 n = e.n[base + s];
-        if (n == 0) continue;
-        const double r_s =
-            est == PointEstimator::mm ? static_cast<double>(e.m[base + s]) : e.r_s[base + s];
-        const double term_s = first_order_bias_bits(r_s, static_cast<double>(n));
-        h_rs += p_s[s] * (e.h[base + s] + term_s);
-        if (per_stimulus) {
-            v.sss[s] = e.kl[base + s] - term_s + term_r;
-            if (n_spk[s] > 0) v.sps[s] = v.sss[s] / static_cast<double>(n_spk[s]);
-        }
-    }
-    v.h_rs = h_rs;
-    v.mi = v.h_r - v.h_rs;
-    return v;
+//! Sums of n_groups groups, with the optional fields the request asks for.
+GroupSums make_sums(u64 n_groups, std::size_t ns, const GroupSumsRequest& q) {
+    GroupSums r;
+    r.n_groups = n_groups;
+    r.n_stimuli = ns;
+    r.h_r.resize(n_groups);
+    r.n_words.resize(n_groups);
+    r.n_trials.resize(n_groups);
+    if (q.bayes_pooled) r.r_pooled.resize(n_groups);
+    const u64 n_seg = n_groups * ns;
+    r.n_s.resize(n_seg);
+    r.m_s.resize(n_seg);
+    r.h_rs.resize(n_seg);
+    if (q.bayes_stimuli) r.r_s.resize(n_seg);
+    if (q.surprise) r.kl.resize(n_seg);
+    return r;
 }
 
-//! inner_entropies (host/information/quadratic_extrapolation.cpp) of group g.
-void sample_entropies(const EvalOut& e, u64 g, std::size_t ns, bool pt, double& h_r,
-                      std::vector<double>& h_r_s) {
-    h_r_s.assign(ns, 0.0);
-    h_r = e.h_r[g];
-    double n_total = 0.0;
-    for (std::size_t s = 0; s < ns; ++s) {
-        const u64 gs = g * ns + s;
-        const double n = static_cast<double>(e.n[gs]);
-        n_total += n;
-        h_r_s[s] = e.h[gs];
-        if (pt && e.m[gs] > 0) h_r_s[s] += first_order_bias_bits(e.r_s[gs], n);
-    }
-    if (pt && e.n_words[g] > 0) h_r += first_order_bias_bits(e.r_pooled[g], n_total);
-}
-
-//! The canonical table as one group: the observed data of the null, the full level of QE.
-void evaluate_identity(Scratch& sc, Condition& c, Evaluator& ev, const EvalSpec& spec,
-                       EvalOut& out) {
-    ev.reserve(c.n_trials);
-    if (c.n_trials > 0) {
-        copy_items_kernel<<<grid_for(c.n_trials), k_threads>>>(1, c.n_trials, c.d_pool.get(), 0,
-                                                               c.d_stim.get(), c.keys, ev.keys());
-        MEMLIF_CUDA_CHECK_LAUNCH("copy_items_kernel");
-    }
-    ev.run(sc, c, c.n_trials, spec, out);
-}
-
-} // namespace
-
-// ---------------------------------------------------------------------------------------------
-// Permutation null.
-
-PermutationNullResult permutation_null_cuda(const ConditionCounts& counts,
-                                            const std::vector<double>& p_s,
-                                            const std::vector<std::uint32_t>& n_spk,
-                                            const PermutationNullOptions& options,
-                                            PointEstimator estimator, const RtotSpec& rtot,
-                                            const EstimatorCudaOptions& cuda) {
-    const char* what = "permutation_null_cuda";
-    require_device(what, cuda.device);
-    validate_inputs(what, counts, p_s, &n_spk);
-    if (options.replicates == 0) throw std::invalid_argument("permutation null needs M >= 1");
-    for (double q : options.quantile_levels)
-        if (!(q >= 0.0 && q <= 1.0)) throw std::invalid_argument("quantile level outside [0, 1]");
-    const bool pt = estimator == PointEstimator::pt;
-    const double r_tot = pt ? response_space(counts, rtot) : 0.0;
-
-    Scratch sc;
-    Condition c;
-    setup_condition(what, counts, c, sc);
-    const std::size_t ns = c.n_stimuli;
-    Evaluator ev;
-    ev.p_levels.ensure(ns);
-    if (ns > 0)
-        MEMLIF_CUDA_CHECK(
-            cudaMemcpy(ev.p_levels.get(), p_s.data(), ns * 8, cudaMemcpyHostToDevice));
-
+EvalSpec eval_spec(const GroupSumsRequest& q) {
     EvalSpec spec;
+    spec.bayes_stimuli = q.bayes_stimuli;
+    spec.bayes_pooled = q.bayes_pooled;
+    spec.surprise = q.surprise;
+    spec.r_tot = q.r_tot;
+    return spec;
+}
+
+//! The canonical table as one group.
+GroupSums observed_sums(Scratch& sc, const Condition& c, Evaluator& ev, const GroupSumsRequest& q) {
+    GroupSums out = make_sums(1, c.n_stimuli, q);
+    EvalSpec spec = eval_spec(q);
     spec.n_groups = 1;
     spec.level_of_group = {0};
-    spec.bayes_stimuli = pt;
-    spec.bayes_pooled = pt; // permutations keep n(r): the observed R~ serves every replicate
-    spec.r_tot = r_tot;
-    EvalOut out;
-    evaluate_identity(sc, c, ev, spec, out);
-    const double r_pooled = out.r_pooled[0];
+    ev.reserve(c.n_trials);
+    if (c.n_trials > 0) {
+        copy_items_kernel<<<grid_for(c.n_trials), k_block>>>(1, c.n_trials, c.d_pool.get(), 0,
+                                                             c.d_stim.get(), c.keys, ev.keys());
+        MEMLIF_CUDA_CHECK_LAUNCH("copy_items_kernel");
+    }
+    ev.run(sc, c, c.n_trials, spec, out, 0);
+    return out;
+}
 
-    PermutationNullResult r;
-    r.observed = point_values(out, 0, ns, p_s, n_spk, estimator, r_pooled, false).mi;
-    r.replicates = options.replicates;
-    std::vector<double> null(options.replicates);
-    std::uint32_t at_least = 0;
-
+//! Permutations first_replicate + m of all trials across stimuli, each N_s kept.
+GroupSums permutation_sums(Scratch& sc, const Condition& c, Evaluator& ev,
+                           const GroupSumsRequest& q, const GroupSumsCudaOptions& cuda) {
+    const u64 reps = q.replicates;
+    GroupSums out = make_sums(reps, c.n_stimuli, q);
+    if (reps == 0) return out;
     const u64 n = c.n_trials;
-    const u64 per_rep =
-        n * (eval_bytes_per_item() + 4 + 4 + 4 + 8 + 1 + 4) + ns * eval_bytes_per_segment();
+    const u64 per_rep = n * (eval_bytes_per_item() + 4 + 4 + 4 + 8 + 1 + 4) +
+                        c.n_stimuli * eval_bytes_per_segment();
     const u64 limit = std::min<u64>(max_groups_for_keys(c), n > 0 ? k_max_index / n : 1);
-    const u64 batch = batch_size(cuda, per_rep, options.replicates, limit);
+    const u64 batch = batch_size(cuda, per_rep, reps, limit);
     Shuffler sh;
     sh.set_layout({0, static_cast<u32>(n)}, {0, static_cast<u32>(n > 0 ? n - 1 : 0)});
     DeviceBuffer<u32> values;
     values.ensure(batch * n);
     ev.reserve(batch * n);
-    spec.bayes_pooled = false;
-    const u32 purpose = static_cast<u32>(detail::RandomPurpose::label_permutation);
-    for (u64 m0 = 0; m0 < options.replicates; m0 += batch) {
-        const u64 b = std::min<u64>(batch, options.replicates - m0);
+    EvalSpec spec = eval_spec(q);
+    for (u64 m0 = 0; m0 < reps; m0 += batch) {
+        const u64 b = std::min<u64>(batch, reps - m0);
         std::vector<u32> ids(b);
         for (u64 k = 0; k < b; ++k) {
-            ids[k] = static_cast<u32>(m0 + k);
+            ids[k] = static_cast<u32>(q.first_replicate + m0 + k);
             if (n > 0)
                 MEMLIF_CUDA_CHECK(cudaMemcpy(values.get() + k * n, c.d_pool.get(), n * 4,
                                              cudaMemcpyDeviceToDevice));
         }
-        sh.run(sc, values.get(), n, options.seed, purpose, ids);
+        sh.run(sc, values.get(), n, q.seed, RandomPurpose::label_permutation, ids);
         if (n > 0) {
-            copy_items_kernel<<<grid_for(b * n), k_threads>>>(b, n, values.get(), n, c.d_stim.get(),
-                                                              c.keys, ev.keys());
+            copy_items_kernel<<<grid_for(b * n), k_block>>>(b, n, values.get(), n, c.d_stim.get(),
+                                                            c.keys, ev.keys());
             MEMLIF_CUDA_CHECK_LAUNCH("copy_items_kernel");
         }
         spec.n_groups = b;
         spec.level_of_group.assign(b, 0);
-        ev.run(sc, c, b * n, spec, out);
-        for (u64 k = 0; k < b; ++k) {
-            const double x = point_values(out, k, ns, p_s, n_spk, estimator, r_pooled, false).mi;
-            null[m0 + k] = x;
-            if (x >= r.observed) ++at_least;
-        }
+        ev.run(sc, c, b * n, spec, out, m0);
     }
-    mean_sd(null, r.null_mean, r.null_sd);
-    std::sort(null.begin(), null.end());
-    r.quantile_levels = options.quantile_levels;
-    for (double q : options.quantile_levels) r.quantiles.push_back(quantile_sorted(null, q));
-    r.p_value = (1.0 + at_least) / (1.0 + options.replicates);
-    r.corrected = r.observed - r.null_mean;
-    return r;
+    return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Bootstrap.
-
-BootstrapResult bootstrap_cuda(const ConditionCounts& counts, const std::vector<double>& p_s,
-                               const std::vector<std::uint32_t>& n_spk,
-                               const BootstrapOptions& options, const EstimatorCudaOptions& cuda) {
-    const char* what = "bootstrap_cuda";
-    require_device(what, cuda.device);
-    validate_inputs(what, counts, p_s, &n_spk);
-    if (options.replicates < 2) throw std::invalid_argument("bootstrap needs B >= 2");
-    if (!(options.confidence > 0.0 && options.confidence < 1.0))
-        throw std::invalid_argument("bootstrap confidence must be in (0, 1)");
-    const bool pt = options.estimator == PointEstimator::pt;
-    // R_tot is resolved on the data once, as compute_bootstrap does.
-    const double r_tot = pt ? response_space(counts, options.rtot) : 0.0;
-
-    Scratch sc;
-    Condition c;
-    setup_condition(what, counts, c, sc);
+//! Bootstrap replicates first_replicate + b: N_s draws with replacement within every stimulus.
+GroupSums bootstrap_sums(Scratch& sc, const Condition& c, Evaluator& ev, const GroupSumsRequest& q,
+                         const GroupSumsCudaOptions& cuda) {
+    const u64 reps = q.replicates;
+    GroupSums out = make_sums(reps, c.n_stimuli, q);
+    if (reps == 0) return out;
     const std::size_t ns = c.n_stimuli;
     const u64 n = c.n_trials;
-    Evaluator ev;
-    ev.p_levels.ensure(ns);
-    if (ns > 0)
-        MEMLIF_CUDA_CHECK(
-            cudaMemcpy(ev.p_levels.get(), p_s.data(), ns * 8, cudaMemcpyHostToDevice));
-
-    const std::size_t b_count = options.replicates;
-    std::vector<double> mi(b_count), h_r(b_count), h_rs(b_count);
-    std::vector<std::vector<double>> sss(ns, std::vector<double>(b_count)),
-        sps(ns, std::vector<double>(b_count));
-
     const u64 per_rep = n * eval_bytes_per_item() + ns * eval_bytes_per_segment();
     const u64 limit = std::min<u64>(max_groups_for_keys(c), n > 0 ? k_max_index / n : 1);
-    const u64 batch = batch_size(cuda, per_rep, b_count, limit);
+    const u64 batch = batch_size(cuda, per_rep, reps, limit);
     ev.reserve(batch * n);
     DeviceBuffer<u32> rejected;
     rejected.ensure(batch);
     std::vector<u32> pool_host; // fetched only if some nominal draw is rejected
-    EvalSpec spec;
-    spec.bayes_stimuli = pt;
-    spec.bayes_pooled = pt;
-    spec.surprise = true;
-    spec.r_tot = r_tot;
-    EvalOut out;
-    const u32 purpose = static_cast<u32>(detail::RandomPurpose::bootstrap);
-    for (u64 b0 = 0; b0 < b_count; b0 += batch) {
-        const u64 b = std::min<u64>(batch, b_count - b0);
+    EvalSpec spec = eval_spec(q);
+    for (u64 b0 = 0; b0 < reps; b0 += batch) {
+        const u64 b = std::min<u64>(batch, reps - b0);
+        const u32 rep0 = static_cast<u32>(q.first_replicate + b0);
         if (n > 0) {
             MEMLIF_CUDA_CHECK(cudaMemset(rejected.get(), 0, b * sizeof(u32)));
-            bootstrap_items_kernel<<<grid_for(b * n), k_threads>>>(
-                options.seed, purpose, static_cast<u32>(b0), b, n, c.d_stim.get(),
-                c.d_trial_off.get(), c.d_pool.get(), c.keys, ev.keys(), rejected.get());
+            bootstrap_items_kernel<<<grid_for(b * n), k_block>>>(
+                q.seed, RandomPurpose::bootstrap, rep0, b, n, c.d_stim.get(), c.d_trial_off.get(),
+                c.d_pool.get(), c.keys, ev.keys(), rejected.get());
             MEMLIF_CUDA_CHECK_LAUNCH("bootstrap_items_kernel");
             std::vector<u32> rej;
             download(rej, rejected.get(), b);
@@ -1196,8 +935,7 @@ BootstrapResult bootstrap_cuda(const ConditionCounts& counts, const std::vector<
                 if (rej[k] == 0) continue;
                 // Redo this replicate's draws with the host's stream (a rejection shifted them).
                 if (pool_host.empty()) download(pool_host, c.d_pool.get(), n);
-                detail::RandomStream rng(options.seed, detail::RandomPurpose::bootstrap,
-                                         static_cast<u32>(b0 + k));
+                RandomStream rng(q.seed, RandomPurpose::bootstrap, rep0 + static_cast<u32>(k));
                 std::vector<u64> keys(n);
                 for (std::size_t s = 0; s < ns; ++s)
                     for (u64 t = c.trial_off[s]; t < c.trial_off[s + 1]; ++t) {
@@ -1205,135 +943,38 @@ BootstrapResult bootstrap_cuda(const ConditionCounts& counts, const std::vector<
                         keys[t] = (k << (c.s_bits + c.w_bits)) | (static_cast<u64>(s) << c.w_bits) |
                                   pool_host[c.trial_off[s] + u];
                     }
-                MEMLIF_CUDA_CHECK(
-                    cudaMemcpy(ev.keys() + k * n, keys.data(), n * 8, cudaMemcpyHostToDevice));
+                upload(ev.keys() + k * n, keys.data(), n);
             }
         }
         spec.n_groups = b;
         spec.level_of_group.assign(b, 0);
-        ev.run(sc, c, b * n, spec, out);
-        for (u64 k = 0; k < b; ++k) {
-            const PointValues v =
-                point_values(out, k, ns, p_s, n_spk, options.estimator, out.r_pooled[k], true);
-            const u64 rep = b0 + k;
-            mi[rep] = v.mi;
-            h_r[rep] = v.h_r;
-            h_rs[rep] = v.h_rs;
-            for (std::size_t s = 0; s < ns; ++s) {
-                sss[s][rep] = v.sss[s];
-                sps[s][rep] = v.sps[s];
-            }
-        }
+        ev.run(sc, c, b * n, spec, out, b0);
     }
-    return detail::summarise_bootstrap(mi, h_r, h_rs, sss, sps, options.replicates, options.confidence);
+    return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Quadratic extrapolation.
-
-QeResult quadratic_extrapolation_cuda(const ConditionCounts& counts, const std::vector<double>& p_s,
-                                      const QeOptions& options, const EstimatorCudaOptions& cuda) {
-    const char* what = "quadratic_extrapolation_cuda";
-    require_device(what, cuda.device);
-    validate_inputs(what, counts, p_s, nullptr);
-    const std::size_t ns = counts.n_stimuli();
-    const bool empirical = is_empirical(counts, p_s);
-    const bool pt = options.inner == InnerEstimator::pt;
-    const double r_tot = pt ? response_space(counts, options.rtot) : 0.0;
-
-    std::vector<u64> n_s(ns);
-    u32 used = 0;
-    double h_s = 0;
-    bool small = false;
-    for (std::size_t s = 0; s < ns; ++s) {
-        n_s[s] = n_trials_of(counts, s);
-        if (n_s[s] > 0) ++used;
-        if (n_s[s] > 0 && n_s[s] < 4) small = true;
-        h_s += plogp_bits(p_s[s]);
-    }
-
-    Scratch sc;
-    Condition c;
-    setup_condition(what, counts, c, sc);
+//! The halves and quarters of QE: replicates first_replicate + m of the shuffled partition, or
+//! the one block partition. Groups 6m + {0, 1} use p(s) row 0, 6m + {2 .. 5} row 1.
+GroupSums qe_sums(Scratch& sc, const Condition& c, Evaluator& ev, const GroupSumsRequest& q,
+                  const GroupSumsCudaOptions& cuda) {
+    const bool shuffled = q.scheme == ReplicateScheme::qe_shuffled;
+    const u64 reps = shuffled ? q.replicates : 1;
+    GroupSums out = make_sums(6 * reps, c.n_stimuli, q);
+    if (reps == 0) return out;
+    const std::size_t ns = c.n_stimuli;
     const u64 n = c.n_trials;
-    Evaluator ev;
-    // Rows of p_levels: 0 = p_s (full data), 1 = halves, 2 = quarters.
-    std::vector<std::vector<u64>> sizes(3, std::vector<u64>(ns));
-    std::vector<std::vector<double>> p_sub(3);
-    std::array<double, 3> level_size{};
-    const int ks[3] = {1, 2, 4};
-    for (int li = 0; li < 3; ++li) {
-        const std::size_t lvl = static_cast<std::size_t>(li);
-        double tot = 0;
-        for (std::size_t s = 0; s < ns; ++s) {
-            sizes[lvl][s] = n_s[s] / static_cast<u64>(ks[li]);
-            tot += static_cast<double>(sizes[lvl][s]);
-        }
-        level_size[lvl] = tot;
-        if (li == 0 || !empirical) {
-            p_sub[lvl] = p_s;
-        } else { // sub_p_s: each subsample's own floor(N_s/k) / totN_k
-            p_sub[lvl].assign(ns, 0.0);
-            for (std::size_t s = 0; s < ns; ++s)
-                p_sub[lvl][s] = static_cast<double>(sizes[lvl][s]) / tot;
-        }
-    }
-    std::vector<double> p_rows;
-    for (const auto& row : p_sub) p_rows.insert(p_rows.end(), row.begin(), row.end());
-    upload(ev.p_levels, p_rows);
-
-    QeResult res;
-    res.flags.ps_not_empirical = !empirical;
-    EvalSpec spec;
-    spec.n_groups = 1;
-    spec.level_of_group = {0};
-    spec.bayes_stimuli = pt;
-    spec.bayes_pooled = pt;
-    spec.r_tot = r_tot;
-    EvalOut out;
-    evaluate_identity(sc, c, ev, spec, out);
-    double full_h_r = 0;
-    std::vector<double> full_h_r_s;
-    sample_entropies(out, 0, ns, pt, full_h_r, full_h_r_s);
-    if (small) {
-        if (options.small_sample == SmallSamplePolicy::refuse)
-            throw std::domain_error("QE needs N_s >= 4 for every stimulus with trials");
-        res.flags.qe_fallback = true;
-        res.h_r = full_h_r;
-        for (std::size_t s = 0; s < ns; ++s) res.h_rs += p_s[s] * full_h_r_s[s];
-        res.mi = res.h_r - res.h_rs;
-        detail::set_mi_flags(res.flags, res.mi, used, h_s);
-        return res;
-    }
-    const bool shuffled = options.partition == QePartition::shuffled;
-    if (shuffled && options.replicates == 0)
-        throw std::invalid_argument("QE shuffled partition needs at least one replicate");
-
-    std::array<double, 3> hr{};
-    std::array<std::vector<double>, 3> hrs;
-    std::array<double, 3> level_mi{};
-    hr[0] = full_h_r;
-    hrs[0] = full_h_r_s;
-    for (std::size_t s = 0; s < ns; ++s) level_mi[0] += p_s[s] * full_h_r_s[s];
-    level_mi[0] = full_h_r - level_mi[0];
-    res.level_size[0] = 0;
-    for (std::size_t s = 0; s < ns; ++s) res.level_size[0] += static_cast<double>(n_s[s]);
-    res.level_size[1] = level_size[1];
-    res.level_size[2] = level_size[2];
-
     // Item slots: halves then quarters of each replicate, stimulus blocks of k * floor(N_s/k).
     std::vector<u32> sub_off(2 * (ns + 1), 0);
     for (int li = 0; li < 2; ++li) {
         const u64 k = li == 0 ? 2 : 4;
         u32* off = sub_off.data() + static_cast<std::size_t>(li) * (ns + 1);
         for (std::size_t s = 0; s < ns; ++s)
-            off[s + 1] = off[s] + static_cast<u32>(k * (n_s[s] / k));
+            off[s + 1] = off[s] + static_cast<u32>(k * (c.n_s[s] / k));
     }
     const u64 items_half = sub_off[ns], items_per_rep = items_half + sub_off[2 * ns + 1];
     DeviceBuffer<u32> d_sub_off;
     upload(d_sub_off, sub_off);
 
-    const u32 reps = shuffled ? options.replicates : 1;
     const u64 per_rep = items_per_rep * eval_bytes_per_item() +
                         (shuffled ? 2 * n * (4 + 4 + 4 + 8 + 1 + 4) : 0) +
                         6 * ns * eval_bytes_per_segment();
@@ -1342,75 +983,96 @@ QeResult quadratic_extrapolation_cuda(const ConditionCounts& counts, const std::
     const u64 batch = batch_size(cuda, per_rep, reps, std::max<u64>(limit, 1));
     Shuffler sh;
     {
-        std::vector<u32> pos(ns + 1, 0), q(ns + 1, 0);
+        std::vector<u32> pos(ns + 1, 0), qq(ns + 1, 0);
         for (std::size_t s = 0; s < ns; ++s) {
             pos[s + 1] = c.trial_off[s + 1];
-            q[s + 1] = q[s] + static_cast<u32>(n_s[s] > 0 ? n_s[s] - 1 : 0);
+            qq[s + 1] = qq[s] + static_cast<u32>(c.n_s[s] > 0 ? c.n_s[s] - 1 : 0);
         }
-        sh.set_layout(pos, q);
+        sh.set_layout(pos, qq);
     }
     DeviceBuffer<u32> values;
     if (shuffled) values.ensure(2 * batch * n);
     ev.reserve(batch * items_per_rep);
-    for (int li = 1; li < 3; ++li) hrs[static_cast<std::size_t>(li)].assign(ns, 0.0);
-    std::array<double, 3> sum_hr{}, sum_mi{};
-    const u32 purpose = static_cast<u32>(detail::RandomPurpose::qe_partition);
-    std::vector<double> e_h_r_s;
+    EvalSpec spec = eval_spec(q);
     for (u64 m0 = 0; m0 < reps; m0 += batch) {
         const u64 b = std::min<u64>(batch, reps - m0);
         if (shuffled) {
-            // One stream per (replicate, level), as the host: counter word m * 4 + k.
+            // One stream per (replicate, level), as the host: counter word 4m + k, in u32.
             std::vector<u32> ids(2 * b);
             for (u64 k = 0; k < b; ++k) {
-                ids[2 * k] = static_cast<u32>((m0 + k) * 4u + 2u);
-                ids[2 * k + 1] = static_cast<u32>((m0 + k) * 4u + 4u);
+                const u64 m = q.first_replicate + m0 + k;
+                ids[2 * k] = static_cast<u32>(m * 4u + 2u);
+                ids[2 * k + 1] = static_cast<u32>(m * 4u + 4u);
             }
             for (u64 cc = 0; cc < 2 * b && n > 0; ++cc)
                 MEMLIF_CUDA_CHECK(cudaMemcpy(values.get() + cc * n, c.d_pool.get(), n * 4,
                                              cudaMemcpyDeviceToDevice));
-            sh.run(sc, values.get(), n, options.seed, purpose, ids);
+            sh.run(sc, values.get(), n, q.seed, RandomPurpose::qe_partition, ids);
         }
         if (n > 0) {
             // block: every copy is the pool itself (stride 0), dealt round-robin.
             const u32* src = shuffled ? values.get() : c.d_pool.get();
-            qe_items_kernel<<<grid_for(2 * b * n), k_threads>>>(
+            qe_items_kernel<<<grid_for(2 * b * n), k_block>>>(
                 b, n, src, shuffled ? n : 0, !shuffled, c.d_stim.get(), c.d_trial_off.get(),
                 d_sub_off.get(), ns, items_half, items_per_rep, c.keys, ev.keys());
             MEMLIF_CUDA_CHECK_LAUNCH("qe_items_kernel");
         }
         spec.n_groups = 6 * b;
         spec.level_of_group.resize(6 * b);
-        for (u64 g = 0; g < 6 * b; ++g) spec.level_of_group[g] = (g % 6) < 2 ? 1 : 2;
-        ev.run(sc, c, b * items_per_rep, spec, out);
-        // The host accumulates level by level, replicate by replicate, pile by pile; per level
-        // that is the order used here.
-        for (int li = 1; li < 3; ++li) {
-            const std::size_t lvl = static_cast<std::size_t>(li);
-            const u64 k = static_cast<u64>(ks[li]);
-            for (u64 mm = 0; mm < b; ++mm)
-                for (u64 j = 0; j < k; ++j) {
-                    const u64 g = mm * 6 + (li == 1 ? j : 2 + j);
-                    double e_h_r = 0;
-                    sample_entropies(out, g, ns, pt, e_h_r, e_h_r_s);
-                    sum_hr[lvl] += e_h_r;
-                    double hrs_sub = 0;
-                    for (std::size_t s = 0; s < ns; ++s) {
-                        hrs[lvl][s] += e_h_r_s[s];
-                        hrs_sub += p_sub[lvl][s] * e_h_r_s[s];
-                    }
-                    sum_mi[lvl] += e_h_r - hrs_sub;
-                }
-        }
+        for (u64 g = 0; g < 6 * b; ++g) spec.level_of_group[g] = (g % 6) < 2 ? 0 : 1;
+        ev.run(sc, c, b * items_per_rep, spec, out, 6 * m0);
     }
-    for (int li = 1; li < 3; ++li) {
-        const std::size_t lvl = static_cast<std::size_t>(li);
-        const double norm = static_cast<double>(reps) * static_cast<double>(ks[li]);
-        hr[lvl] = sum_hr[lvl] / norm;
-        level_mi[lvl] = sum_mi[lvl] / norm;
-        for (std::size_t s = 0; s < ns; ++s) hrs[lvl][s] /= norm;
+    return out;
+}
+
+void validate_request(const ConditionCounts& counts, const GroupSumsRequest& q) {
+    if (counts.n_bins < 1 || counts.n_bins > 64) fail(k_what, "counts.n_bins must be in 1..64");
+    if (counts.words.size() != counts.counts.size() ||
+        (!counts.offsets.empty() && counts.offsets.back() != counts.words.size()))
+        fail(k_what, "inconsistent CSR counts");
+    const bool qe =
+        q.scheme == ReplicateScheme::qe_shuffled || q.scheme == ReplicateScheme::qe_block;
+    const std::size_t rows = qe ? 2 : 1;
+    if (q.p_s.size() != rows)
+        fail(k_what, "the request has " + std::to_string(q.p_s.size()) + " p(s) rows, " +
+                         std::to_string(rows) + " expected");
+    for (const auto& row : q.p_s)
+        if (row.size() != counts.n_stimuli())
+            fail(k_what, "a p(s) row has " + std::to_string(row.size()) + " entries for " +
+                             std::to_string(counts.n_stimuli()) + " stimuli");
+    const bool replicated = q.scheme == ReplicateScheme::label_permutation ||
+                            q.scheme == ReplicateScheme::bootstrap ||
+                            q.scheme == ReplicateScheme::qe_shuffled;
+    if (replicated && u64(q.first_replicate) + q.replicates > (1ull << 32))
+        fail(k_what, "replicate indices beyond 2^32 - 1");
+}
+
+} // namespace
+
+GroupSums group_sums_cuda(const ConditionCounts& counts, const GroupSumsRequest& request,
+                          const GroupSumsCudaOptions& options) {
+    // Nothing is looked at, let alone allocated, before the device is known to exist.
+    detail::select_device(k_what, options.device);
+    validate_request(counts, request);
+    Scratch sc;
+    Condition c;
+    setup_condition(k_what, counts, c, sc);
+    Evaluator ev;
+    std::vector<double> rows;
+    for (const auto& row : request.p_s) rows.insert(rows.end(), row.begin(), row.end());
+    upload(ev.p_levels, rows);
+    switch (request.scheme) {
+    case ReplicateScheme::observed:
+        return observed_sums(sc, c, ev, request);
+    case ReplicateScheme::label_permutation:
+        return permutation_sums(sc, c, ev, request, options);
+    case ReplicateScheme::bootstrap:
+        return bootstrap_sums(sc, c, ev, request, options);
+    case ReplicateScheme::qe_shuffled:
+    case ReplicateScheme::qe_block:
+        return qe_sums(sc, c, ev, request, options);
     }
-    detail::combine_qe_levels(res, hr, level_mi, hrs, n_s, p_s, options.target, used, h_s);
-    return res;
+    fail(k_what, "unknown replicate scheme");
 }
 
 } // namespace memlif

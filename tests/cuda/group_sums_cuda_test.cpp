@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: MIT
-//! \file tests/cuda/estimators_cuda_test.cpp
-//! The GPU resampling estimators (cuda/estimators_cuda.hpp) against their host counterparts on the
-//! same counts, options and seeds: permutation null, stratified bootstrap, QE.
+//! \file tests/cuda/group_sums_cuda_test.cpp
+//! The GPU replicate tables (cuda/group_sums_cuda.hpp): their sums against the host's evaluation
+//! of the same contract (tests/host/information/group_sums_reference.hpp), and the resampling
+//! estimators built on them (host/information/accelerated_resampling.hpp) against the host
+//! estimators on the same counts, options and seeds: permutation null, stratified bootstrap, QE.
 //!
-//! Built twice. With MEMLIF_ESTIMATORS_TEST_CPU_ONLY (CPU label, MEMLIF_DISABLE_DEVICE=1 from
-//! ctest) only the refusal tests exist: every function throws CudaError before any allocation.
-//! Without it (gpu label, CUDA builds only) the parity tests run: skipped without a device,
-//! failed under MEMLIF_REQUIRE_GPU=1.
+//! Built twice. With MEMLIF_ESTIMATORS_TEST_CPU_ONLY (program cuda_estimators_refusal_test, CPU
+//! label, MEMLIF_DISABLE_DEVICE=1 from ctest) only the refusal tests exist: group_sums_cuda
+//! throws CudaError before any allocation. Without it (cuda_estimators_test, gpu label, CUDA
+//! builds only) the parity tests run: skipped without a device, failed under
+//! MEMLIF_REQUIRE_GPU=1.
 //!
 //! Tolerance: doubles to 1e-12 absolute (bits). The device follows the host's summation order
-//! everywhere except the sum over words of H(R) (a block tree) and differs from glibc's log/pow
-//! by an ulp; with at most 2^12 distinct words here both effects stay below 1e-13. Integer
-//! quantities (level sizes, replicate counts) must be equal; the permutation p-value may differ
-//! only by replicates whose value ties the observed one to within the tolerance.
-#include "cuda/estimators_cuda.hpp"
+//! everywhere except the sums over the words of a group (H(R), the pooled BayesCount: block
+//! trees) and differs from glibc's log/pow by an ulp; with at most 2^12 distinct words here both
+//! effects stay below 1e-13. Integer quantities (counts, word numbers, level sizes) must be
+//! equal; the permutation p-value may differ only by replicates whose value ties the observed one
+//! to within the tolerance.
+#include "cuda/group_sums_cuda.hpp"
+#include "host/information/accelerated_resampling.hpp"
 #include "memlif/config.hpp"
 
 #include <gtest/gtest.h>
@@ -26,10 +31,12 @@
 
 #ifndef MEMLIF_ESTIMATORS_TEST_CPU_ONLY
 #include "cuda_test_util.hpp"
+#include "group_sums_reference.hpp"
 #include "host/information/bootstrap.hpp"
 #include "host/information/permutation_null.hpp"
 #include "host/information/quadratic_extrapolation.hpp"
 #include "host/information/resampling.hpp"
+#include "host/information/sampling_error.hpp"
 
 #include <cmath>
 #include <random>
@@ -69,29 +76,48 @@ void expect_refused(const std::function<void()>& call) {
     }
 }
 
-TEST_F(EstimatorsNoDevice, EveryFunctionRefusesBeforeAllocating) {
+TEST_F(EstimatorsNoDevice, EverySchemeRefusesBeforeAllocating) {
     const ConditionCounts c = tiny_counts();
-    const std::vector<double> p{0.5, 0.5};
-    const std::vector<std::uint32_t> spk{1, 2};
-    expect_refused([&] { permutation_null_cuda(c, p, spk, PermutationNullOptions{}); });
-    expect_refused(
-        [&] { permutation_null_cuda(c, p, spk, PermutationNullOptions{}, PointEstimator::pt); });
-    expect_refused([&] { bootstrap_cuda(c, p, spk, BootstrapOptions{}); });
-    expect_refused([&] { quadratic_extrapolation_cuda(c, p, QeOptions{}); });
+    for (ReplicateScheme scheme :
+         {ReplicateScheme::observed, ReplicateScheme::label_permutation, ReplicateScheme::bootstrap,
+          ReplicateScheme::qe_shuffled, ReplicateScheme::qe_block}) {
+        GroupSumsRequest q;
+        q.scheme = scheme;
+        q.replicates = 3;
+        q.p_s = {{0.5, 0.5}, {0.5, 0.5}};
+        if (scheme != ReplicateScheme::qe_shuffled && scheme != ReplicateScheme::qe_block)
+            q.p_s.pop_back();
+        expect_refused([&] { group_sums_cuda(c, q); });
+    }
 }
 
 TEST_F(EstimatorsNoDevice, RefusalComesBeforeInputValidation) {
-    // Invalid inputs still get the device error: nothing is looked at without a device.
+    // A malformed request still gets the device error: nothing is looked at without a device.
+    expect_refused([&] { group_sums_cuda(tiny_counts(), GroupSumsRequest{}); });
+}
+
+TEST_F(EstimatorsNoDevice, AcceleratedEstimatorsOnTheDeviceRefuse) {
+    // The host validates, then the first request reaches the device and is refused.
     const ConditionCounts c = tiny_counts();
-    expect_refused([&] { permutation_null_cuda(c, {1.0}, {1}, PermutationNullOptions{}); });
-    expect_refused([&] { bootstrap_cuda(c, {1.0}, {1}, BootstrapOptions{}); });
-    expect_refused([&] { quadratic_extrapolation_cuda(c, {1.0}, QeOptions{}); });
+    const std::vector<double> p{0.5, 0.5};
+    const std::vector<std::uint32_t> spk{1, 2};
+    const GroupSumsFunction gpu = [](const ConditionCounts& k, const GroupSumsRequest& q) {
+        return group_sums_cuda(k, q);
+    };
+    expect_refused([&] {
+        accelerated_permutation_null(c, p, spk, PermutationNullOptions{}, PointEstimator::pt, {},
+                                     gpu);
+    });
+    expect_refused([&] { accelerated_bootstrap(c, p, spk, BootstrapOptions{}, gpu); });
+    QeOptions qo;
+    qo.small_sample = SmallSamplePolicy::fallback;
+    expect_refused([&] { accelerated_quadratic_extrapolation(c, p, qo, gpu); });
 }
 
 #else
 
 // ---------------------------------------------------------------------------------------------
-// GPU parity with the host estimators.
+// GPU parity with the host.
 
 using test::expect_same_or_both_nan;
 using test::GpuTest;
@@ -142,6 +168,142 @@ Table make_table(std::uint64_t seed, std::size_t n_stimuli, std::uint32_t min_tr
     return t;
 }
 
+Table tiny() {
+    Table t;
+    t.counts = tiny_counts();
+    t.p_s = {0.5, 0.5};
+    t.n_spk = {1, 0};
+    return t;
+}
+
+GroupSumsFunction gpu_sums(const GroupSumsCudaOptions& cuda = {}) {
+    return [cuda](const ConditionCounts& c, const GroupSumsRequest& q) {
+        return group_sums_cuda(c, q, cuda);
+    };
+}
+
+// --- the sums themselves --------------------------------------------------------------------
+
+template <class T>
+void expect_ints_equal(const std::vector<T>& a, const std::vector<T>& b, const char* what) {
+    ASSERT_EQ(a.size(), b.size()) << what;
+    for (std::size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a[i], b[i]) << what << "[" << i << "]";
+}
+
+void expect_sums_near(const GroupSums& d, const GroupSums& h) {
+    ASSERT_EQ(d.n_groups, h.n_groups);
+    ASSERT_EQ(d.n_stimuli, h.n_stimuli);
+    expect_ints_equal(d.n_words, h.n_words, "n_words");
+    expect_ints_equal(d.n_trials, h.n_trials, "n_trials");
+    expect_ints_equal(d.n_s, h.n_s, "n_s");
+    expect_ints_equal(d.m_s, h.m_s, "m_s");
+    test::expect_vec_near(d.h_r, h.h_r, k_tol, "h_r");
+    test::expect_vec_near(d.r_pooled, h.r_pooled, k_tol, "r_pooled");
+    test::expect_vec_near(d.h_rs, h.h_rs, k_tol, "h_rs");
+    test::expect_vec_near(d.r_s, h.r_s, k_tol, "r_s");
+    test::expect_vec_near(d.kl, h.kl, k_tol, "kl");
+}
+
+//! A request of every scheme, with every optional sum.
+std::vector<GroupSumsRequest> all_requests(const Table& t, std::uint64_t seed) {
+    std::vector<GroupSumsRequest> out;
+    for (ReplicateScheme scheme :
+         {ReplicateScheme::observed, ReplicateScheme::label_permutation, ReplicateScheme::bootstrap,
+          ReplicateScheme::qe_shuffled, ReplicateScheme::qe_block}) {
+        GroupSumsRequest q;
+        q.scheme = scheme;
+        q.seed = seed;
+        q.replicates = 7;
+        q.p_s = {t.p_s};
+        if (scheme == ReplicateScheme::qe_shuffled || scheme == ReplicateScheme::qe_block)
+            q.p_s.push_back(t.p_s);
+        q.bayes_stimuli = q.bayes_pooled = q.surprise = true;
+        q.r_tot = std::ldexp(1.0, static_cast<int>(t.counts.n_bins));
+        out.push_back(q);
+    }
+    return out;
+}
+
+class GroupSumsCuda : public GpuTest {};
+
+TEST_F(GroupSumsCuda, EverySchemeMatchesTheHostEvaluation) {
+    const Table tables[] = {tiny(), make_table(3, 16, 20, 20, 8, 0.1, false),
+                            make_table(13, 24, 5, 40, 10, 0.2, true, 3)};
+    for (const Table& t : tables)
+        for (std::uint64_t seed : {0ull, 0xDEADBEEFCAFEull})
+            for (const GroupSumsRequest& q : all_requests(t, seed)) {
+                SCOPED_TRACE(static_cast<int>(q.scheme));
+                expect_sums_near(group_sums_cuda(t.counts, q),
+                                 test::reference_group_sums(t.counts, q));
+            }
+}
+
+TEST_F(GroupSumsCuda, OptionalSumsStayEmpty) {
+    const Table t = make_table(4, 8, 10, 10, 6, 0.2, true);
+    GroupSumsRequest q;
+    q.scheme = ReplicateScheme::bootstrap;
+    q.replicates = 3;
+    q.p_s = {t.p_s};
+    const GroupSums r = group_sums_cuda(t.counts, q);
+    EXPECT_EQ(r.n_groups, 3u);
+    EXPECT_EQ(r.h_rs.size(), 3u * 8u);
+    EXPECT_TRUE(r.r_s.empty());
+    EXPECT_TRUE(r.r_pooled.empty());
+    EXPECT_TRUE(r.kl.empty());
+}
+
+TEST_F(GroupSumsCuda, ReplicateRangesAndBatchesDoNotChangeTheSums) {
+    const Table t = make_table(21, 32, 10, 30, 9, 0.15, false, 2);
+    GroupSumsCudaOptions one;
+    one.max_batch_bytes = 1; // one replicate per batch
+    for (GroupSumsRequest q : all_requests(t, 77)) {
+        SCOPED_TRACE(static_cast<int>(q.scheme));
+        q.replicates = 9;
+        const GroupSums whole = group_sums_cuda(t.counts, q);
+        const GroupSums batched = group_sums_cuda(t.counts, q, one);
+        EXPECT_EQ(batched.h_r, whole.h_r);
+        EXPECT_EQ(batched.r_pooled, whole.r_pooled);
+        EXPECT_EQ(batched.h_rs, whole.h_rs);
+        EXPECT_EQ(batched.r_s, whole.r_s);
+        EXPECT_EQ(batched.kl, whole.kl);
+        if (q.scheme == ReplicateScheme::observed || q.scheme == ReplicateScheme::qe_block)
+            continue;
+        // Replicates 4 .. 8 alone are the tail of the whole request.
+        q.first_replicate = 4;
+        q.replicates = 5;
+        const GroupSums tail = group_sums_cuda(t.counts, q);
+        const std::size_t per = q.scheme == ReplicateScheme::qe_shuffled ? 6 : 1;
+        const std::size_t g0 = 4 * per, ns = t.counts.n_stimuli();
+        ASSERT_EQ(tail.n_groups, 5 * per);
+        for (std::size_t g = 0; g < tail.n_groups; ++g) {
+            EXPECT_EQ(tail.h_r[g], whole.h_r[g0 + g]);
+            EXPECT_EQ(tail.r_pooled[g], whole.r_pooled[g0 + g]);
+            for (std::size_t s = 0; s < ns; ++s) {
+                EXPECT_EQ(tail.h_rs[g * ns + s], whole.h_rs[(g0 + g) * ns + s]);
+                EXPECT_EQ(tail.kl[g * ns + s], whole.kl[(g0 + g) * ns + s]);
+            }
+        }
+    }
+}
+
+TEST_F(GroupSumsCuda, MalformedRequestsAreRefused) {
+    const Table t = make_table(5, 4, 6, 6, 5, 0.2, true);
+    GroupSumsRequest q;
+    q.scheme = ReplicateScheme::observed;
+    EXPECT_THROW(group_sums_cuda(t.counts, q), std::invalid_argument); // no p(s) row
+    q.p_s = {{0.5, 0.5}};
+    EXPECT_THROW(group_sums_cuda(t.counts, q), std::invalid_argument); // 2 entries for 4 stimuli
+    q.scheme = ReplicateScheme::qe_block;
+    q.p_s = {t.p_s};
+    EXPECT_THROW(group_sums_cuda(t.counts, q), std::invalid_argument); // QE needs two rows
+    q.scheme = ReplicateScheme::bootstrap;
+    q.first_replicate = 0xFFFFFFF0u;
+    q.replicates = 100;
+    EXPECT_THROW(group_sums_cuda(t.counts, q), std::invalid_argument); // beyond 2^32 - 1
+}
+
+// --- the estimators on them -----------------------------------------------------------------
+
 //! The host permutation null with the statistic compute_estimators uses, plus every value the
 //! statistic returned (observed first), to bound the p-value by near-ties.
 PermutationNullResult host_null(const Table& t, const PermutationNullOptions& o, PointEstimator pe,
@@ -161,11 +323,11 @@ PermutationNullResult host_null(const Table& t, const PermutationNullOptions& o,
 }
 
 void expect_null_matches(const Table& t, const PermutationNullOptions& o, PointEstimator pe,
-                         const RtotSpec& rtot = {}, const EstimatorCudaOptions& cuda = {}) {
+                         const RtotSpec& rtot = {}, const GroupSumsCudaOptions& cuda = {}) {
     std::vector<double> values;
     const PermutationNullResult h = host_null(t, o, pe, rtot, values);
     const PermutationNullResult d =
-        permutation_null_cuda(t.counts, t.p_s, t.n_spk, o, pe, rtot, cuda);
+        accelerated_permutation_null(t.counts, t.p_s, t.n_spk, o, pe, rtot, gpu_sums(cuda));
     EXPECT_NEAR(d.observed, h.observed, k_tol);
     EXPECT_NEAR(d.null_mean, h.null_mean, k_tol);
     EXPECT_NEAR(d.null_sd, h.null_sd, k_tol);
@@ -187,9 +349,9 @@ void expect_interval_near(const Interval& a, const Interval& b, const char* what
 }
 
 void expect_bootstrap_matches(const Table& t, const BootstrapOptions& o,
-                              const EstimatorCudaOptions& cuda = {}) {
+                              const GroupSumsCudaOptions& cuda = {}) {
     const BootstrapResult h = compute_bootstrap(t.counts, t.p_s, t.n_spk, o);
-    const BootstrapResult d = bootstrap_cuda(t.counts, t.p_s, t.n_spk, o, cuda);
+    const BootstrapResult d = accelerated_bootstrap(t.counts, t.p_s, t.n_spk, o, gpu_sums(cuda));
     EXPECT_EQ(d.replicates, h.replicates);
     EXPECT_EQ(d.confidence, h.confidence);
     expect_interval_near(d.mi, h.mi, "mi", 0);
@@ -212,9 +374,9 @@ void expect_flags_equal(const InformationFlags& a, const InformationFlags& b) {
     EXPECT_EQ(a.ps_not_empirical, b.ps_not_empirical);
 }
 
-void expect_qe_matches(const Table& t, const QeOptions& o, const EstimatorCudaOptions& cuda = {}) {
+void expect_qe_matches(const Table& t, const QeOptions& o, const GroupSumsCudaOptions& cuda = {}) {
     const QeResult h = compute_quadratic_extrapolation(t.counts, t.p_s, o);
-    const QeResult d = quadratic_extrapolation_cuda(t.counts, t.p_s, o, cuda);
+    const QeResult d = accelerated_quadratic_extrapolation(t.counts, t.p_s, o, gpu_sums(cuda));
     EXPECT_NEAR(d.h_r, h.h_r, k_tol);
     EXPECT_NEAR(d.h_rs, h.h_rs, k_tol);
     EXPECT_NEAR(d.mi, h.mi, k_tol);
@@ -228,20 +390,14 @@ void expect_qe_matches(const Table& t, const QeOptions& o, const EstimatorCudaOp
 
 class EstimatorsCuda : public GpuTest {};
 
-// --- permutation null -----------------------------------------------------------------------
-
 TEST_F(EstimatorsCuda, NullTinyTableAllEstimators) {
-    Table t;
-    t.counts = tiny_counts();
-    t.p_s = {0.5, 0.5};
-    t.n_spk = {1, 0};
     PermutationNullOptions o;
     o.replicates = 37;
     for (PointEstimator pe : {PointEstimator::plugin, PointEstimator::mm, PointEstimator::pt})
         for (std::uint64_t seed : {0ull, 1ull, 0xDEADBEEFCAFEull}) {
             SCOPED_TRACE(seed);
             o.seed = seed;
-            expect_null_matches(t, o, pe);
+            expect_null_matches(tiny(), o, pe);
         }
 }
 
@@ -267,10 +423,12 @@ TEST_F(EstimatorsCuda, NullIndependentOfBatching) {
     PermutationNullOptions o;
     o.replicates = 9;
     o.seed = 77;
-    EstimatorCudaOptions one;
+    GroupSumsCudaOptions one;
     one.max_batch_bytes = 1; // one replicate per batch
-    const auto a = permutation_null_cuda(t.counts, t.p_s, t.n_spk, o, PointEstimator::pt);
-    const auto b = permutation_null_cuda(t.counts, t.p_s, t.n_spk, o, PointEstimator::pt, {}, one);
+    const auto a = accelerated_permutation_null(t.counts, t.p_s, t.n_spk, o, PointEstimator::pt, {},
+                                                gpu_sums());
+    const auto b = accelerated_permutation_null(t.counts, t.p_s, t.n_spk, o, PointEstimator::pt, {},
+                                                gpu_sums(one));
     EXPECT_EQ(a.observed, b.observed);
     EXPECT_EQ(a.null_mean, b.null_mean);
     EXPECT_EQ(a.null_sd, b.null_sd);
@@ -283,33 +441,28 @@ TEST_F(EstimatorsCuda, NullRejectsWhatTheHostRejects) {
     const Table t = make_table(5, 4, 6, 6, 5, 0.2, true);
     PermutationNullOptions o;
     o.replicates = 0;
-    EXPECT_THROW(permutation_null_cuda(t.counts, t.p_s, t.n_spk, o), std::invalid_argument);
+    const auto null = [&](const std::vector<double>& p, PointEstimator pe, const RtotSpec& r) {
+        return accelerated_permutation_null(t.counts, p, t.n_spk, o, pe, r, gpu_sums());
+    };
+    EXPECT_THROW(null(t.p_s, PointEstimator::plugin, {}), std::invalid_argument);
     o.replicates = 3;
     o.quantile_levels = {1.5};
-    EXPECT_THROW(permutation_null_cuda(t.counts, t.p_s, t.n_spk, o), std::invalid_argument);
+    EXPECT_THROW(null(t.p_s, PointEstimator::plugin, {}), std::invalid_argument);
     o.quantile_levels = {0.5};
-    EXPECT_THROW(permutation_null_cuda(t.counts, {0.5, 0.5, 0.5, 0.5}, t.n_spk, o),
-                 std::invalid_argument);
-    EXPECT_THROW(permutation_null_cuda(t.counts, t.p_s, t.n_spk, o, PointEstimator::pt,
-                                       RtotSpec{RtotMode::user, 1}),
-                 std::invalid_argument);
+    EXPECT_THROW(null({0.5, 0.5, 0.5, 0.5}, PointEstimator::plugin, {}), std::invalid_argument);
+    // R_tot below the observed number of distinct words: the host's SamplingError (exit code 2).
+    EXPECT_THROW(null(t.p_s, PointEstimator::pt, RtotSpec{RtotMode::user, 1}), SamplingError);
 }
-
-// --- bootstrap ------------------------------------------------------------------------------
 
 TEST_F(EstimatorsCuda, BootstrapTinyAndSynthetic) {
     BootstrapOptions o;
     o.replicates = 41;
-    Table tiny;
-    tiny.counts = tiny_counts();
-    tiny.p_s = {0.5, 0.5};
-    tiny.n_spk = {1, 0};
     for (PointEstimator pe : {PointEstimator::plugin, PointEstimator::mm, PointEstimator::pt}) {
         o.estimator = pe;
         for (std::uint64_t seed : {0ull, 11ull}) {
             SCOPED_TRACE(seed);
             o.seed = seed;
-            expect_bootstrap_matches(tiny, o);
+            expect_bootstrap_matches(tiny(), o);
             expect_bootstrap_matches(make_table(seed + 1, 12, 20, 20, 7, 0.1, true), o);
             expect_bootstrap_matches(make_table(seed + 2, 20, 3, 50, 10, 0.25, false, 2), o);
         }
@@ -325,27 +478,15 @@ TEST_F(EstimatorsCuda, BootstrapBatchedEqualsSingleBatch) {
     BootstrapOptions o;
     o.replicates = 7;
     o.seed = 5;
-    EstimatorCudaOptions one;
+    GroupSumsCudaOptions one;
     one.max_batch_bytes = 1;
-    const auto a = bootstrap_cuda(t.counts, t.p_s, t.n_spk, o);
-    const auto b = bootstrap_cuda(t.counts, t.p_s, t.n_spk, o, one);
+    const auto a = accelerated_bootstrap(t.counts, t.p_s, t.n_spk, o, gpu_sums());
+    const auto b = accelerated_bootstrap(t.counts, t.p_s, t.n_spk, o, gpu_sums(one));
     EXPECT_EQ(a.mi.sd, b.mi.sd);
     EXPECT_EQ(a.mi.lo, b.mi.lo);
     EXPECT_EQ(a.mi.hi, b.mi.hi);
     expect_bootstrap_matches(t, o, one);
 }
-
-TEST_F(EstimatorsCuda, BootstrapRejectsWhatTheHostRejects) {
-    const Table t = make_table(6, 4, 6, 6, 5, 0.2, true);
-    BootstrapOptions o;
-    o.replicates = 1;
-    EXPECT_THROW(bootstrap_cuda(t.counts, t.p_s, t.n_spk, o), std::invalid_argument);
-    o.replicates = 10;
-    o.confidence = 1.0;
-    EXPECT_THROW(bootstrap_cuda(t.counts, t.p_s, t.n_spk, o), std::invalid_argument);
-}
-
-// --- QE -------------------------------------------------------------------------------------
 
 TEST_F(EstimatorsCuda, QeShuffledAndBlockAllModes) {
     const Table eq = make_table(41, 16, 32, 32, 8, 0.1, true);
@@ -373,7 +514,8 @@ TEST_F(EstimatorsCuda, QeSmallSamplesAndBatching) {
     const Table small = make_table(51, 6, 2, 3, 6, 0.2, true); // every N_s < 4
     QeOptions o;
     o.small_sample = SmallSamplePolicy::refuse;
-    EXPECT_THROW(quadratic_extrapolation_cuda(small.counts, small.p_s, o), std::domain_error);
+    EXPECT_THROW(accelerated_quadratic_extrapolation(small.counts, small.p_s, o, gpu_sums()),
+                 SamplingError);
     o.small_sample = SmallSamplePolicy::fallback;
     expect_qe_matches(small, o);
     o.inner = InnerEstimator::pt;
@@ -383,16 +525,17 @@ TEST_F(EstimatorsCuda, QeSmallSamplesAndBatching) {
     o = QeOptions{};
     o.replicates = 5;
     o.seed = 99;
-    EstimatorCudaOptions one;
+    GroupSumsCudaOptions one;
     one.max_batch_bytes = 1;
-    const QeResult a = quadratic_extrapolation_cuda(t.counts, t.p_s, o);
-    const QeResult b = quadratic_extrapolation_cuda(t.counts, t.p_s, o, one);
+    const QeResult a = accelerated_quadratic_extrapolation(t.counts, t.p_s, o, gpu_sums());
+    const QeResult b = accelerated_quadratic_extrapolation(t.counts, t.p_s, o, gpu_sums(one));
     EXPECT_EQ(a.mi, b.mi);
     EXPECT_EQ(a.h_r, b.h_r);
     EXPECT_EQ(a.level_mi, b.level_mi);
     expect_qe_matches(t, o, one);
     o.replicates = 0;
-    EXPECT_THROW(quadratic_extrapolation_cuda(t.counts, t.p_s, o), std::invalid_argument);
+    EXPECT_THROW(accelerated_quadratic_extrapolation(t.counts, t.p_s, o, gpu_sums()),
+                 std::invalid_argument);
 }
 
 // --- scale: 65536 stimuli -------------------------------------------------------------------
