@@ -112,6 +112,14 @@ bool analyze_into(const std::string& path, const EstimatorOptions& opts, const s
     w.create_table("trials_per_response", n_g, 0, false, "1", {"condition"});
     w.track_rows(n_g, "condition");
 
+    // The estimators' preconditions on the stimulus axis, which the reader does not check (a
+    // hand-built file may leave stimuli out): broken in a file, they are a format error (exit 2),
+    // not the estimators' std::invalid_argument (exit 1, which marks a bug).
+    double p_sum = 0;
+    for (double p : stimuli.p_s) p_sum += p;
+    if (std::fabs(p_sum - 1.0) > 1e-9)
+        throw IoError("'" + path + "' breaks the memlif-run format: /stimuli/p_s sums to " +
+                      std::to_string(p_sum) + ", not 1");
     bool complete = true;
     for (std::uint32_t c : reader.completed_conditions()) {
         if (w.row_done(c)) {
@@ -123,15 +131,16 @@ bool analyze_into(const std::string& path, const EstimatorOptions& opts, const s
             break;
         }
         EstimatorResults r;
+        const ConditionCounts counts = reader.counts(c);
+        for (std::size_t s = 0; s < n_s; ++s)
+            if (stimuli.p_s[s] != 0 && counts.n_trials(s) == 0)
+                throw IoError("'" + path + "' breaks the memlif-run format: stimulus " +
+                              std::to_string(s) + " has p(s) > 0 but no trials in condition " +
+                              std::to_string(c));
         try {
-            r = compute_estimators(reader.counts(c), stimuli.p_s, stimuli.n_input_spikes, opts);
+            r = compute_estimators(counts, stimuli.p_s, stimuli.n_input_spikes, opts);
         } catch (const SamplingError& e) {
             throw ConfigError("information (condition " + std::to_string(c) + " of " + path + "): " + e.what());
-        } catch (const std::invalid_argument& e) {
-            // what the estimators refuse the reader did not check (p(s) not summing to 1, p(s) > 0
-            // for a stimulus without trials): the file breaks the format
-            throw IoError("'" + path + "' breaks the memlif-run format: condition " + std::to_string(c) +
-                          " cannot be analysed: " + e.what());
         }
         for (const Column& col : columns)
             w.write_row(col.dataset, c, column_values(r.estimates[col.estimator], col.spec, n_s));

@@ -102,10 +102,13 @@ class MiSweep final : public Experiment {
         const double trials = n_s * cfg.simulation.repeats; // per condition
         ResourceNeeds r;
         r.key = "simulation.repeats";
-        // One condition at a time: its trial words (8 B), their CSR counts (16 B) and the writer's
-        // row columns (8 B) per trial, and with store_trials the trial rows (16 B) besides.
+        // One condition at a time: its trial words (8 B per trial) and their counting, measured
+        // at 16.5 B per trial at the peak of the 65536 x 1000 sweep (1.08 GB, bench/RESULTS.md,
+        // issue 9); with store_trials the trial rows (24 B) besides. CSR counts grow to 16 B per
+        // trial only when nearly every word is distinct: the estimate refuses what cannot fit in
+        // the common case and does not refuse runs that fit.
         r.peak_memory_bytes =
-            trials * (32.0 + (cfg.output.store_trials ? 24.0 : 0.0)) + n_s * 256.0;
+            trials * (17.0 + (cfg.output.store_trials ? 24.0 : 0.0)) + n_s * 256.0;
         // At least: the per-stimulus /results rows, one count row per stimulus (compressed), the
         // per-stimulus analysis columns, and the stored trials at a generous compression.
         double stimulus_columns = 0;

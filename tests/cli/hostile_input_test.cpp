@@ -179,6 +179,22 @@ TEST_F(Cli, Issue12_RunFilesThatBreakTheFormatExit2) {
     EXPECT_TRUE(contains(r.out, "n_bins = 200")) << r.out;
 }
 
+TEST_F(Cli, Issue12_StimulusProbabilitiesThatDoNotSumToOneExit2) {
+    // found by tests/fuzz/run_file_fuzz: analyze reached the estimators with a /stimuli/p_s that
+    // does not sum to 1 and ended with "internal error" (exit 1)
+    const std::string p = file("ps.h5");
+    quick_run(p);
+    {
+        h5::Handle f = h5::open_file(p, true);
+        h5::Handle d = h5::open_dataset(f, "stimuli/p_s");
+        const double half = 0.5;
+        h5::write_box<double>(d, {0}, {1}, &half);
+    }
+    const Result r = sh("analyze " + p + " --estimators plugin --group x");
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "/stimuli/p_s sums to")) << r.out;
+}
+
 TEST_F(Cli, Issue12_AnAnalyzeGroupCannotNameOtherGroups) {
     // defect 18: --group "" --replace unlinked every /analysis group, /analysis/run included
     const std::string path = file("r.h5");
