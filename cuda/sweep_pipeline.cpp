@@ -15,6 +15,8 @@
 #include "plugin_reducer.cuh"
 #include "trial_launch.hpp"
 
+#include "memlif/core/errors.hpp"
+
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -115,6 +117,10 @@ void validate_spec(const SweepSpec& spec) {
         if (id > 0xFFFF)
             throw std::invalid_argument(
                 "run_sweep_cuda: condition id above 65535 (16-bit trial id field)");
+    // The trial kernel runs the noiseless fixed-state trial only: refuse rather than ignore.
+    if (sweep_has_device_physics(spec))
+        throw UsageError("run_sweep_cuda: the CUDA backend does not simulate synapse.noise or "
+                         "synapse.plasticity yet; run the sweep with --backend cpu");
 }
 
 //! The GPU side of run_sweep_cuda, on its own thread: enqueues chunks into two slots, collects
@@ -175,6 +181,7 @@ class SweepRunner {
         const std::uint64_t n = std::uint64_t(n_stim) * r_;
         MEMLIF_CUDA_CHECK(cudaMemsetAsync(slot.reducer.scalars.get(), 0, sizeof(ChunkScalars), st));
         MEMLIF_CUDA_CHECK(cudaEventRecord(slot.kernel_start.get(), st));
+        // the run's condition id keys the trials: a part of a sweep keeps the whole sweep's trials
         if (spec_.solver == Solver::exact)
             launch_exact_trial_kernel(spec_.exact, spec_.exact_drives[c], spec_.condition_id(c),
                                       d_codes_.get() + s0, r_, n, slot.reducer.words.get(),
@@ -251,7 +258,7 @@ class SweepRunner {
             cudaEventElapsedTime(&ms, slot.kernel_start.get(), slot.kernel_stop.get()));
         if (slot.s0 == 0) {
             current_ = ConditionOutput{};
-            current_.condition = spec_.condition_id(slot.condition); // its own id when resumed
+            current_.condition = slot.condition; // the drive; its trial ids carry condition_id()
             current_.counts.n_bins = spec_.params.n_output_bins;
             current_.counts.offsets.assign(1, 0);
             current_.counts.offsets.reserve(ns_ + 1);

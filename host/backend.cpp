@@ -2,6 +2,8 @@
 //! \file host/backend.cpp
 #include "backend.hpp"
 
+#include "multi_device.hpp"
+
 #include "cuda/cuda_backend.hpp"
 #include "memlif/core/errors.hpp"
 
@@ -54,7 +56,20 @@ BackendChoice choose_backend(const std::string& requested, const CpuOptions& cpu
 
 void run_sweep(const SweepSpec& spec, ConditionSink& sink, const BackendChoice& backend) {
     if (backend.kind == BackendKind::cuda) {
-        run_sweep_cuda(spec, sink, CudaOptions{});
+        if (sweep_has_device_physics(spec)) {
+            // The device noise and plasticity of the MI trials have no CUDA kernel yet (a card
+            // asking for `cuda` explicitly is refused, host/synapse_physics_card.cpp): the CPU
+            // runs them instead.
+            run_sweep_cpu(spec, sink, backend.cpu);
+            return;
+        }
+        if (backend.devices.size() > 1) {
+            run_sweep_devices(spec, sink, backend.devices);
+            return;
+        }
+        CudaOptions o;
+        o.device = backend.devices.empty() ? 0 : backend.devices[0];
+        run_sweep_cuda(spec, sink, o);
     } else {
         run_sweep_cpu(spec, sink, backend.cpu);
     }

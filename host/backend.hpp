@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 //! \file host/backend.hpp
-//! Backend selection: auto uses the GPU when one is present; MEMLIF_DISABLE_DEVICE=1 forces the CPU.
+//! Backend selection: auto uses the GPU when one is present; MEMLIF_DISABLE_DEVICE=1 forces the
+//! CPU.
 #pragma once
 
 #include "cpu_backend.hpp"
 #include "memlif/core/sweep.hpp"
 
 #include <string>
+#include <vector>
 
 namespace memlif {
 
@@ -16,6 +18,8 @@ struct BackendChoice {
     BackendKind kind = BackendKind::cpu;
     std::string description; //!< "cpu: openmp x2" or "cuda: NVIDIA H100 80GB HBM3"
     CpuOptions cpu;
+    //! CUDA: the devices the sweep is spread over (simulation.devices); empty = device 0
+    std::vector<int> devices;
 };
 
 //! Resolves "auto" | "cpu" | "cuda". UsageError if "cuda" is requested without a usable device.

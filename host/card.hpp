@@ -8,6 +8,7 @@
 #pragma once
 
 #include "card_io.hpp"
+#include "synapse_physics_card.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -25,12 +26,15 @@ struct ExperimentCard {
     template <class V> void visit(V& v) { v.text("kind", kind); }
 };
 
-//! CMOS LIF neuron (model.md §2, §9).
+//! CMOS LIF neuron (model.md §2, §9). The circuit's numbers are not published (model.md §10 #1):
+//! tau, V_th and T_delay are the calibrated set of docs/calibration.md (issue 11), the set closest
+//! to the paper's qualitative claims in the large-sample limit [ASSUMPTION]; model.md §9's first
+//! guesses (20 ms, 0.5 V, 10 ms) are kept in tools/cards/paper_uncalibrated.json.
 struct NeuronCard {
-    double tau_ms = 20.0;     //!< membrane time constant R_leak C
-    double c_nF = 13.6;       //!< integrating capacitance
-    double v_th_V = 0.5;      //!< threshold
-    double t_delay_ms = 10.0; //!< T_spike,Delay from threshold crossing to reset
+    double tau_ms = 500.0;     //!< membrane time constant R_leak C
+    double c_nF = 13.6;        //!< integrating capacitance
+    double v_th_V = 1.99038;   //!< threshold
+    double t_delay_ms = 100.0; //!< T_spike,Delay from threshold crossing to reset
     template <class V> void visit(V& v) {
         v.number("tau_ms", tau_ms, card::positive);
         v.number("c_nF", c_nF, card::positive);
@@ -56,10 +60,14 @@ struct SynapseCard {
     std::string model = "ul-gap"; //!< ul-gap | linear
     double v_read_V = 0.05;       //!< read voltage that defines G_read [SEED]
     UlGapCard ul_gap;
+    SynapseNoiseCard noise;    //!< device noise in the MI trials (host/synapse_physics_card.hpp)
+    PlasticityCard plasticity; //!< plasticity on during stimulation (same header)
     template <class V> void visit(V& v) {
         v.choice("model", model, {"ul-gap", "linear"});
         v.number("v_read_V", v_read_V, card::positive);
         v.section("ul_gap", ul_gap);
+        v.section("noise", noise);
+        v.section("plasticity", plasticity);
     }
 };
 
@@ -133,6 +141,9 @@ struct SimulationCard {
     std::string backend = "auto";       //!< auto | cpu | cuda
     std::uint32_t threads = 0;          //!< CPU threads, 0 = OpenMP default
     std::uint64_t batch_trials = 65536; //!< most CPU trials between progress and stop checks
+    //! GPUs of this machine the sweep is spread over: [] = the default device, "all", or a list
+    //! of distinct ids (host/multi_device.hpp); an error without CUDA devices
+    nlohmann::json devices = nlohmann::json::array();
     template <class V> void visit(V& v) {
         v.choice("solver", solver, {"fixed", "exact"});
         v.choice("exact_onsets", exact_onsets, {"grid", "continuous"});
@@ -141,6 +152,7 @@ struct SimulationCard {
         v.choice("backend", backend, {"auto", "cpu", "cuda"});
         v.integer("threads", threads, 0u, 4096u);
         v.integer("batch_trials", batch_trials, std::uint64_t{1}, std::uint64_t{1} << 32);
+        v.raw("devices", devices);
     }
 };
 

@@ -5,6 +5,7 @@
 #include "card_text.hpp"
 #include "estimator_options.hpp"
 #include "experiment.hpp"
+#include "multi_device.hpp"
 
 #include "memlif/core/errors.hpp"
 #include "memlif/kernels/jitter.hpp"
@@ -110,6 +111,8 @@ void derive(RunConfig& c) {
     if (c.simulation.dt_us * 1e-3 > st.spike_width_ms / 10.0)
         fail("simulation.dt_us", "too coarse for stimulus.spike_width_ms: need at least 10 steps per input spike");
 
+    check_devices_value(c.simulation.devices); // its form; whether the devices exist, at run time
+
     c.conductances_uS = expand_conductance_grid(c.conductance_grid, "conductance_grid");
     for (std::size_t i = 0; i < c.conductances_uS.size(); ++i) {
         const auto& g = c.conductances_uS[i];
@@ -125,6 +128,8 @@ void derive(RunConfig& c) {
                                      "of the 'symmetric' set; use stimulus.set=all, or stimulus.force_symmetric=true "
                                      "to deliver only the canonical member of each class");
     }
+
+    check_synapse_physics(c); // synapse.noise, synapse.plasticity (errors name their key)
 
     c.estimator_options = estimator_options_from(c.information, c.seed); // errors name their key
     const auto& names = c.estimator_options.estimators;
@@ -352,6 +357,10 @@ std::vector<ConditionPoint> make_conditions(const RunConfig& c, const SimParams&
     return out;
 }
 
+std::size_t condition_count(const RunConfig& cfg) {
+    return cfg.conductances_uS.size() * noise_axis_values(cfg.synapse.noise).size();
+}
+
 SweepPlan make_sweep(const RunConfig& cfg, std::uint32_t repeats, const std::uint64_t* seed,
                      const std::vector<std::uint32_t>& conditions) {
     SweepPlan plan;
@@ -359,14 +368,33 @@ SweepPlan make_sweep(const RunConfig& cfg, std::uint32_t repeats, const std::uin
     plan.p_s = stimulus_probabilities(plan.stimuli, cfg.p_s_mode);
     SimParams params = make_sim_params(cfg);
     if (seed) params.seed = *seed;
-    const std::vector<ConditionPoint> all = make_conditions(cfg, params);
-    if (conditions.empty()) {
-        plan.points = all;
-    } else {
-        for (std::uint32_t k : conditions) plan.points.push_back(all.at(k));
-    }
+    const std::vector<ConditionPoint> grid = make_conditions(cfg, params);
+    const std::vector<double> amplitudes = noise_axis_values(cfg.synapse.noise);
+    const std::size_t n_all = grid.size() * amplitudes.size();
+    std::vector<std::uint32_t> chosen = conditions;
+    if (chosen.empty())
+        for (std::size_t k = 0; k < n_all; ++k) chosen.push_back(static_cast<std::uint32_t>(k));
     SweepSpec& spec = plan.spec;
     spec.params = params;
+    const SynapseNoiseCard& noise = cfg.synapse.noise;
+    const bool noisy = noise.device_sigma_ln != 0.0 || noise.read_sigma_ln != 0.0 ||
+                       !noise.rtn_traps.empty() || noise.axis.process != "none";
+    if (cfg.synapse.plasticity.enabled) spec.plasticity = make_plasticity_params(cfg);
+    for (std::uint32_t k : chosen) {
+        if (k >= n_all)
+            throw std::out_of_range("make_sweep: condition " + std::to_string(k) + " of " +
+                                    std::to_string(n_all));
+        const std::uint32_t g = static_cast<std::uint32_t>(k / amplitudes.size());
+        const double a = amplitudes[k % amplitudes.size()];
+        plan.points.push_back(grid[g]);
+        plan.grid_point.push_back(g);
+        plan.noise_amplitude.push_back(a);
+        if (noisy) spec.noise.push_back(make_synapse_noise(noise, cfg.simulation.dt_us * 1e-6, a));
+        if (spec.plasticity.enabled) {
+            const auto& gs = grid[g].g_S;
+            spec.conductances.push_back({gs[0], gs[1], gs[2], gs[3]});
+        }
+    }
     for (const ConditionPoint& pt : plan.points) spec.drives.push_back(pt.drive);
     if (cfg.simulation.solver == "exact") {
         spec.solver = Solver::exact;

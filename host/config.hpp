@@ -74,6 +74,9 @@ struct ConditionPoint {
     SynapseDrive drive;
 };
 
+//! Number of conditions of the card's sweep: grid points x noise-axis amplitudes.
+std::size_t condition_count(const RunConfig& cfg);
+
 //! Evaluates the synapse model at each conductance point (model.md §2.3, §3.2).
 std::vector<ConditionPoint> make_conditions(const RunConfig& cfg, const SimParams& p);
 
@@ -82,12 +85,18 @@ struct SweepPlan {
     StimulusSet stimuli;
     std::vector<double> p_s;             //!< p(s) of each stimulus
     std::vector<ConditionPoint> points;  //!< one per condition of `spec`
+    //! Per condition of `spec`: its conductance grid point and its amplitude on the noise axis
+    //! (NaN without an axis; synapse.noise.axis)
+    std::vector<std::uint32_t> grid_point;
+    std::vector<double> noise_amplitude;
     SweepSpec spec;                      //!< the backend's input
 };
 
 //! The one place a sweep is assembled from a card (run, ground truth, analyze, bench, tests).
-//! `repeats` and `seed` default to the card's; `conditions` selects grid points (all if empty),
-//! which become conditions 0.. of the plan in the given order.
+//! `repeats` and `seed` default to the card's; `conditions` selects conditions (all if empty),
+//! which become conditions 0.. of the plan in the given order. Without a noise axis the
+//! conditions are the grid points; with one (synapse.noise.axis) condition
+//! g x n_amplitudes + a is grid point g at amplitude a.
 SweepPlan make_sweep(const RunConfig& cfg, std::uint32_t repeats = 0,
                      const std::uint64_t* seed = nullptr,
                      const std::vector<std::uint32_t>& conditions = {});

@@ -3,7 +3,10 @@
 #include "cpu_backend.hpp"
 
 #include "memlif/config.hpp"
+#include "memlif/kernels/exact_noisy_trial.hpp"
 #include "memlif/kernels/exact_trial.hpp"
+#include "memlif/kernels/noisy_trial.hpp"
+#include "memlif/kernels/plastic_trial.hpp"
 #include "memlif/kernels/trial.hpp"
 #include "memlif/kernels/trial_batch.hpp"
 #include "memlif/kernels/trial_id.hpp"
@@ -23,12 +26,12 @@ namespace {
 //! Trials per unit of work of the OpenMP loop: a multiple of the interleaved loop's lanes.
 constexpr std::size_t k_chunk = 256;
 
-//! Simulates trials [begin, end) of the sweep's condition `i` (its drive index; `c` its condition
-//! id, which goes into the trial ids) (stimulus-major, repeat-minor) into `words` with the sweep's
-//! solver; returns the output spikes. Trial t depends only on (seed, trial id), so the chunking
+//! Simulates trials [begin, end) of the sweep's drive `c` (its trial ids carry
+//! spec.condition_id(c)) (stimulus-major, repeat-minor) into `words` with the sweep's solver;
+//! returns the output spikes. Trial t depends only on (seed, trial id), so the chunking
 //! and the thread count never change a word.
-std::uint64_t simulate_range(const SweepSpec& spec, std::size_t i_drive, std::uint32_t c,
-                             std::size_t begin, std::size_t end, std::uint64_t* words, int threads) {
+std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t begin,
+                             std::size_t end, std::uint64_t* words, int threads) {
     std::uint64_t spikes = 0;
     const auto n_chunks = static_cast<long long>((end - begin + k_chunk - 1) / k_chunk);
     const std::uint32_t reps = spec.n_repeats;
@@ -46,12 +49,28 @@ std::uint64_t simulate_range(const SweepSpec& spec, std::size_t i_drive, std::ui
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t t = b + i;
             codes[i] = spec.stimulus_codes[t / reps];
-            ids[i] = make_trial_id(c, codes[i], static_cast<std::uint32_t>(t % reps));
+            ids[i] = make_trial_id(spec.condition_id(c), codes[i], static_cast<std::uint32_t>(t % reps));
         }
-        if (spec.solver == Solver::exact) {
-            for (std::size_t i = 0; i < n; ++i) out[i] = run_exact_trial(spec.exact, spec.exact_drives[i_drive], codes[i], ids[i]);
+        if (spec.plasticity.enabled) {
+            // the per-step path (the drive follows the device state); refused under `exact`
+            const SynapseNoise noise = condition_noise_on(spec, c) ? spec.noise[c] : SynapseNoise{};
+            for (std::size_t i = 0; i < n; ++i)
+                out[i] = run_plastic_trial(spec.params, spec.plasticity, spec.conductances[c],
+                                           noise, codes[i], ids[i]);
+        } else if (condition_noise_on(spec, c)) {
+            if (spec.solver == Solver::exact) {
+                for (std::size_t i = 0; i < n; ++i)
+                    out[i] = run_exact_noisy_trial(spec.exact, spec.exact_drives[c], spec.noise[c],
+                                                   codes[i], ids[i]);
+            } else {
+                for (std::size_t i = 0; i < n; ++i)
+                    out[i] = run_noisy_trial(spec.params, spec.drives[c], spec.noise[c], codes[i],
+                                             ids[i]);
+            }
+        } else if (spec.solver == Solver::exact) {
+            for (std::size_t i = 0; i < n; ++i) out[i] = run_exact_trial(spec.exact, spec.exact_drives[c], codes[i], ids[i]);
         } else {
-            run_trials(spec.params, spec.drives[i_drive], n, codes, ids, out);
+            run_trials(spec.params, spec.drives[c], n, codes, ids, out);
         }
         for (std::size_t i = 0; i < n; ++i) {
             words[b + i] = out[i].word;
@@ -78,8 +97,7 @@ std::vector<std::uint64_t> simulate_words_cpu(const SimParams& p, const SynapseD
     const std::size_t batch = std::max<std::size_t>(1, opts.batch_trials);
     std::uint64_t spikes = 0;
     for (std::size_t b = 0; b < n; b += batch)
-        spikes += simulate_range(spec, condition, condition, b, std::min(n, b + batch), words.data(),
-                                 opts.threads);
+        spikes += simulate_range(spec, condition, b, std::min(n, b + batch), words.data(), opts.threads);
     if (mean_output_spikes) *mean_output_spikes = n ? static_cast<double>(spikes) / static_cast<double>(n) : 0.0;
     return words;
 }
@@ -88,29 +106,32 @@ void run_sweep_cpu(const SweepSpec& spec, ConditionSink& sink, const CpuOptions&
     if (!spec.condition_ids.empty() && spec.condition_ids.size() != spec.drives.size())
         throw std::invalid_argument("run_sweep_cpu: condition_ids must name every drive");
     const std::size_t per_condition = spec.stimulus_codes.size() * spec.n_repeats;
-    const std::size_t batch = std::max<std::size_t>(1, opts.batch_trials);
+    // A plasticity-on trial costs ~100x a fixed-state one: its slices are capped smaller so the
+    // progress line and the stop checks stay as frequent as in a fixed-state sweep.
+    const std::size_t cap = spec.plasticity.enabled ? std::size_t{2048} : opts.batch_trials;
+    const std::size_t batch = std::max<std::size_t>(1, std::min(opts.batch_trials, cap));
     // A stop must be honoured within a fraction of a second whatever the condition size (a
     // condition is often one batch): the condition is simulated in slices sized from the measured
-    // rate to last about k_slice_s, never more than batch_trials. Slicing does not change any
+    // rate to last about k_slice_s, never more than the batch. Slicing does not change any
     // trial (each depends only on its seed and id).
     constexpr double k_slice_s = 0.1;
     std::size_t slice = std::min<std::size_t>(batch, 1024);
     std::uint64_t done = 0;
     std::vector<std::uint64_t> words(per_condition);
-    for (std::size_t i = 0; i < spec.drives.size(); ++i) {
-        const std::uint32_t c = spec.condition_id(i);
+    for (std::uint32_t c = 0; c < spec.drives.size(); ++c) {
         const auto t0 = std::chrono::steady_clock::now();
         std::uint64_t spikes = 0;
         for (std::size_t b = 0; b < per_condition;) {
             if (sink.stop_requested()) return;
             const std::size_t e = std::min(per_condition, b + slice);
             const auto s0 = std::chrono::steady_clock::now();
-            spikes += simulate_range(spec, i, c, b, e, words.data(), opts.threads);
+            spikes += simulate_range(spec, c, b, e, words.data(), opts.threads);
             const double s =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
             const double per_s = s > 0 ? static_cast<double>(e - b) / s : 1e9;
+            const double most = static_cast<double>(batch);
             slice = static_cast<std::size_t>(
-                std::clamp(per_s * k_slice_s, 256.0, static_cast<double>(batch)));
+                std::clamp(per_s * k_slice_s, std::min(256.0, most), most));
             done += e - b;
             b = e;
             sink.on_progress(done);

@@ -9,8 +9,10 @@
 #include "io/run_file.hpp"
 #include "memlif/core/errors.hpp"
 #include "io/kind_file.hpp"
-#include "io/run_file.hpp"
+#include "merge.hpp"
+#include "mpi_run.hpp"
 #include "run.hpp"
+#include "shard.hpp"
 #include "summary.hpp"
 
 #include "memlif/config.hpp"
@@ -26,7 +28,8 @@ namespace {
 std::string version_text() {
     std::string s = std::string("memlif ") + MEMLIF_VERSION + " (git " + MEMLIF_GIT_SHA + ")\n";
     s += std::string("build: CUDA ") + (MEMLIF_USE_CUDA ? "on" : "off") + ", OpenMP " +
-         (MEMLIF_USE_OPENMP ? "on" : "off") + ", CUDA fmad " + (MEMLIF_CUDA_NO_FMAD ? "off" : "on");
+         (MEMLIF_USE_OPENMP ? "on" : "off") + ", CUDA fmad " + (MEMLIF_CUDA_NO_FMAD ? "off" : "on") +
+         ", " + memlif::mpi_description();
     const int n = memlif::device_count();
     s += "\ndevices: " + std::to_string(n);
     if (n > 0) s += " (" + memlif::device_name(0) + ")";
@@ -34,12 +37,14 @@ std::string version_text() {
 }
 
 struct RunArgs {
-    std::string card_path, output, backend, resume;
+    std::string card_path, output, backend, resume, shard;
     std::vector<std::string> sets;
     bool quiet = false, force = false;
 };
 
 int cmd_run(const RunArgs& a) {
+    const memlif::ShardSpec part =
+        a.shard.empty() ? memlif::ShardSpec{} : memlif::parse_shard(a.shard);
     memlif::RunOptions opts;
     opts.quiet = a.quiet;
     opts.force = a.force;
@@ -76,7 +81,17 @@ int cmd_run(const RunArgs& a) {
     }
 
     memlif::install_stop_handlers();
-    const memlif::RunReport rep = memlif::execute_run(cfg, opts, inputs);
+    const bool mpi = memlif::launched_world_size() > 1; // mpirun -n R: the ranks are the shards
+    if (mpi && !a.shard.empty())
+        throw memlif::UsageError("--shard " + a.shard +
+                                 ": not under mpirun, whose ranks are the shards");
+    if ((mpi || !a.shard.empty()) && opts.resume)
+        throw memlif::UsageError("--resume: a shard or an mpirun job is not resumed; run it again");
+    int rank = 0;
+    const memlif::RunReport rep = mpi               ? memlif::execute_mpi_run(cfg, opts, rank)
+                                  : a.shard.empty() ? memlif::execute_run(cfg, opts, inputs)
+                                                    : memlif::execute_shard(cfg, opts, part);
+    if (rank != 0) return rep.interrupted ? 130 : 0; // rank 0 reports for the job
     if (!a.quiet && !rep.rows.empty()) std::cout << memlif::format_summary(rep.rows);
     if (!a.quiet) std::cout << rep.text;
     if (rep.resumed_units > 0)
@@ -86,8 +101,10 @@ int cmd_run(const RunArgs& a) {
                 rep.interrupted ? "INTERRUPTED after" : "ran",
                 static_cast<unsigned long long>(rep.n_trials), rep.backend.c_str(), rep.wall_s,
                 rep.wall_s > 0 ? static_cast<double>(rep.n_trials) / rep.wall_s : 0.0,
-                rep.interrupted ? rep.partial_path.c_str() : rep.output_path.c_str());
+                rep.interrupted && !rep.partial_path.empty() ? rep.partial_path.c_str()
+                                                             : rep.output_path.c_str());
     if (!rep.interrupted) return 0;
+    if (rep.partial_path.empty()) return 130; // a shard or an mpirun job: nothing to resume
     std::fflush(stdout);
     std::fprintf(
         stderr,
@@ -99,6 +116,10 @@ int cmd_run(const RunArgs& a) {
 }
 
 int cmd_info(const std::string& path) {
+    if (const auto shard_text = memlif::describe_shard_file(path)) { // a part of a sweep
+        std::cout << *shard_text;
+        return 0;
+    }
     if (const auto kind_text = memlif::io::describe_kind_file(path)) { // device kinds: no MI layout
         std::cout << *kind_text;
         return 0;
@@ -170,6 +191,19 @@ int main(int argc, char** argv) {
         "--resume", ra.resume,
         "Continue the interrupted run of OUT.h5 (kept as OUT.h5.partial) from its last committed "
         "unit; the card and seed are read from the file");
+    run->add_option("--shard", ra.shard,
+                    "Run only part K of N (K/N, 0-based) into a shard file for `merge`");
+
+    bool quiet = false;
+    std::string merge_out, merge_backend;
+    std::vector<std::string> merge_inputs;
+    auto* merge = app.add_subcommand("merge", "Sum the shard files of one sweep into its run file");
+    merge->add_option("out", merge_out, "Output memlif-run HDF5 file")->required();
+    merge->add_option("shards", merge_inputs, "Shard files (memlif run --shard K/N), all N of them")
+        ->required();
+    merge->add_option("--backend", merge_backend,
+                      "Where the estimators' subsamplings run: auto | cpu | cuda");
+    merge->add_flag("-q,--quiet", quiet, "No table");
 
     app.add_subcommand("dump-default", "Print the complete default run card");
 
@@ -200,6 +234,7 @@ int main(int argc, char** argv) {
 
     try {
         if (*run) return cmd_run(ra);
+        if (*merge) return memlif::cmd_merge(merge_out, merge_inputs, {quiet, merge_backend});
         if (app.got_subcommand("dump-default")) {
             std::cout << memlif::default_card().dump(2) << "\n";
             return 0;

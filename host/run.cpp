@@ -3,6 +3,7 @@
 #include "run.hpp"
 
 #include "card_text.hpp"
+#include "multi_device.hpp"
 #include "output_file.hpp"
 #include "resource_check.hpp"
 
@@ -217,10 +218,7 @@ RunReport execute_run(const RunConfig& cfg, const RunOptions& opts,
         fs::remove(paths.partial);
     }
 
-    CpuOptions cpu;
-    cpu.threads = static_cast<int>(cfg.simulation.threads);
-    cpu.batch_trials = cfg.simulation.batch_trials;
-    const BackendChoice backend = choose_backend(cfg.simulation.backend, cpu);
+    const BackendChoice backend = choose_run_backend(cfg); // simulation.backend and .devices
     if (opts.resume) {
         const std::string was = io::RunReader(paths.partial).metadata().backend;
         if (backend_kind(was) != backend_kind(backend.description))

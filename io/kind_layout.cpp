@@ -102,9 +102,19 @@ const Group& ladder() {
     return g;
 }
 
+const Group& synapse_physics() {
+    static const Group g{"/analysis/synapse_physics",
+                         "mi_sweep",
+                         {
+                             {"grid_point", T::u32, {"condition"}, ""},
+                             {"noise_amplitude", T::f64, {"condition"}, "1"},
+                         }};
+    return g;
+}
+
 const std::vector<const Group*>& kind_groups() {
-    static const std::vector<const Group*> all = {&iv_sweep(), &pulse_cycles(), &rate_rule(),
-                                                  &theta_burst(), &ladder()};
+    static const std::vector<const Group*> all = {
+        &iv_sweep(), &pulse_cycles(), &rate_rule(), &theta_burst(), &ladder(), &synapse_physics()};
     return all;
 }
 

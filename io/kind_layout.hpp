@@ -34,6 +34,8 @@ const Group& pulse_cycles();
 const Group& rate_rule();
 const Group& theta_burst();
 const Group& ladder();
+//! /analysis/synapse_physics: the noise axis and plasticity switch of an MI sweep
+const Group& synapse_physics();
 
 //! Every group of this table, in the order above.
 const std::vector<const Group*>& kind_groups();

@@ -106,6 +106,41 @@ const std::vector<const Group*>& core_groups() {
     return all;
 }
 
+namespace {
+
+//! The datasets of a shard group: sparse rows of its units, sorted by (condition, stimulus,
+//! word), and per-condition totals; `per` is the condition axis of the stage.
+std::vector<Dataset> shard_datasets(Axis per) {
+    return {
+        {"condition", T::u32, {A::row}, "", S::extendible},
+        {"stimulus", T::u32, {A::row}, "", S::extendible},
+        {"word", T::u64, {A::row}, "", S::extendible},
+        {"count", T::u64, {A::row}, "1", S::extendible},
+        {"condition_row_start", T::u64, {per}, ""},
+        {"condition_row_count", T::u64, {per}, ""},
+        {"n_trials", T::u64, {per}, "1"},
+        {"output_spikes", T::u64, {per}, "1"},
+        {"wall_s", T::f64, {per}, "s"},
+    };
+}
+
+} // namespace
+
+const Group& shard_sweep() {
+    static const Group g{"/shard/sweep", shard_datasets(A::condition)};
+    return g;
+}
+
+const Group& shard_ground_truth() {
+    static const Group g{"/shard/ground_truth", shard_datasets(A::rerun)};
+    return g;
+}
+
+const std::vector<const Group*>& shard_groups() {
+    static const std::vector<const Group*> all = {&shard_sweep(), &shard_ground_truth()};
+    return all;
+}
+
 const char* axis_name(Axis a) {
     switch (a) {
     case A::condition: return "condition";
@@ -114,6 +149,7 @@ const char* axis_name(Axis a) {
     case A::row: return "row";
     case A::trial: return "trial";
     case A::stage: return "stage";
+    case A::rerun: return "rerun";
     }
     return "?";
 }
@@ -139,6 +175,7 @@ std::string shape_text(const Dataset& d) {
         case A::row: return "m";
         case A::trial: return "n";
         case A::stage: return "n_stages";
+        case A::rerun: return "k";
         }
         return "?";
     };

@@ -15,7 +15,7 @@ namespace memlif::io::layout {
 enum class Type { u8, u16, u32, u64, f64 };
 
 //! The named axes of the format (FORMAT.md, "Axes"). `row` and `trial` are extendible.
-enum class Axis { condition, stimulus, synapse, row, trial, stage };
+enum class Axis { condition, stimulus, synapse, row, trial, stage, rerun };
 
 //! How a dataset is stored.
 enum class Storage {
@@ -48,6 +48,13 @@ const Group& runtime();
 
 //! Every core group, in file order.
 const std::vector<const Group*>& core_groups();
+
+// The groups of a shard file (`memlif-shard`, FORMAT.md "Shard files"): the sparse counts of
+// the shard's part of the MI sweep and of the ground-truth reruns.
+const Group& shard_sweep();
+const Group& shard_ground_truth();
+//! Both shard groups, in file order.
+const std::vector<const Group*>& shard_groups();
 
 const char* axis_name(Axis a);
 //! "uint8" ... "float64", as FORMAT.md writes them.

@@ -97,6 +97,7 @@ std::vector<hsize_t> dims_of(const layout::Dataset& d, const Extents& e) {
         case layout::Axis::stimulus: dims.push_back(e.n_s); break;
         case layout::Axis::synapse: dims.push_back(4); break;
         case layout::Axis::stage: dims.push_back(e.n_stages); break;
+        case layout::Axis::rerun: // shard files only (io/shard_file.cpp)
         case layout::Axis::row:
         case layout::Axis::trial: dims.push_back(0); break; // extendible, starts empty
         }

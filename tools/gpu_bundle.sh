@@ -8,7 +8,7 @@
 #! Builds, each in its own tree under build-bundle/ (Release, CMAKE_CUDA_ARCHITECTURES=90, ptxas
 #! resource report on):
 #!   default     memlif, cuda_backend_test, cuda_estimators_test, cuda_device_protocols_test,
-#!               memlif_bench, memlif_peer_words
+#!               cuda_multi_device_test, memlif_bench, memlif_peer_words
 #!   nofmad      -DMEMLIF_CUDA_NO_FMAD=ON: cuda_backend_test, cuda_estimators_test (bitwise parity)
 #!   minblocks8  -DMEMLIF_CUDA_MIN_BLOCKS=8: memlif_bench (the 32-register kernel variant)
 #! Collects into build-gpu/: default/, nofmad/, minblocks8/ (the executables, stripped), lib/ (the
@@ -95,8 +95,8 @@ build() {
     fi
 }
 
-build default memlif cuda_backend_test cuda_estimators_test cuda_device_protocols_test memlif_bench \
-    memlif_peer_words -- \
+build default memlif cuda_backend_test cuda_estimators_test cuda_device_protocols_test \
+    cuda_multi_device_test memlif_bench memlif_peer_words -- \
     -DMEMLIF_BUILD_TESTS=ON -DMEMLIF_BUILD_BENCH=ON
 build nofmad cuda_backend_test cuda_estimators_test -- \
     -DMEMLIF_CUDA_NO_FMAD=ON -DMEMLIF_BUILD_TESTS=ON -DMEMLIF_BUILD_BENCH=OFF
@@ -116,6 +116,7 @@ collect default memlif
 collect default tests/cuda/cuda_backend_test
 collect default tests/cuda/cuda_estimators_test
 collect default tests/cuda/cuda_device_protocols_test
+collect default tests/cuda/cuda_multi_device_test
 collect default bench/memlif_bench
 collect default bench/memlif_peer_words
 collect nofmad tests/cuda/cuda_backend_test

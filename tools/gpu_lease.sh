@@ -145,7 +145,7 @@ libdir="${lib_env[1]#LD_LIBRARY_PATH=}"
 libdir="${libdir%%:*}"
 
 bin_default=("$bundle/default/cuda_backend_test" "$bundle/default/cuda_estimators_test"
-             "$bundle/default/cuda_device_protocols_test")
+             "$bundle/default/cuda_device_protocols_test" "$bundle/default/cuda_multi_device_test")
 bin_nofmad=("$bundle/nofmad/cuda_backend_test" "$bundle/nofmad/cuda_estimators_test")
 memlif="$bundle/default/memlif"
 bench_default="$bundle/default/memlif_bench"

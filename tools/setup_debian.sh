@@ -9,6 +9,7 @@ packages=(
   libhdf5-dev hdf5-tools nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-pytest
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

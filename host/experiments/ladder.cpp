@@ -43,8 +43,11 @@ class Ladder final : public Experiment {
         const LadderResult r = run_theta_burst_ladder(block, key);
         const std::size_t n_points = r.points_S.size(), n_targets = r.g_reached_S.size();
         std::vector<std::uint32_t> condition(n_points), to_target(n_targets);
+        // With a noise axis (synapse.noise.axis) grid point g is the conditions g n_a to
+        // g n_a + n_a - 1; the ladder names the first, at the axis's first amplitude.
+        const std::size_t n_a = noise_axis_values(cfg.synapse.noise).size();
         for (std::size_t k = 0; k < n_points; ++k)
-            condition[k] = static_cast<std::uint32_t>(ref.first_condition + k);
+            condition[k] = static_cast<std::uint32_t>((ref.first_condition + k) * n_a);
         std::vector<double> targets(n_targets);
         for (std::size_t k = 0; k < n_targets; ++k) {
             to_target[k] = r.result.trains_to_target[k];

@@ -7,11 +7,10 @@
 //! counts into /analysis/run, one committed row per condition (Benatti et al. 2023, Sec. 3-4;
 //! io/FORMAT.md).
 #include "host/analyze.hpp"
-#include "host/estimator_accelerator.hpp"
 #include "host/experiment.hpp"
 #include "host/information/estimator_columns.hpp"
-#include "host/information/plugin.hpp"
 #include "host/progress.hpp"
+#include "host/sweep_file.hpp"
 
 #include "io/run_file.hpp"
 
@@ -22,52 +21,6 @@
 namespace memlif {
 
 namespace {
-
-//! Turns each finished condition into plug-in measures and a file record, in completion order.
-class RunSink : public ConditionSink {
-  public:
-    RunSink(io::RunWriter& writer, const SweepPlan& plan, Progress& progress, bool (*stop)())
-        : writer_(writer), plan_(plan), progress_(progress), stop_(stop) {}
-
-    void consume(ConditionOutput&& out) override {
-        ConditionRecord rec;
-        rec.plugin = out.has_device_plugin
-                         ? std::move(out.device_plugin)
-                         : compute_plugin(out.counts, plan_.p_s, plan_.stimuli.n_input_spikes);
-        rec.stats.wall_s = out.kernel_s;
-        rec.stats.mean_output_spikes = out.mean_output_spikes;
-        rec.stats.n_trials = rec.plugin.n_trials;
-        rec.counts = std::move(out.counts);
-        // A condition's trials are committed with its counts, in the same two-step commit.
-        io::ConditionTrials trials;
-        if (plan_.spec.keep_trial_words) {
-            const std::size_t n = out.trial_words.size();
-            const std::uint32_t reps = plan_.spec.n_repeats;
-            trials.stimulus.resize(n);
-            trials.repeat.resize(n);
-            for (std::size_t t = 0; t < n; ++t) {
-                trials.stimulus[t] = static_cast<std::uint32_t>(t / reps);
-                trials.repeat[t] = static_cast<std::uint32_t>(t % reps);
-            }
-            trials.word = std::move(out.trial_words);
-        }
-        writer_.write_condition(out.condition, rec.counts, rec.plugin, rec.stats,
-                                plan_.spec.keep_trial_words ? &trials : nullptr);
-        ++completed_;
-    }
-
-    void on_progress(std::uint64_t done) override { progress_.update(done); }
-    bool stop_requested() const override { return stop_ && stop_(); }
-
-    std::size_t completed() const { return completed_; }
-
-  private:
-    io::RunWriter& writer_;
-    const SweepPlan& plan_;
-    Progress& progress_;
-    bool (*stop_)();
-    std::size_t completed_ = 0;
-};
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -126,22 +79,13 @@ class MiSweep final : public Experiment {
         const SweepPlan plan = make_sweep(cfg);
         const std::size_t n_g = plan.points.size();
 
-        io::ConditionAxis axis;
-        for (const auto& pt : plan.points) {
-            axis.conductance_S.push_back(pt.g_S);
-            axis.weight.push_back(pt.weight);
-            axis.current_A.push_back(pt.current_A);
-        }
+        const io::ConditionAxis axis = condition_axis(plan);
         std::unique_ptr<io::RunWriter> writer;
         if (ctx.resume) {
             check_same_axis(io::RunReader(ctx.file).axis(), axis, ctx.file);
             writer = std::make_unique<io::RunWriter>(ctx.file, io::RunWriter::Resume{});
         } else {
-            io::StimulusTable table;
-            table.code = plan.stimuli.codes;
-            table.multiplicity = plan.stimuli.multiplicity;
-            table.n_input_spikes = plan.stimuli.n_input_spikes;
-            table.p_s = plan.p_s;
+            const io::StimulusTable table = stimulus_table(plan);
             io::RunMetadata meta = make_run_metadata(cfg, ctx.backend);
             meta.phase = "sweep";
             writer = std::make_unique<io::RunWriter>(ctx.file, meta, table, axis,
@@ -161,7 +105,7 @@ class MiSweep final : public Experiment {
             const std::uint64_t total =
                 static_cast<std::uint64_t>(plan.stimuli.size()) * spec.n_repeats * pending.size();
             Progress progress(total, ctx.opts.quiet);
-            RunSink sink(*writer, plan, progress, ctx.stop_requested);
+            SweepFileSink sink(*writer, plan, progress, ctx.stop_requested, &spec);
             try {
                 run_sweep(spec, sink, ctx.backend);
             } catch (...) {
@@ -189,13 +133,8 @@ class MiSweep final : public Experiment {
         // The card's estimators, from the counts just stored (the same code as `memlif analyze`).
         const auto t1 = std::chrono::steady_clock::now();
         ctx.enter_phase("analysis");
-        EstimatorOptions opts = cfg.estimator_options;
-        opts.accelerator = estimator_accelerator_for(cfg.simulation.backend);
-        bool done = true;
-        if (!only_plugin(opts))
-            done = analyze_into(ctx.file, opts, "/analysis/run", io::GroupMode::resume,
-                                cfg.card.at("information").dump(), ctx.stop_requested,
-                                &ctx.report.resumed_units);
+        const bool done = analyze_run_stage(cfg, ctx.file, io::GroupMode::resume,
+                                            ctx.stop_requested, &ctx.report.resumed_units);
         ctx.report.stages.push_back({"analysis", seconds_since(t1), 0});
         if (!done) ctx.report.interrupted = true;
         ctx.report.rows = summary_rows_from_file(io::RunReader(ctx.file));

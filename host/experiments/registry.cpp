@@ -13,6 +13,7 @@ const Experiment& pulse_cycles_experiment();
 const Experiment& rate_rule_experiment();
 const Experiment& theta_burst_experiment();
 const Experiment& ladder_experiment();
+const Experiment& synapse_physics_experiment();
 
 const std::vector<const Experiment*>& experiments() {
     static const std::vector<const Experiment*> all = {
@@ -23,6 +24,7 @@ const std::vector<const Experiment*>& experiments() {
         &theta_burst_experiment(),  // primary: theta-burst trains and the ladder (Fig. 4)
         &ground_truth_experiment(), // follows mi_sweep: estimator bias against large-N reruns
         &ladder_experiment(),       // follows mi_sweep: the theta-burst ladder of the grid
+        &synapse_physics_experiment(), // follows mi_sweep: its noise axis and plasticity switch
     };
     return all;
 }

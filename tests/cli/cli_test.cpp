@@ -56,6 +56,25 @@ TEST_F(Cli, MalformedCardNamesTheFile) {
     EXPECT_NE(r.out.find("broken.json"), std::string::npos) << r.out;
 }
 
+TEST_F(Cli, DevicePhysicsTheBackendOrSolverCannotRunExits2) {
+    // synapse.noise / synapse.plasticity: the CUDA backend and the exact solver refuse what they
+    // cannot simulate rather than ignore it (host/synapse_physics_card.cpp)
+    for (const char* args :
+         {"--backend cuda --set synapse.noise.read_sigma_ln=0.1",
+          "--backend cuda --set synapse.plasticity.enabled=true",
+          "--set simulation.solver=exact --set synapse.plasticity.enabled=true",
+          "--set simulation.solver=exact --set 'synapse.noise.rtn_traps=[{}]'"}) {
+        const Result r = sh(std::string("run ") + args + " -o " + file("out.h5"));
+        EXPECT_EQ(r.code, 2) << args << ": " << r.out;
+        EXPECT_NE(r.out.find(std::string(args).find("cuda") != std::string::npos
+                                 ? "simulation.backend"
+                                 : "simulation.solver"),
+                  std::string::npos)
+            << r.out;
+        EXPECT_FALSE(exists(file("out.h5")));
+    }
+}
+
 TEST_F(Cli, MissingCardAndUnwritableOutputExit2) {
     Result r = sh("run " + file("nope.json"));
     EXPECT_EQ(r.code, 2);
@@ -277,6 +296,48 @@ TEST_F(Cli, GroundTruthReportsEachEstimatorsBias) {
     EXPECT_GT(bias[0], 0.5);            // plug-in at 2 repeats overestimates strongly
     EXPECT_LT(pt_bias[0], bias[0]);     // PT removes part of that bias
     EXPECT_EQ(f.read_u32("/analysis/ground_truth/condition")[0], 1u);
+}
+
+TEST_F(Cli, GroundTruthExactSolverRerunsAFixedStepCardWithTheExactSolver) {
+    // ground_truth.solver = exact on a fixed-step card must rerun exactly what an exact-solver
+    // card reruns (same seed, grid onsets: the same trials), and stay within the fixed step's
+    // 0.03-0.3 % of differing words of the fixed-step rerun (README "Solvers").
+    const std::string card = std::string(MEMLIF_SOURCE_DIR) + "/tools/cards/small.json";
+    const std::string gt = " --set ground_truth.enabled=true --set 'ground_truth.conditions=[0,1]'"
+                           " --set ground_truth.repeats=6";
+    ASSERT_EQ(sh("run " + card + " -q --backend cpu -o " + file("fx.h5") + gt +
+                 " --set ground_truth.solver=exact")
+                  .code,
+              0);
+    ASSERT_EQ(sh("run " + card + " -q --backend cpu -o " + file("ex.h5") + gt +
+                 " --set simulation.solver=exact")
+                  .code,
+              0);
+    ASSERT_EQ(sh("run " + card + " -q --backend cpu -o " + file("ff.h5") + gt).code, 0);
+    const auto ref = [&](const char* name) {
+        return memlif::io::RunReader(file(name))
+            .read_f64("/analysis/ground_truth/reference_mi_bit");
+    };
+    const auto solver = [&](const char* name) {
+        memlif::io::h5::Handle f = memlif::io::h5::open_file(file(name), false);
+        memlif::io::h5::Handle g = memlif::io::h5::open_group(f, "analysis/ground_truth");
+        return memlif::io::h5::read_attr_string(g, "solver");
+    };
+    const auto fx = ref("fx.h5"), ex = ref("ex.h5"), ff = ref("ff.h5");
+    ASSERT_EQ(fx.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(fx[i], ex[i]) << i;
+        EXPECT_NEAR(fx[i], ff[i], 0.02) << i;
+    }
+    EXPECT_GT(fx[1], fx[0]); // a real MI at each conductance, not two zeros
+    EXPECT_EQ(solver("fx.h5"), "exact");
+    EXPECT_EQ(solver("ex.h5"), "exact");
+    EXPECT_EQ(solver("ff.h5"), "fixed");
+    const Result bad = sh("run " + card + " -q --backend cpu -o " + file("bad.h5") + gt +
+                          " --set ground_truth.solver=fast");
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.out.find("ground_truth.solver"), std::string::npos) << bad.out;
+    EXPECT_FALSE(exists(file("bad.h5")));
 }
 
 TEST_F(Cli, QeWithTooFewRepeatsIsRefusedUpFront) {

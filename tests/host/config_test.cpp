@@ -50,17 +50,33 @@ TEST(Config, SimParamsAreWholeSteps) {
     EXPECT_EQ(p.n_steps, 20000u);
     EXPECT_EQ(p.steps_per_input_bin, 5000u);
     EXPECT_EQ(p.spike_steps, 1000u);
-    EXPECT_EQ(p.delay_steps, 1000u);
+    EXPECT_EQ(p.delay_steps, 10000u); // T_delay = 100 ms
     EXPECT_EQ(p.steps_per_output_bin, 1000u);
     EXPECT_EQ(p.n_output_bins, 20u);
     EXPECT_EQ(p.jitter.law, JitterLaw::table);
     EXPECT_EQ(p.jitter.table_size, 41u);
-    EXPECT_FLOAT_EQ(p.decay, static_cast<float>(std::exp(-10e-6 / 20e-3)));
+    EXPECT_FLOAT_EQ(p.decay, static_cast<float>(std::exp(-10e-6 / 500e-3)));
+}
+
+TEST(Config, DefaultNeuronIsTheCalibratedSet) {
+    // docs/calibration.md: the set closest to issue 11's criteria; c_nF unchanged (only C V_th
+    // matters, model.md §2.3).
+    const RunConfig c = resolve_config(json::object());
+    EXPECT_DOUBLE_EQ(c.neuron.tau_ms, 500.0);
+    EXPECT_DOUBLE_EQ(c.neuron.v_th_V, 1.99038);
+    EXPECT_DOUBLE_EQ(c.neuron.t_delay_ms, 100.0);
+    EXPECT_DOUBLE_EQ(c.neuron.c_nF, 13.6);
+    EXPECT_DOUBLE_EQ(c.stimulus.spike_amplitude_V, 0.1);
+    EXPECT_EQ(c.stimulus.jitter.law, "poisson");
+    EXPECT_DOUBLE_EQ(c.stimulus.jitter.mean_ms, 20.0);
 }
 
 TEST(Config, LinearSynapseWeightsMatchTheDesignRule) {
     json card = json::object();
     apply_override(card, "synapse.model=linear");
+    // model.md §2.3's design rule for the pre-calibration neuron (tau 20 ms, V_th 0.5 V)
+    apply_override(card, "neuron.tau_ms=20");
+    apply_override(card, "neuron.v_th_V=0.5");
     const RunConfig c = resolve_config(card);
     const auto pts = make_conditions(c, make_sim_params(c));
     EXPECT_NEAR(pts[0].weight[0], 0.7647, 1e-4);

@@ -125,11 +125,35 @@ TEST(CpuBackend, Issue12_ASubsetOfConditionsKeepsItsConditionIds) {
     CollectSink all;
     run_sweep_cpu(spec, all, CpuOptions{});
     CollectSink part;
-    run_sweep_cpu(only_conditions(spec, {1}), part, CpuOptions{});
+    const SweepSpec sub = only_conditions(spec, {1});
+    run_sweep_cpu(sub, part, CpuOptions{});
     ASSERT_EQ(part.outs.size(), 1u);
-    EXPECT_EQ(part.outs[0].condition, 1u);
+    // the output names the drive's position in the subset; its trial ids carry the own id
+    EXPECT_EQ(part.outs[0].condition, 0u);
+    EXPECT_EQ(sub.condition_id(part.outs[0].condition), 1u);
     EXPECT_EQ(part.outs[0].trial_words, all.outs[1].trial_words);
     EXPECT_NE(part.outs[0].trial_words, all.outs[0].trial_words);
+}
+
+TEST(CpuBackend, Issue12_ASubsetOfConditionsKeepsItsNoise) {
+    // a resumed noisy sweep: the pending condition must keep its own device noise, so that its
+    // trials are those of the whole sweep (and differ from the noiseless condition's)
+    SweepSpec spec = small_spec(20, 3);
+    spec.noise.assign(2, SynapseNoise{});
+    spec.noise[1].device_sigma_ln = 0.3;
+    CollectSink all;
+    run_sweep_cpu(spec, all, CpuOptions{});
+    CollectSink part;
+    const SweepSpec sub = only_conditions(spec, {1});
+    ASSERT_EQ(sub.noise.size(), 1u);
+    run_sweep_cpu(sub, part, CpuOptions{});
+    ASSERT_EQ(part.outs.size(), 1u);
+    EXPECT_EQ(part.outs[0].trial_words, all.outs[1].trial_words);
+    SweepSpec quiet = spec;
+    quiet.noise.clear();
+    CollectSink noiseless;
+    run_sweep_cpu(only_conditions(quiet, {1}), noiseless, CpuOptions{});
+    EXPECT_NE(part.outs[0].trial_words, noiseless.outs[0].trial_words);
 }
 
 TEST(CpuBackend, SymmetricClassMatchesTheSamePatternInTheAllSet) {

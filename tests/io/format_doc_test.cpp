@@ -55,13 +55,15 @@ std::map<std::string, DocRow> documented(const std::string& doc, const std::stri
     return rows;
 }
 
-TEST(FormatDoc, EveryCoreDatasetIsDocumentedAsTheCodeWritesIt) {
+std::string format_doc() {
     std::ifstream f(std::string(MEMLIF_SOURCE_DIR) + "/io/FORMAT.md");
-    ASSERT_TRUE(f) << "io/FORMAT.md not found";
     std::stringstream ss;
     ss << f.rdbuf();
-    const std::string doc = ss.str();
-    for (const layout::Group* g : layout::core_groups()) {
+    return ss.str();
+}
+
+void expect_documented(const std::string& doc, const std::vector<const layout::Group*>& groups) {
+    for (const layout::Group* g : groups) {
         const auto rows = documented(doc, g->path);
         ASSERT_FALSE(rows.empty()) << "no dataset table under a '## `" << g->path << "`' heading";
         for (const layout::Dataset& d : g->datasets) {
@@ -76,6 +78,18 @@ TEST(FormatDoc, EveryCoreDatasetIsDocumentedAsTheCodeWritesIt) {
             EXPECT_TRUE(known) << "FORMAT.md documents " << g->path << "/" << name << ", which the code does not write";
         }
     }
+}
+
+TEST(FormatDoc, EveryCoreDatasetIsDocumentedAsTheCodeWritesIt) {
+    const std::string doc = format_doc();
+    ASSERT_FALSE(doc.empty()) << "io/FORMAT.md not found";
+    expect_documented(doc, layout::core_groups());
+}
+
+TEST(FormatDoc, EveryShardDatasetIsDocumentedAsTheCodeWritesIt) {
+    const std::string doc = format_doc();
+    ASSERT_FALSE(doc.empty()) << "io/FORMAT.md not found";
+    expect_documented(doc, layout::shard_groups());
 }
 
 } // namespace

@@ -41,9 +41,11 @@ struct Card {
     std::vector<ExactDrive> weights;
 };
 
-//! The paper card at dt, with only the three conductances of the paper.
+//! The paper card at dt, with only the three conductances of the paper, and the pre-calibration
+//! neuron the bounds below were measured on (tools/cards/paper_uncalibrated.json).
 Card paper_card(double dt_us) {
     const nlohmann::json user = {
+        {"neuron", {{"tau_ms", 20.0}, {"v_th_V", 0.5}, {"t_delay_ms", 10.0}}},
         {"simulation", {{"dt_us", dt_us}}},
         {"conductance_grid", nlohmann::json::array({nlohmann::json{
                                  {"kind", "list"}, {"values_uS", {2.6, 6.2, 13.6}}}})},

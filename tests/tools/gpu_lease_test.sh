@@ -73,6 +73,7 @@ make_bundle() {
     ln -s "$build/bench/memlif_bench" "$b/default/memlif_bench"
     ln -s "$build/bench/memlif_bench" "$b/minblocks8/memlif_bench"
     ln -s "$protocols" "$b/default/cuda_device_protocols_test"
+    ln -s "$protocols" "$b/default/cuda_multi_device_test"
     [ -x "$build/bench/memlif_peer_words" ] || { echo "SKIP: no memlif_peer_words in $build"; exit 77; }
     ln -s "$build/bench/memlif_peer_words" "$b/default/memlif_peer_words"
     for flavour in default nofmad; do

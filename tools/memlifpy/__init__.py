@@ -11,7 +11,9 @@ Modules:
 - ``memlifpy.figures``: every PNG figure a file's contents allow (imports matplotlib);
 - ``memlifpy.reliability_calibration``: runs memlif over conductances and repeat counts against
   large-sample references and scores each estimator's reliability threshold on rho
-  (docs/estimators.md).
+  (docs/estimators.md);
+- ``memlifpy.calibrate``: the search of the default neuron's numbers against issue 11's criteria
+  (docs/calibration.md) and the paper-vs-memlif numbers of a paper-card run (docs/reproduction.md).
 
 Each has a command line: ``python3 -m memlifpy.<module> --help``. Runs on /usr/bin/python3 with
 Debian 12's python3-h5py and python3-numpy (and python3-matplotlib for the figures).

@@ -28,7 +28,7 @@ from matplotlib.colors import LogNorm, Normalize  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 from .conductance_grid import detect_grid_2d, equal_synapse_sweep  # noqa: E402
-from .reader import MI_KIND, FormatError, open_file  # noqa: E402
+from .reader import MI_KIND, FormatError, open_file, sps_rank  # noqa: E402
 
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
 
@@ -213,16 +213,24 @@ def fig5_information(run):
         if rows:
             x = g[[pos[int(gt["condition"][i])] for i in rows]]
             n_large = gt.attrs.get("repeats_large", "?")
-            label = f"PT, {n_large} repeats (reference)"
+            label = label_ref(n_large)
             axes[0].plot(x, gt["reference_mi_bit"][rows], "*", ms=12, label=label)
             if "plugin_large_mi_bit" in gt:
                 label = f"plug-in, {n_large} repeats"
                 axes[0].plot(x, gt["plugin_large_mi_bit"][rows], "x", ms=9, label=label)
+            # the large-sample entropies (files written before issue 11 lack them)
+            for ax, key in ((axes[1], "reference_h_r_bit"), (axes[2], "reference_h_r_given_s_bit")):
+                if key in gt:
+                    ax.plot(x, gt[key][rows], "*", ms=12, label=label_ref(n_large))
     for ax in axes:
         ax.legend(fontsize=7)
     fig.suptitle(f"Information against conductance: {_title(run)}")
     fig.tight_layout()
     return fig
+
+
+def label_ref(n_large):
+    return f"PT, {n_large} repeats (reference)"
 
 
 @figure("fig6_sps_ranking")
@@ -239,6 +247,37 @@ def fig6_sps_ranking(run):
     res = run.results
     sps = np.asarray(res["sps_bit_per_spike"], dtype=float)
     rank = np.asarray(res["sps_rank"], dtype=np.int64)
+    return _sps_ranking(run, idx, g, sps, rank, f"Surprise per spike (plug-in): {_title(run)}")
+
+
+@figure("fig6_sps_ranking_large")
+def fig6_sps_ranking_large(run):
+    """Fig. 6 analogue in the large-sample limit: the PT SpS of the ground-truth reruns
+    (/analysis/ground_truth/reference_sps_bit_per_spike) at their conductances with four equal
+    synapses, ranked as /results/sps_rank ranks (descending, ties by stimulus index)."""
+    gt = run.ground_truth()
+    if gt is None or "reference_sps_bit_per_spike" not in gt:
+        raise FigureSkipped("no large-sample SpS (/analysis/ground_truth/"
+                            "reference_sps_bit_per_spike; run with ground_truth.enabled = true)")
+    conds = np.asarray(gt["condition"], dtype=np.int64)
+    idx_all, g_all = equal_synapse_sweep(run.axes["conductance_S"])
+    pos = {int(k): i for i, k in enumerate(idx_all)}
+    rows = sorted((i for i, k in enumerate(conds) if int(k) in pos),
+                  key=lambda i: g_all[pos[int(conds[i])]])
+    if len(rows) < 2:
+        raise FigureSkipped(f"{len(rows)} ground-truth rerun(s) with four equal synapses, need 2")
+    idx = np.arange(len(rows))
+    g = np.array([g_all[pos[int(conds[i])]] for i in rows]) * 1e6
+    sps = np.asarray(gt["reference_sps_bit_per_spike"], dtype=float)[rows]
+    rank = np.array([sps_rank(v) for v in sps])
+    n_large = gt.attrs.get("repeats_large", "?")
+    return _sps_ranking(run, idx, g, sps, rank,
+                        f"Surprise per spike (PT, {n_large} repeats): {run.n_stimuli} stimuli")
+
+
+def _sps_ranking(run, idx, g, sps, rank, title):
+    """The three panels of Fig. 6 from ``sps[k]`` / ``rank[k]`` at the conditions ``idx``
+    (conductances ``g`` in µS, increasing)."""
     varies = [i for i, k in enumerate(idx) if _spread(sps[k]) > 0]
     if not varies:
         raise FigureSkipped("SpS is the same for every stimulus at every conductance")
@@ -281,7 +320,7 @@ def fig6_sps_ranking(run):
         _log_axis(ax, "x", ticks=_sweep_ticks(g))
         ax.set_xlabel("synaptic read conductance G (µS)")
         ax.legend(fontsize=7)
-    fig.suptitle(f"Surprise per spike: {_title(run)}")
+    fig.suptitle(title)
     fig.tight_layout()
     return fig
 
@@ -603,6 +642,57 @@ def fig4_ladder(run):
     mx.set_ylabel("I(R;S) (bit)")
     mx.set_title("MI at the ladder's conductances")
     fig.suptitle(f"Theta-burst ladder and MI: {_title(run)}")
+    fig.tight_layout()
+    return fig
+
+
+NOISE_AXIS_LABEL = {
+    "device": "device-to-device σ of ln G",
+    "read": "cycle-to-cycle read σ of ln I",
+    "rtn": "RTN trap step δ",
+}
+
+
+@figure("fig_noise_mi")
+def fig_noise_mi(run):
+    """Device noise in the MI runs (issue 10, beyond the paper): MI, H(R) and H(R|S) against the
+    noise amplitude of /analysis/synapse_physics, one line per conductance grid point; the
+    plug-in of /results, and PT of /analysis/run where it was computed (filled markers)."""
+    sp = run.synapse_physics() if hasattr(run, "synapse_physics") else None
+    if sp is None or sp.attrs.get("noise_process", "none") == "none":
+        raise FigureSkipped("no noise axis (/analysis/synapse_physics with a noise_process)")
+    amp = np.asarray(sp["noise_amplitude"], dtype=float)
+    point = np.asarray(sp["grid_point"], dtype=np.int64)
+    done = np.asarray(run.completed, dtype=bool)
+    an = _run_analysis(run)
+    res = run.results
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), sharex=True)
+    panels = (
+        ("mutual_information_bit", "pt_mi_bit", "I(R;S) (bit)"),
+        ("h_r_bit", "pt_h_r_bit", "H(R) (bit)"),
+        ("h_r_given_s_bit", "pt_h_r_given_s_bit", "H(R|S) (bit)"),
+    )
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for j, g in enumerate(np.unique(point)):
+        rows = np.flatnonzero((point == g) & done)
+        if rows.size == 0:
+            continue
+        rows = rows[np.argsort(amp[rows])]
+        label = _condition_label(run, rows[0])
+        colour = colours[j % len(colours)]
+        for ax, (res_key, pt_key, _) in zip(axes, panels):
+            ax.plot(amp[rows], res[res_key][rows], "o--", mfc="none", color=colour,
+                    label=f"{label}, plug-in")
+            pt = _column(an, "pt", pt_key, rows)
+            if pt is not None:
+                ax.plot(amp[rows], pt, "o-", color=colour, label=f"{label}, PT")
+    process = sp.attrs.get("noise_process")
+    for ax, (_, _, ylabel) in zip(axes, panels):
+        ax.set_xlabel(NOISE_AXIS_LABEL.get(process, "noise amplitude"))
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=7)
+    plast = str(sp.attrs.get("plasticity", "off")).split(":")[0]
+    fig.suptitle(f"Information against device noise ({process}; plasticity {plast}): {_title(run)}")
     fig.tight_layout()
     return fig
 

@@ -61,6 +61,7 @@ COUNT_ROWS = ("condition", "stimulus", "word", "count")
 TRIAL_ROWS = ("condition", "stimulus", "repeat", "word")
 GROUND_TRUTH = "ground_truth"
 LADDER = "ladder"
+SYNAPSE_PHYSICS = "synapse_physics"
 
 #: experiment_kind of the files with the MI layout (files before format 1.1 have no attribute).
 MI_KIND = "mi_sweep"
@@ -86,7 +87,19 @@ LADDER_DATASETS = (
     "target_g_S", "trains_to_target", "g_reached_S", "g_after_train_S", "t_after_train_s",
     "g_after_burst_S", "condition", "conductance_S",
 )
+SYNAPSE_PHYSICS_DATASETS = ("grid_point", "noise_amplitude")
 
+
+
+def sps_rank(values):
+    """Ranks 1..n by descending value, ties by stimulus index, NaN left out (rank 0): the rule of
+    /results/sps_rank (io/FORMAT.md), for SpS vectors the file does not rank (PT, ground truth)."""
+    v = np.asarray(values, dtype=float)
+    ok = np.flatnonzero(np.isfinite(v))
+    order = ok[np.lexsort((ok, -v[ok]))]
+    rank = np.zeros(v.size, dtype=np.int64)
+    rank[order] = np.arange(1, order.size + 1)
+    return rank
 
 class FormatError(ValueError):
     """The file is not a memlif-run file this reader understands, or breaks its format."""
@@ -676,6 +689,8 @@ class RunFile:
             return self.ground_truth()
         if name == LADDER:
             return self.ladder()
+        if name == SYNAPSE_PHYSICS:
+            return self.synapse_physics()
         g = self._f["analysis/" + name]
         attrs = self._analysis_attrs(g)
         data = {}
@@ -695,7 +710,8 @@ class RunFile:
 
     def ground_truth(self):
         """/analysis/ground_truth as :class:`Analysis` (``condition`` and the per-estimator
-        ``*_mi_bit`` / ``*_bias_bit`` arrays, one entry per rerun), or None when absent."""
+        ``*_mi_bit`` / ``*_bias_bit`` arrays, one entry per rerun; ``reference_sps_bit_per_spike``
+        one row per rerun), or None when absent."""
         if not self.has_analysis(GROUND_TRUTH):
             return None
         g = self._f["analysis/" + GROUND_TRUTH]
@@ -708,8 +724,10 @@ class RunFile:
         for key, ds in g.items():
             if not isinstance(ds, h5py.Dataset):
                 continue
-            if ds.shape != (n,):
-                raise self._error(f"{ds.name}: shape {ds.shape}, expected ({n},) like 'condition'")
+            # per-stimulus columns (reference_sps_bit_per_spike) are [rerun, stimulus]
+            expected = (n, self.n_stimuli) if key.startswith("reference_sps") else (n,)
+            if ds.shape != expected:
+                raise self._error(f"{ds.name}: shape {ds.shape}, expected {expected}")
             data[key] = np.asarray(ds[()])
         if np.any(data["condition"] >= self.n_conditions):
             raise self._error(f"{condition.name} names a condition out of range")
@@ -739,6 +757,25 @@ class RunFile:
             if key in attrs:
                 attrs[key] = int(attrs[key])
         return Analysis(LADDER, data, attrs)
+
+    def synapse_physics(self):
+        """/analysis/synapse_physics (device noise axis and plasticity switch of the MI sweep) as
+        :class:`Analysis`, or None when absent: ``grid_point`` and ``noise_amplitude`` per
+        condition, attributes ``noise_process``, ``plasticity``, ... (FORMAT.md)."""
+        if not self.has_analysis(SYNAPSE_PHYSICS):
+            return None
+        data, attrs, _ = _read_group(
+            self._f, "analysis/" + SYNAPSE_PHYSICS, SYNAPSE_PHYSICS_DATASETS, self._error
+        )
+        for key, values in data.items():
+            if values.shape != (self.n_conditions,):
+                raise self._error(
+                    f"/analysis/synapse_physics/{key}: shape {values.shape}, "
+                    f"expected ({self.n_conditions},)"
+                )
+        if "n_rtn_traps" in attrs:
+            attrs["n_rtn_traps"] = int(attrs["n_rtn_traps"])
+        return Analysis(SYNAPSE_PHYSICS, data, attrs)
 
     def _analysis_attrs(self, g):
         attrs = {key: _plain(value) for key, value in g.attrs.items()}

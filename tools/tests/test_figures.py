@@ -63,8 +63,9 @@ def test_all_figures_of_a_1d_run_with_ground_truth(small_run, tmp_path):
     with open_run(small_run) as run:
         done = figures.render_all(run, tmp_path)
     written, skipped = outcome(done)
-    assert written == ALL_MI - {"mi_grid_2d", "fig4_ladder"}
+    assert written == ALL_MI - {"mi_grid_2d", "fig4_ladder", "fig_noise_mi"}
     assert "not a 2-D per-synapse conductance grid" in skipped["mi_grid_2d"]
+    assert "no noise axis" in skipped["fig_noise_mi"]
     for name in written:
         assert_png(tmp_path / f"{name}.png")
 
@@ -138,6 +139,27 @@ def test_fig6_tracks_the_extreme_stimuli_of_the_lowest_conductance(small_run):
             assert len(curves) == 2
             for ln in curves:
                 assert np.all(np.diff(ln.get_ydata()) <= 0)
+        finally:
+            plt.close(fig)
+
+
+def test_fig6_large_tracks_the_extremes_of_the_ground_truth_sps(small_run):
+    """The large-sample Fig. 6 ranks /analysis/ground_truth's PT SpS: the tracked stimuli are the
+    first argmax and the last argmin of the lowest conductance's row (ties by index)."""
+    with open_run(small_run) as run:
+        gt = run.ground_truth()
+        sps = gt["reference_sps_bit_per_spike"]
+        code = run.stimuli["code"]
+        fig = figures.fig6_sps_ranking_large(run)
+        try:
+            row = np.where(np.isfinite(sps[0]), sps[0], np.nan)
+            best = int(np.nanargmax(row))
+            low = np.nanmin(row)
+            worst = int(np.flatnonzero(row == low)[-1])
+            for s, what in ((best, "max SpS"), (worst, "min SpS")):
+                label = f"{what} at 2.6 µS: 0x{int(code[s]):04x}"
+                assert np.array_equal(line(panel(fig, "(b)"), label).get_ydata(), sps[:, s])
+            assert "5 repeats" in fig._suptitle.get_text()
         finally:
             plt.close(fig)
 

@@ -129,6 +129,28 @@ def test_ground_truth_of_small_run(small_run):
         assert gt.seed == (int(np.float64(expected)) if stored_as_float else expected)
 
 
+def test_ground_truth_large_sample_entropies_and_sps(small_run):
+    """The large-sample columns of Fig. 5 and 6: PT's MI is H(R) - H(R|S); one SpS row per rerun,
+    NaN exactly where the stimulus has no input spike (SpS = SSS / spike count)."""
+    with open_run(small_run) as run:
+        gt = run.ground_truth()
+        mi = gt["reference_h_r_bit"] - gt["reference_h_r_given_s_bit"]
+        np.testing.assert_allclose(mi, gt["reference_mi_bit"], rtol=0, atol=1e-9)
+        sps = gt["reference_sps_bit_per_spike"]
+        assert sps.shape == (2, run.n_stimuli)
+        silent = run.stimuli["n_input_spikes"] == 0
+        assert silent.sum() == 1
+        assert np.all(np.isnan(sps[:, silent])) and np.all(np.isfinite(sps[:, ~silent]))
+
+
+def test_sps_rank_follows_the_file_rule():
+    """Descending, ties by index, NaN unranked (io/FORMAT.md /results/sps_rank)."""
+    from memlifpy.reader import sps_rank
+
+    got = sps_rank([0.5, np.nan, 2.0, 0.5, 1.0])
+    assert got.tolist() == [3, 0, 1, 4, 2]
+
+
 def test_a_run_without_extras(grid_run):
     with open_run(grid_run) as run:
         assert run.analysis_names() == []

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+//! \file kernels/memlif/kernels/exact_noisy_trial.hpp
+//! The exact event-driven MI trial (exact_trial.hpp) with the per-trial and per-spike synapse
+//! noise of synapse_noise.hpp: device-to-device factors (constant over the trial) and read factors
+//! (constant over each input spike). Both keep the drive piecewise constant with the same edges,
+//! so each input bin is the exact solver's bin with its weights w_i times the factors. The same
+//! jitter and back-spike draws as run_exact_trial; with both amplitudes zero the factors are
+//! exactly 1.0 and the result equals run_exact_trial's bit for bit.
+//!
+//! Precondition (checked on the host, config.cpp and cpu_backend.cpp): n.rtn.n_traps == 0. RTN
+//! changes the weight inside a spike, which the exact bin (sorted equal-width spikes of constant
+//! weight) does not model; RTN runs on the fixed step (noisy_trial.hpp).
+#pragma once
+
+#include "exact_params.hpp"
+#include "exact_trial.hpp"
+#include "macros.hpp"
+#include "synapse_noise.hpp"
+
+#include <cstdint>
+
+namespace memlif {
+
+namespace detail {
+
+template <bool Backspikes>
+MEMLIF_HD_INLINE TrialResult run_exact_noisy_trial_impl(const ExactParams& p, const ExactDrive& d,
+                                                        const SynapseNoise& n, std::uint32_t code,
+                                                        std::uint64_t trial_id) {
+    ExactNoObserver obs;
+    ExactState st;
+    if (Backspikes) st.bs = exact_backspike_start(p, trial_id);
+    const ExactConstants c = exact_constants(p);
+    const SynapseFactors dev = device_factors(n, p.seed, trial_id);
+    for (int b = 0; b < k_input_bins; ++b) {
+        if (((code >> b) & 0x1111u) == 0)
+            continue; // no spike in this bin: neither its jitter nor its read draw is needed
+        const SynapseFactors rd = read_factors(n, p.seed, trial_id, b);
+        const ExactDrive db{d.w0 * dev.f0 * rd.f0, d.w1 * dev.f1 * rd.f1, d.w2 * dev.f2 * rd.f2,
+                            d.w3 * dev.f3 * rd.f3};
+        const ExactBin bin = exact_bin(p, db, code, trial_id, b);
+        switch (bin.n) {
+        case 1:
+            exact_run_bin<1, Backspikes>(st, p, bin, c, trial_id, obs);
+            break;
+        case 2:
+            exact_run_bin<2, Backspikes>(st, p, bin, c, trial_id, obs);
+            break;
+        case 3:
+            exact_run_bin<3, Backspikes>(st, p, bin, c, trial_id, obs);
+            break;
+        default:
+            exact_run_bin<4, Backspikes>(st, p, bin, c, trial_id, obs);
+            break;
+        }
+    }
+    return st.res;
+}
+
+} // namespace detail
+
+//! Simulates trial `trial_id` of stimulus `code` exactly with the device-to-device and read noise
+//! of `n` (RTN must be off). Depends only on (p, d, n, code, trial_id).
+MEMLIF_HD_INLINE TrialResult run_exact_noisy_trial(const ExactParams& p, const ExactDrive& d,
+                                                   const SynapseNoise& n, std::uint32_t code,
+                                                   std::uint64_t trial_id) {
+    if (p.backspike.enabled)
+        return detail::run_exact_noisy_trial_impl<true>(p, d, n, code, trial_id);
+    return detail::run_exact_noisy_trial_impl<false>(p, d, n, code, trial_id);
+}
+
+} // namespace memlif
