@@ -112,7 +112,11 @@ void validate_spec(const SweepSpec& spec) {
         throw std::invalid_argument(
             "run_sweep_cuda: at most 65536 conditions (16-bit trial id field)");
     if (!spec.condition_ids.empty() && spec.condition_ids.size() != spec.drives.size())
-        throw std::invalid_argument("run_sweep_cuda: one condition id per drive");
+        throw std::invalid_argument("run_sweep_cuda: condition_ids must name every drive");
+    for (std::uint32_t id : spec.condition_ids)
+        if (id > 0xFFFF)
+            throw std::invalid_argument(
+                "run_sweep_cuda: condition id above 65535 (16-bit trial id field)");
     // The trial kernel runs the noiseless fixed-state trial only: refuse rather than ignore.
     if (sweep_has_device_physics(spec))
         throw UsageError("run_sweep_cuda: the CUDA backend does not simulate synapse.noise or "
@@ -244,7 +248,7 @@ class SweepRunner {
             // A fault inside a kernel surfaces here, at the first synchronisation: say which chunk.
             slot.busy = false;
             throw CudaError(std::string(e.what()) + " (simulating or reducing condition " +
-                            std::to_string(slot.condition) + ", stimuli " +
+                            std::to_string(spec_.condition_id(slot.condition)) + ", stimuli " +
                             std::to_string(slot.s0) + ".." +
                             std::to_string(slot.s0 + slot.n_stim - 1) + ")");
         }
@@ -254,7 +258,7 @@ class SweepRunner {
             cudaEventElapsedTime(&ms, slot.kernel_start.get(), slot.kernel_stop.get()));
         if (slot.s0 == 0) {
             current_ = ConditionOutput{};
-            current_.condition = slot.condition;
+            current_.condition = slot.condition; // the drive; its trial ids carry condition_id()
             current_.counts.n_bins = spec_.params.n_output_bins;
             current_.counts.offsets.assign(1, 0);
             current_.counts.offsets.reserve(ns_ + 1);

@@ -137,10 +137,10 @@ struct SimulationCard {
     //! the two solvers see the same trials) or in continuous time
     std::string exact_onsets = "grid";
     double dt_us = 10.0;
-    std::uint32_t repeats = 15;     //!< repeats per (stimulus, condition)
-    std::string backend = "auto";   //!< auto | cpu | cuda
-    std::uint32_t threads = 0;      //!< CPU threads, 0 = OpenMP default
-    std::uint64_t batch_trials = 65536; //!< CPU trials between progress and stop checks
+    std::uint32_t repeats = 15;         //!< repeats per (stimulus, condition)
+    std::string backend = "auto";       //!< auto | cpu | cuda
+    std::uint32_t threads = 0;          //!< CPU threads, 0 = OpenMP default
+    std::uint64_t batch_trials = 65536; //!< most CPU trials between progress and stop checks
     //! GPUs of this machine the sweep is spread over: [] = the default device, "all", or a list
     //! of distinct ids (host/multi_device.hpp); an error without CUDA devices
     nlohmann::json devices = nlohmann::json::array();

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 namespace memlif {
@@ -19,7 +20,9 @@ namespace {
 }
 
 double conductance(const nlohmann::json& v, const std::string& key) {
-    if (!v.is_number()) fail(key, "expected a number (microsiemens), got " + v.dump());
+    if (!v.is_number())
+        fail(key, std::string("expected a number (microsiemens), got ") +
+                      (v.is_structured() ? (v.is_object() ? "an object" : "a list") : v.dump()));
     const double g = v.get<double>();
     if (!std::isfinite(g) || g < 0) fail(key, "conductance must be finite and >= 0, got " + v.dump());
     return g;
@@ -35,6 +38,21 @@ void check_keys(const nlohmann::json& block, const std::set<std::string>& allowe
         if (!allowed.count(it.key())) fail(key + "." + it.key(), "unknown key for this kind");
 }
 
+//! The grid must not grow past k_max_conductance_points: checked before a block is expanded, so a
+//! block of 2^32 points (or a 100^4 product) is refused before it allocates anything.
+void check_room(const std::vector<ConductancePoint>& out, double block_points,
+                const std::string& key) {
+    if (static_cast<double>(out.size()) + block_points >
+        static_cast<double>(k_max_conductance_points)) {
+        char n[32];
+        std::snprintf(n, sizeof n, "%.6g", block_points);
+        fail(key, std::string("adds ") + n + " conductance points to " +
+                      std::to_string(out.size()) + "; at most " +
+                      std::to_string(k_max_conductance_points) +
+                      " in all (the trial id holds 16 bits of condition)");
+    }
+}
+
 void expand_range(const nlohmann::json& block, const std::string& key, bool log_scale,
                   std::vector<ConductancePoint>& out) {
     check_keys(block, {"kind", "start_uS", "stop_uS", "n"}, key);
@@ -42,8 +60,10 @@ void expand_range(const nlohmann::json& block, const std::string& key, bool log_
     const double b = conductance(member(block, "stop_uS", key), key + ".stop_uS");
     const auto& nj = member(block, "n", key);
     if (!nj.is_number_integer() || nj.get<long long>() < 1)
-        fail(key + ".n", "expected an integer >= 1, got " + nj.dump());
+        fail(key + ".n", "expected an integer >= 1, got " +
+                             (nj.is_structured() ? std::string("a ") + nj.type_name() : nj.dump()));
     const long long n = nj.get<long long>();
+    check_room(out, static_cast<double>(n), key + ".n");
     if (log_scale && (a <= 0 || b <= 0)) fail(key + ".start_uS", "log range needs start_uS, stop_uS > 0");
     for (long long i = 0; i < n; ++i) {
         const double f = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
@@ -68,6 +88,7 @@ std::vector<ConductancePoint> expand_conductance_grid(const nlohmann::json& grid
             check_keys(block, {"kind", "values_uS"}, bkey);
             const auto& values = member(block, "values_uS", bkey);
             if (!values.is_array()) fail(bkey + ".values_uS", "expected a list");
+            check_room(out, static_cast<double>(values.size()), bkey + ".values_uS");
             for (std::size_t j = 0; j < values.size(); ++j) {
                 const std::string vkey = bkey + ".values_uS[" + std::to_string(j) + "]";
                 const auto& v = values[j];
@@ -93,6 +114,10 @@ std::vector<ConductancePoint> expand_conductance_grid(const nlohmann::json& grid
                 if (!axes[s].is_array() || axes[s].empty()) fail(akey, "expected a non-empty list");
                 for (const auto& v : axes[s]) ax[s].push_back(conductance(v, akey));
             }
+            check_room(out,
+                       static_cast<double>(ax[0].size()) * static_cast<double>(ax[1].size()) *
+                           static_cast<double>(ax[2].size()) * static_cast<double>(ax[3].size()),
+                       bkey + ".per_synapse_uS");
             for (double g0 : ax[0])
                 for (double g1 : ax[1])
                     for (double g2 : ax[2])

@@ -11,6 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <array>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,11 @@ namespace memlif {
 
 using ConductancePoint = std::array<double, 4>; //!< microsiemens, synapse 1..4
 
-//! Expands the grid blocks; throws ConfigError naming `key` (e.g. "conductance_grid[1].n").
+//! Most points a grid may have: the trial id holds 16 bits of condition index.
+inline constexpr std::size_t k_max_conductance_points = 65536;
+
+//! Expands the grid blocks; throws ConfigError naming `key` (e.g. "conductance_grid[1].n"), also
+//! before expanding a block that would take the grid past k_max_conductance_points.
 std::vector<ConductancePoint> expand_conductance_grid(const nlohmann::json& grid, const std::string& key);
 
 } // namespace memlif

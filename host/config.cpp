@@ -2,6 +2,7 @@
 //! \file host/config.cpp
 #include "config.hpp"
 
+#include "card_text.hpp"
 #include "estimator_options.hpp"
 #include "experiment.hpp"
 #include "multi_device.hpp"
@@ -11,9 +12,14 @@
 #include "memlif/kernels/lif.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <cstdio>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace memlif {
 
@@ -25,15 +31,62 @@ namespace {
     throw ConfigError(key + ": " + what);
 }
 
+//! A number for a message: six significant digits, never a 300-digit expansion.
+std::string num(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", x);
+    return buf;
+}
+
+//! Largest step count the kernels' 32-bit step counters take.
+constexpr double k_max_steps = 4.0e9;
+
 //! Number of solver steps in `duration_s`; it must be a whole number of steps so that bin edges and
-//! spike widths fall exactly on the grid.
-std::uint32_t whole_steps(double duration_s, double dt_s, const std::string& key) {
+//! spike widths fall exactly on the grid, at least `min_steps` (a duration that rounds to no step
+//! would silently switch its feature off) and no more than the 32-bit step counters hold.
+std::uint32_t whole_steps(double duration_s, double dt_s, const std::string& key,
+                          double min_steps = 0) {
     const double n = duration_s / dt_s;
+    if (!std::isfinite(n) || n > k_max_steps)
+        fail(key,
+             "too many steps (" + num(n) + ") for simulation.dt_us; at most " + num(k_max_steps));
     const double r = std::round(n);
     if (std::fabs(n - r) > 1e-6 * std::max(1.0, r))
-        fail(key, "must be a whole multiple of simulation.dt_us (" + std::to_string(n) + " steps)");
-    if (r > 4.0e9) fail(key, "too many steps (" + std::to_string(r) + ") for simulation.dt_us");
+        fail(key, "must be a whole multiple of simulation.dt_us (" + num(n) + " steps)");
+    if (r < min_steps)
+        fail(key,
+             "is " + num(n) + " steps of simulation.dt_us; at least " + num(min_steps) + " needed");
     return static_cast<std::uint32_t>(r);
+}
+
+//! Every derived number of a condition must be finite: an overflow in the device model (e.g.
+//! sinh(V/V0) for a tiny V0) would otherwise reach /axes and the kernels as inf or NaN.
+void check_conditions(const RunConfig& c, const std::vector<ConditionPoint>& points) {
+    const char* current_keys =
+        c.synapse_model == SynapseModel::ul_gap
+            ? "synapse.ul_gap.*, synapse.v_read_V, stimulus.spike_amplitude_V"
+            : "stimulus.spike_amplitude_V";
+    for (std::size_t k = 0; k < points.size(); ++k) {
+        const ConditionPoint& p = points[k];
+        const std::string at = "conductance_grid point " + std::to_string(k);
+        for (int i = 0; i < 4; ++i) {
+            if (!std::isfinite(p.current_A[i]))
+                fail(at, "the synaptic current of synapse " + std::to_string(i) + " is " +
+                             num(p.current_A[i]) + " A, not a finite number; check " +
+                             current_keys);
+            if (!std::isfinite(p.weight[i]))
+                fail(at, "the normalised weight of synapse " + std::to_string(i) + " is " +
+                             num(p.weight[i]) +
+                             "; check neuron.tau_ms, neuron.c_nF, neuron.v_th_V and " +
+                             current_keys);
+        }
+        const double drive[4] = {p.drive.a0, p.drive.a1, p.drive.a2, p.drive.a3};
+        for (int i = 0; i < 4; ++i)
+            if (!std::isfinite(drive[i]))
+                fail(at, "the per-step drive of synapse " + std::to_string(i) + " (weight " +
+                             num(p.weight[i]) + ") is not a finite number; check " +
+                             current_keys);
+    }
 }
 
 //! The cross-section rules of the core card, and what follows from it.
@@ -48,11 +101,11 @@ void derive(RunConfig& c) {
         fail("stimulus.jitter.max_ms", "max delay + spike width must fit in stimulus.input_bin_ms");
 
     const double nb = c.response.window_ms / c.response.bin_ms;
-    if (std::fabs(nb - std::round(nb)) > 1e-9 * nb)
-        fail("response.window_ms", "must be a whole number of response.bin_ms");
-    if (std::round(nb) > k_max_output_bins)
-        fail("response.window_ms", "gives " + std::to_string(std::llround(nb)) + " output bins; at most " +
+    if (!std::isfinite(nb) || std::round(nb) > k_max_output_bins)
+        fail("response.window_ms", "/ response.bin_ms gives " + num(nb) + " output bins; at most " +
                                        std::to_string(k_max_output_bins) + " are supported");
+    if (std::fabs(nb - std::round(nb)) > 1e-9 * nb || std::round(nb) < 1)
+        fail("response.window_ms", "must be a whole number of response.bin_ms (" + num(nb) + ")");
     c.n_bins = static_cast<std::uint32_t>(std::llround(nb));
 
     if (c.simulation.dt_us * 1e-3 > st.spike_width_ms / 10.0)
@@ -61,8 +114,6 @@ void derive(RunConfig& c) {
     check_devices_value(c.simulation.devices); // its form; whether the devices exist, at run time
 
     c.conductances_uS = expand_conductance_grid(c.conductance_grid, "conductance_grid");
-    if (c.conductances_uS.size() > 65536)
-        fail("conductance_grid", "at most 65536 conductance points (the trial id holds 16 bits)");
     for (std::size_t i = 0; i < c.conductances_uS.size(); ++i) {
         const auto& g = c.conductances_uS[i];
         if (c.synapse_model == SynapseModel::ul_gap)
@@ -88,8 +139,10 @@ void derive(RunConfig& c) {
                                                 std::to_string(c.simulation.repeats) +
                                                 "); set it to \"fallback\" to report plug-in with a flag");
 
-    // Integer step counts must exist; checking here keeps make_sim_params free of errors.
-    (void)make_sim_params(c);
+    // Integer step counts must exist and every derived number be finite; checking here keeps
+    // make_sim_params and make_conditions free of errors.
+    const SimParams p = make_sim_params(c);
+    check_conditions(c, make_conditions(c, p));
 }
 
 } // namespace
@@ -97,19 +150,45 @@ void derive(RunConfig& c) {
 json default_card() { return resolve_config(json::object()).card; }
 
 json parse_card_text(const std::string& text, const std::string& source) {
-    try {
-        return json::parse(text, nullptr, true, /*ignore_comments=*/true);
-    } catch (const json::parse_error& e) {
-        throw ConfigError(source + ": invalid JSON: " + e.what());
-    }
+    return parse_json_text(text, source);
 }
 
 json read_card_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw IoError(path + ": cannot open run card for reading");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_card_text(ss.str(), path);
+    // Only a regular file is read, and only up to a size: /dev/zero would be read forever, a FIFO
+    // would block the open, and a directory is not "invalid JSON".
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw IoError(path + ": cannot open run card for reading (" + std::strerror(errno) + ")");
+    if (S_ISDIR(st.st_mode)) throw IoError(path + ": is a directory, not a run card");
+    if (!S_ISREG(st.st_mode))
+        throw IoError(path + ": not a regular file (a run card is a JSON file)");
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        throw IoError(path + ": cannot open run card for reading (" + std::strerror(errno) + ")");
+    std::string text;
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(fd);
+            throw IoError(path + ": cannot read run card (" + std::strerror(err) + ")");
+        }
+        if (n == 0) break;
+        text.append(buf, static_cast<std::size_t>(n));
+        if (text.size() > k_max_card_bytes) {
+            ::close(fd);
+            throw IoError(path + ": larger than " + std::to_string(k_max_card_bytes >> 20) +
+                          " MiB, not a run card");
+        }
+    }
+    ::close(fd);
+    json card = parse_card_text(text, path);
+    if (!card.is_object())
+        throw ConfigError(path + ": a run card is a JSON object ({\"key\": value, ...}), got " +
+                          std::string(card.type_name()));
+    return card;
 }
 
 json migrate_stored_card(json card) {
@@ -123,25 +202,36 @@ void apply_override(json& card, const std::string& assignment) {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0) throw ConfigError("--set " + assignment + ": expected key.path=value");
     const std::string key = assignment.substr(0, eq), text = assignment.substr(eq + 1);
-    json value;
-    try {
-        value = json::parse(text);
-    } catch (const json::parse_error&) {
-        value = text; // a bare word is a string: --set stimulus.set=all
-    }
-    json* j = &card;
-    std::stringstream ss(key);
-    std::string part;
+    const std::string where = "--set " + key;
+    bool bare_word = false;
+    json value = parse_json_text(text, where, &bare_word);
+    if (bare_word) value = text; // a bare word is a string: --set stimulus.set=all
     std::vector<std::string> parts;
-    while (std::getline(ss, part, '.')) parts.push_back(part);
+    for (std::size_t begin = 0;;) {
+        const std::size_t dot = key.find('.', begin);
+        parts.push_back(
+            key.substr(begin, dot == std::string::npos ? std::string::npos : dot - begin));
+        if (parts.back().empty()) throw ConfigError(where + ": empty component in the key path");
+        if (parts.size() > k_max_card_depth)
+            throw ConfigError(where + ": key path deeper than " + std::to_string(k_max_card_depth) +
+                              " levels");
+        if (dot == std::string::npos) break;
+        begin = dot + 1;
+    }
+    if (!card.is_object())
+        throw ConfigError(where + ": the card is " + std::string(card.type_name()) +
+                          ", not a JSON object");
+    json* j = &card;
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
         if (j->is_null()) *j = json::object();
-        if (!j->is_object()) throw ConfigError("--set " + key + ": the card has a value, not a section, on this path");
+        if (!j->is_object())
+            throw ConfigError(where + ": the card has a value, not a section, on this path");
         j = &(*j)[parts[i]];
     }
     if (j->is_null()) *j = json::object();
-    if (!j->is_object()) throw ConfigError("--set " + key + ": the card has a value, not a section, on this path");
-    (*j)[parts.back()] = value;
+    if (!j->is_object())
+        throw ConfigError(where + ": the card has a value, not a section, on this path");
+    (*j)[parts.back()] = std::move(value);
 }
 
 RunConfig resolve_config(const json& user) {
@@ -183,19 +273,46 @@ SimParams make_sim_params(const RunConfig& c) {
     const JitterCard& j = st.jitter;
     if (j.law == "uniform") {
         p.jitter.law = JitterLaw::uniform;
-        p.jitter.max_steps = static_cast<std::uint32_t>(std::floor(j.max_ms * 1e-3 / dt_s + 1e-9));
+        p.jitter.max_steps = whole_steps(j.max_ms * 1e-3, dt_s, "stimulus.jitter.max_ms");
     } else if (j.law == "poisson") {
+        // The delay is k units, k <= k_max = floor(max_ms / unit_ms) (kernels/jitter.hpp). The
+        // unit is a whole number of steps (at least one: a shorter unit rounds every delay to 0),
+        // and k_max is checked in double before any integer conversion.
+        const std::uint32_t unit_steps =
+            whole_steps(j.unit_ms * 1e-3, dt_s, "stimulus.jitter.unit_ms", 1);
+        if (unit_steps >= 65536u)
+            fail("stimulus.jitter.unit_ms",
+                 "is " + num(unit_steps) +
+                     " steps of simulation.dt_us; at most 65535 are supported");
         const double units = j.max_ms / j.unit_ms;
+        if (!(units + 1e-9 < k_max_jitter_table))
+            fail("stimulus.jitter.unit_ms", "max_ms/unit_ms = " + num(units) + " must be < " +
+                                                std::to_string(k_max_jitter_table));
         const auto k_max = static_cast<std::uint32_t>(std::floor(units + 1e-9));
-        if (!make_poisson_jitter_table(p.jitter, j.mean_ms / j.unit_ms, k_max, j.unit_ms * 1e-3 / dt_s,
+        const double mean_units = j.mean_ms / j.unit_ms;
+        // redraw conditions the law on k <= k_max: its normalisation starts at exp(-mean), which
+        // underflows to 0 for a mean far above the unit (the table would be NaN)
+        if (j.truncation == "redraw" && !(std::exp(-mean_units) > 0))
+            fail("stimulus.jitter.mean_ms", "mean_ms/unit_ms = " + num(mean_units) +
+                                                " is too large for truncation = redraw; use clip");
+        if (!make_poisson_jitter_table(p.jitter, mean_units, k_max, unit_steps,
                                        j.truncation == "redraw"))
             fail("stimulus.jitter.unit_ms", "max_ms/unit_ms must be < " + std::to_string(k_max_jitter_table));
     } else {
         p.jitter.law = JitterLaw::none;
     }
     p.backspike.enabled = c.backspike.enabled ? 1u : 0u;
-    p.backspike.width_steps = static_cast<std::uint32_t>(std::llround(c.backspike.width_us * 1e-6 / dt_s));
-    p.backspike.mean_interval_steps = c.backspike.mean_interval_ms * 1e-3 / dt_s;
+    if (c.backspike.enabled) {
+        p.backspike.width_steps =
+            whole_steps(c.backspike.width_us * 1e-6, dt_s, "backspike.width_us");
+        // An interval is drawn as -mean ln(u) + 0.5 steps with u >= 2^-32 (kernels/backspike.hpp)
+        // and must fit the 32-bit step count: at most 22.2 mean intervals.
+        p.backspike.mean_interval_steps = c.backspike.mean_interval_ms * 1e-3 / dt_s;
+        if (!(p.backspike.mean_interval_steps * 22.2 < k_max_steps))
+            fail("backspike.mean_interval_ms", "is " + num(p.backspike.mean_interval_steps) +
+                                                   " steps of simulation.dt_us; at most " +
+                                                   num(k_max_steps / 22.2) + " are supported");
+    }
     return p;
 }
 

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #if MEMLIF_USE_OPENMP
 #include <omp.h>
@@ -25,9 +26,10 @@ namespace {
 //! Trials per unit of work of the OpenMP loop: a multiple of the interleaved loop's lanes.
 constexpr std::size_t k_chunk = 256;
 
-//! Simulates trials [begin, end) of condition `c` (stimulus-major, repeat-minor) into `words` with
-//! the sweep's solver; returns the output spikes. Trial t depends only on (seed, trial id), so the
-//! chunking and the thread count never change a word.
+//! Simulates trials [begin, end) of the sweep's drive `c` (its trial ids carry
+//! spec.condition_id(c)) (stimulus-major, repeat-minor) into `words` with the sweep's solver;
+//! returns the output spikes. Trial t depends only on (seed, trial id), so the chunking
+//! and the thread count never change a word.
 std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t begin,
                              std::size_t end, std::uint64_t* words, int threads) {
     std::uint64_t spikes = 0;
@@ -101,22 +103,37 @@ std::vector<std::uint64_t> simulate_words_cpu(const SimParams& p, const SynapseD
 }
 
 void run_sweep_cpu(const SweepSpec& spec, ConditionSink& sink, const CpuOptions& opts) {
+    if (!spec.condition_ids.empty() && spec.condition_ids.size() != spec.drives.size())
+        throw std::invalid_argument("run_sweep_cpu: condition_ids must name every drive");
     const std::size_t per_condition = spec.stimulus_codes.size() * spec.n_repeats;
-    // A plasticity-on trial costs ~100x a fixed-state one: smaller batches keep the progress line
-    // and the stop checks (SIGINT) as frequent as in a fixed-state sweep. Words do not depend on
-    // the batch size.
+    // A plasticity-on trial costs ~100x a fixed-state one: its slices are capped smaller so the
+    // progress line and the stop checks stay as frequent as in a fixed-state sweep.
     const std::size_t cap = spec.plasticity.enabled ? std::size_t{2048} : opts.batch_trials;
     const std::size_t batch = std::max<std::size_t>(1, std::min(opts.batch_trials, cap));
+    // A stop must be honoured within a fraction of a second whatever the condition size (a
+    // condition is often one batch): the condition is simulated in slices sized from the measured
+    // rate to last about k_slice_s, never more than the batch. Slicing does not change any
+    // trial (each depends only on its seed and id).
+    constexpr double k_slice_s = 0.1;
+    std::size_t slice = std::min<std::size_t>(batch, 1024);
     std::uint64_t done = 0;
     std::vector<std::uint64_t> words(per_condition);
     for (std::uint32_t c = 0; c < spec.drives.size(); ++c) {
         const auto t0 = std::chrono::steady_clock::now();
         std::uint64_t spikes = 0;
-        for (std::size_t b = 0; b < per_condition; b += batch) {
+        for (std::size_t b = 0; b < per_condition;) {
             if (sink.stop_requested()) return;
-            const std::size_t e = std::min(per_condition, b + batch);
+            const std::size_t e = std::min(per_condition, b + slice);
+            const auto s0 = std::chrono::steady_clock::now();
             spikes += simulate_range(spec, c, b, e, words.data(), opts.threads);
+            const double s =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+            const double per_s = s > 0 ? static_cast<double>(e - b) / s : 1e9;
+            const double most = static_cast<double>(batch);
+            slice = static_cast<std::size_t>(
+                std::clamp(per_s * k_slice_s, std::min(256.0, most), most));
             done += e - b;
+            b = e;
             sink.on_progress(done);
         }
         ConditionOutput out;

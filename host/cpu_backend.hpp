@@ -12,8 +12,9 @@
 namespace memlif {
 
 struct CpuOptions {
-    int threads = 0;                     //!< 0 = OpenMP default
-    std::size_t batch_trials = 1u << 16; //!< trials per batch between progress/stop checks
+    int threads = 0; //!< 0 = OpenMP default
+    std::size_t batch_trials =
+        1u << 16; //!< most trials between progress/stop checks (slices last ~0.1 s)
 };
 
 //! Runs the sweep on the CPU, one condition after the other, streaming each to the sink.

@@ -17,13 +17,16 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace memlif {
 
 struct RunOptions {
-    bool quiet = false; //!< no progress line, no table
+    bool quiet = false;  //!< no progress line, no table
+    bool force = false;  //!< replace an existing output file, or discard an interrupted run of it
+    bool resume = false; //!< continue the interrupted run of the output (`memlif run --resume`)
 };
 
 //! Timing of one stage of a run, stored in /runtime.
@@ -40,6 +43,10 @@ struct RunReport {
     double wall_s = 0;
     std::uint64_t n_trials = 0;     //!< trials simulated by every stage together
     bool interrupted = false;
+    int stop_signal = 0;           //!< SIGINT or SIGTERM when a signal stopped the run
+    std::string phase;             //!< the stage that was running when it stopped
+    std::string partial_path;      //!< where an interrupted run's file stays (for --resume)
+    std::size_t resumed_units = 0; //!< units of work found done in the file (a resumed run)
     std::vector<StageTiming> stages;
     std::vector<SummaryRow> rows;   //!< the MI table (sweep kinds)
     std::string text;               //!< anything else a driver prints after the run
@@ -51,8 +58,28 @@ struct RunContext {
     const BackendChoice& backend;
     RunOptions opts;
     RunReport& report;
-    //! True once a stop was asked for (SIGINT/SIGTERM); drivers poll it between units of work.
+    //! True once a stop was asked for (SIGINT/SIGTERM); drivers poll it between units of work
+    //! (a condition, an analysis row) and inside long ones, at least every ~0.1 s.
     bool (*stop_requested)() = nullptr;
+    //! The file to write: a temporary beside `cfg.output.path`, renamed onto it only once the
+    //! whole run is complete (io/FORMAT.md, "Completeness and crash semantics"). Never write
+    //! `cfg.output.path` itself.
+    std::string file;
+    //! The file holds an interrupted run of this card: every driver continues from the units it
+    //! finds committed there (the primary does not create the file).
+    bool resume = false;
+    //! Records the stage starting now (e.g. "analysis") in the file's `phase` attribute, so an
+    //! interrupted file says where it stopped. Drivers call it at the start of each of their
+    //! stages.
+    std::function<void(const std::string&)> enter_phase;
+};
+
+//! What a driver needs of the machine for a card, estimated before anything starts (run.cpp
+//! refuses a run that cannot fit, exit 2, naming `key`).
+struct ResourceNeeds {
+    double peak_memory_bytes = 0; //!< host memory at the driver's peak
+    double disk_bytes = 0;        //!< a lower estimate of what it adds to the output file
+    std::string key;              //!< the card key that drives the memory need
 };
 
 //! One experiment kind.
@@ -77,8 +104,14 @@ class Experiment {
         (void)cfg;
         return true;
     }
-    //! Runs the experiment. A primary driver creates the output file; follow-ups add to it.
+    //! Runs the experiment. A primary driver creates the output file (ctx.file), or reopens it
+    //! when ctx.resume; follow-ups add to it, or continue what they find there.
     virtual void run(RunContext& ctx) const = 0;
+    //! What run() will need of the machine for this card.
+    virtual ResourceNeeds resources(const RunConfig& cfg) const {
+        (void)cfg;
+        return {};
+    }
 };
 
 //! A driver that owns one typed card section `S` (a struct with defaults and visit(), as in

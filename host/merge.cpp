@@ -254,7 +254,8 @@ RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader
     // ground-truth table is written from the shards' summed reruns.
     RunOptions ropts;
     ropts.quiet = opts.quiet;
-    RunContext ctx{cfg, backend, ropts, rep, nullptr};
+    RunContext ctx{cfg, backend, ropts, rep, nullptr, tmp.path, false, {}};
+    ctx.enter_phase = [&](const std::string& phase) { io::set_run_phase(tmp.path, phase); };
     for (const Experiment* e : experiments()) {
         if (std::string(e->follows()) != "mi_sweep" || !e->enabled(cfg)) continue;
         if (std::string(e->kind()) == "ground_truth") {

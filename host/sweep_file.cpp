@@ -36,27 +36,32 @@ void SweepFileSink::consume(ConditionOutput&& out) {
     rec.stats.mean_output_spikes = out.mean_output_spikes;
     rec.stats.n_trials = rec.plugin.n_trials;
     rec.counts = std::move(out.counts);
-    writer_.write_condition(out.condition, rec.counts, rec.plugin, rec.stats);
+    // A condition's trials are committed with its counts, in the same two-step commit.
+    io::ConditionTrials trials;
     if (plan_.spec.keep_trial_words) {
         const std::size_t n = out.trial_words.size();
         const std::uint32_t reps = plan_.spec.n_repeats;
-        std::vector<std::uint32_t> stim(n), rep(n);
+        trials.stimulus.resize(n);
+        trials.repeat.resize(n);
         for (std::size_t t = 0; t < n; ++t) {
-            stim[t] = static_cast<std::uint32_t>(t / reps);
-            rep[t] = static_cast<std::uint32_t>(t % reps);
+            trials.stimulus[t] = static_cast<std::uint32_t>(t / reps);
+            trials.repeat[t] = static_cast<std::uint32_t>(t % reps);
         }
-        writer_.append_trials(out.condition, stim, rep, out.trial_words);
+        trials.word = std::move(out.trial_words);
     }
+    writer_.write_condition(ran_.condition_id(out.condition), rec.counts, rec.plugin, rec.stats,
+                            plan_.spec.keep_trial_words ? &trials : nullptr);
     ++completed_;
     trials_ += rec.plugin.n_trials;
 }
 
-void analyze_run_stage(const RunConfig& cfg) {
+bool analyze_run_stage(const RunConfig& cfg, const std::string& path, io::GroupMode mode,
+                       bool (*stop)(), std::size_t* resumed_rows) {
     EstimatorOptions opts = cfg.estimator_options;
     opts.accelerator = estimator_accelerator_for(cfg.simulation.backend);
-    if (!only_plugin(opts))
-        analyze_into(cfg.output.path, opts, "/analysis/run", true,
-                     cfg.card.at("information").dump());
+    if (only_plugin(opts)) return true;
+    return analyze_into(path, opts, "/analysis/run", mode, cfg.card.at("information").dump(), stop,
+                        resumed_rows);
 }
 
 } // namespace memlif

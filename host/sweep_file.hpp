@@ -25,8 +25,13 @@ io::ConditionAxis condition_axis(const SweepPlan& plan);
 //! Turns each finished condition into plug-in measures and a file record, in completion order.
 class SweepFileSink : public ConditionSink {
   public:
-    SweepFileSink(io::RunWriter& writer, const SweepPlan& plan, Progress& progress, bool (*stop)())
-        : writer_(writer), plan_(plan), progress_(progress), stop_(stop) {}
+    //! `ran` is the spec given to the backend when it is not plan.spec (a resumed run's missing
+    //! conditions, host/run.hpp): a ConditionOutput's `condition` is its drive's position there,
+    //! and the file's condition index is ran->condition_id(condition).
+    SweepFileSink(io::RunWriter& writer, const SweepPlan& plan, Progress& progress, bool (*stop)(),
+                  const SweepSpec* ran = nullptr)
+        : writer_(writer), plan_(plan), ran_(ran ? *ran : plan.spec), progress_(progress),
+          stop_(stop) {}
 
     void consume(ConditionOutput&& out) override;
     void on_progress(std::uint64_t done) override { progress_.update(done); }
@@ -38,14 +43,23 @@ class SweepFileSink : public ConditionSink {
   private:
     io::RunWriter& writer_;
     const SweepPlan& plan_;
+    const SweepSpec& ran_;
     Progress& progress_;
     bool (*stop_)();
     std::size_t completed_ = 0;
     std::uint64_t trials_ = 0;
 };
 
-//! The card's estimators from the counts stored in `cfg.output.path` into /analysis/run (the
-//! same code as `memlif analyze`); nothing when the card asks for the plug-in alone.
-void analyze_run_stage(const RunConfig& cfg);
+//! The card's estimators from the counts stored in `path` into /analysis/run (the same code as
+//! `memlif analyze`); nothing when the card asks for the plug-in alone. With `mode` resume the
+//! rows an interrupted run committed are kept (and counted into `resumed_rows`); polls `stop`
+//! between conditions and returns false if it stopped early.
+bool analyze_run_stage(const RunConfig& cfg, const std::string& path,
+                       io::GroupMode mode = io::GroupMode::replace, bool (*stop)() = nullptr,
+                       std::size_t* resumed_rows = nullptr);
+//! The same into `cfg.output.path`, to the end (memlif merge).
+inline void analyze_run_stage(const RunConfig& cfg) {
+    (void)analyze_run_stage(cfg, cfg.output.path);
+}
 
 } // namespace memlif

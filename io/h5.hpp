@@ -49,6 +49,13 @@ void silence_errors();
 //! Captures the HDF5 error stack before anything else can clear it.
 [[noreturn]] void fail(hid_t loc, const std::string& what);
 
+//! True once a low-level write or flush failed (a full disk, a file size limit, an I/O error).
+//! HDF5's caches are then in an undefined state and closing a file (which flushes) can crash
+//! inside the library, so from then on no identifier is closed (Handle abandons them), every
+//! flush is refused, and the process must end without HDF5's exit-time cleanup (std::_Exit): the
+//! file stays as of its last successful flush.
+bool poisoned();
+
 // ---- files and groups ------------------------------------------------------------------------
 
 //! Creates or truncates \p path with default (HDF5 1.8-compatible) format features.
@@ -65,8 +72,11 @@ Handle open_dataset(hid_t loc, const std::string& name);
 bool exists(hid_t loc, const std::string& name);
 //! Unlinks \p name; the space is not reclaimed until the file is repacked (h5repack).
 void unlink(hid_t loc, const std::string& name);
-//! Writes all dirty buffers of the file holding \p loc to disk.
+//! Writes all dirty buffers of the file holding \p loc to the operating system (enough for a kill
+//! of this process; see sync() for a crash of the machine).
 void flush(hid_t loc);
+//! flush(), then fsync(2) of the file (sec2 driver): its data is on the disk.
+void sync(hid_t loc);
 //! Name of the file that holds \p loc ("" if unknown); used in messages.
 std::string file_name(hid_t loc);
 //! Absolute HDF5 path of \p obj ("" if unknown); used in messages.
@@ -170,5 +180,10 @@ template <class T> hsize_t append(hid_t dset, const T* data, hsize_t n_rows);
 //! Appends whole rows held in \p data; std::invalid_argument if its size is not a
 //! multiple of the row size.
 template <class T> hsize_t append(hid_t dset, const std::vector<T>& data);
+//! Shrinks the first dimension of an extendible dataset to \p n_rows (rows left over from an
+//! interrupted write); IoError if that would grow it.
+void truncate_rows(hid_t dset, hsize_t n_rows);
+//! Bytes of file space the dataset's data occupies (compressed; 0 if nothing is allocated).
+hsize_t storage_size(hid_t dset);
 
 } // namespace memlif::io::h5

@@ -40,6 +40,7 @@ void create_kind_file(const std::string& path, const RunMetadata& meta) {
     h5::write_attr_array<std::int32_t>(f, "format_version", {run_format_major, run_format_minor});
     h5::write_attr<std::uint8_t>(f, "complete", 0);
     h5::write_attr_string(f, "incomplete_reason", "running");
+    h5::write_attr_string(f, "phase", meta.phase);
     h5::write_attr_string(f, "software_version", meta.software_version);
     h5::write_attr_string(f, "git_sha1", meta.git_sha);
     h5::write_attr_string(f, "created", meta.created_utc.empty() ? now_utc() : meta.created_utc);

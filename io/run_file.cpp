@@ -2,10 +2,21 @@
 //! \file io/run_file.cpp
 #include "io/run_file.hpp"
 
+#include "io/checkpoint.hpp"
 #include "io/layout.hpp"
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -218,6 +229,48 @@ void check_word(std::uint64_t word, std::uint32_t n_bins, const char* where) {
         throw std::invalid_argument(std::string(where) + ": response word has bits above n_bins");
 }
 
+//! Room kept free beyond a write's own bytes: HDF5's metadata for it, and the few hundred bytes
+//! the writer needs afterwards to record why the run stopped and to close the file.
+constexpr std::uint64_t space_reserve_bytes = std::uint64_t{1} << 20;
+
+std::string mib(double bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g MiB", bytes / 1048576.0);
+    return buf;
+}
+
+//! IoError, before anything is written, unless the file system holding `path` and the process's
+//! file size limit (RLIMIT_FSIZE) leave room for about `bytes` more: so a full disk stops a run
+//! between two commits with its file consistent and closable, instead of failing half-way
+//! through an HDF5 flush (after which the library's caches are undefined). The estimate is
+//! doubled and a reserve added; MEMLIF_TEST_SKIP_SPACE_CHECK=1 turns the check off (tests of the
+//! failure path behind it).
+void ensure_room(hid_t file, const std::string& path, std::uint64_t bytes) {
+    if (const char* skip = std::getenv("MEMLIF_TEST_SKIP_SPACE_CHECK"); skip && *skip == '1')
+        return;
+    const double need = 2.0 * static_cast<double>(bytes) + static_cast<double>(space_reserve_bytes);
+    std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    if (dir.empty()) dir = ".";
+    struct statvfs vfs {};
+    if (::statvfs(dir.c_str(), &vfs) == 0) {
+        const double free_b = static_cast<double>(vfs.f_bavail) * static_cast<double>(vfs.f_frsize);
+        if (free_b < need)
+            throw IoError(in_quotes(path) +
+                          ": no space left on its file system for the next write (" + mib(free_b) +
+                          " free, about " + mib(need) + " needed)");
+    }
+    struct rlimit lim {};
+    if (::getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
+        hsize_t size = 0;
+        if (file >= 0 && H5Fget_filesize(file, &size) < 0) size = 0;
+        const double room = static_cast<double>(lim.rlim_cur) - static_cast<double>(size);
+        if (room < need)
+            throw IoError(in_quotes(path) + ": the file size limit (ulimit -f, " +
+                          mib(static_cast<double>(lim.rlim_cur)) + ") leaves " + mib(room) +
+                          " for the next write, about " + mib(need) + " needed");
+    }
+}
+
 } // namespace
 
 // ---- RunWriter -------------------------------------------------------------------------------
@@ -237,8 +290,15 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const Sti
         throw std::invalid_argument("RunWriter: condition axis columns must be non-empty and of "
                                     "equal length");
     completed_.assign(n_conditions_, 0);
+    if (n_conditions_ > max_conditions || n_stimuli_ > max_stimuli)
+        throw std::invalid_argument("RunWriter: at most 65536 conditions and 65536 stimuli");
 
-    file_ = h5::create_file(path);
+    ensure_room(H5I_INVALID_HID, path,
+                meta.config_json.size() + 64 * n_stimuli_ + 128 * n_conditions_ + (256u << 10));
+    // Built under a temporary name and renamed once flushed: a process killed while the file is
+    // being created leaves no file at `path` that could not be read (or resumed).
+    const std::string creating = path + ".new";
+    file_ = h5::create_file(creating);
     const hid_t f = file_;
     const auto n_g = static_cast<hsize_t>(n_conditions_);
     const auto n_s = static_cast<hsize_t>(n_stimuli_);
@@ -250,6 +310,7 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const Sti
     h5::write_attr<std::uint8_t>(f, "complete", 0);
     h5::write_attr<std::uint32_t>(f, "n_conditions_completed", 0);
     h5::write_attr_string(f, "incomplete_reason", running_reason);
+    h5::write_attr_string(f, "phase", meta.phase);
 
     h5::write_attr_string(f, "software_version", meta.software_version);
     h5::write_attr_string(f, "git_sha1", meta.git_sha);
@@ -346,6 +407,187 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const Sti
         h5::write_attr_string(trials_word_, "bit_order", lsb_first);
     }
     h5::flush(f);
+    close_all();
+    if (std::rename(creating.c_str(), path.c_str()) != 0)
+        throw IoError("cannot rename " + in_quotes(creating) + " to " + in_quotes(path) + ": " +
+                      std::strerror(errno));
+    checkpoint("created");
+    file_ = h5::open_file(path, true);
+    open_handles();
+}
+
+void RunWriter::open_handles() {
+    h5::Handle g = h5::open_group(file_, "counts");
+    counts_condition_ = h5::open_dataset(g, "condition");
+    counts_stimulus_ = h5::open_dataset(g, "stimulus");
+    counts_word_ = h5::open_dataset(g, "word");
+    counts_count_ = h5::open_dataset(g, "count");
+    if (store_trials_) {
+        trials_group_ = h5::open_group(file_, "trials");
+        trials_condition_ = h5::open_dataset(trials_group_, "condition");
+        trials_stimulus_ = h5::open_dataset(trials_group_, "stimulus");
+        trials_repeat_ = h5::open_dataset(trials_group_, "repeat");
+        trials_word_ = h5::open_dataset(trials_group_, "word");
+    }
+}
+
+//! A kill inside a flush can leave the superblock's end of allocation (EOA) behind objects the
+//! flush had already written and linked, and HDF5 then refuses those addresses ("addr
+//! overflow"). As `h5clear --increment=0` does, the EOA is raised to the end of the file. Tried
+//! with a normal open, then with the library's "skip_eof_check" access property (the one h5clear
+//! sets), which lets a file whose superblock is behind be opened at all.
+void repair_end_of_allocation(const std::string& path) {
+    h5::silence_errors();
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) return;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        h5::Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
+        if (attempt == 1) {
+            hbool_t skip = 1;
+            if (!fapl.valid() || H5Pset(fapl, "skip_eof_check", &skip) < 0) {
+                H5Eclear2(H5E_DEFAULT);
+                return;
+            }
+        }
+        h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.valid() ? fapl.get() : H5P_DEFAULT));
+        if (!f.valid()) {
+            H5Eclear2(H5E_DEFAULT);
+            continue;
+        }
+        haddr_t eoa = 0;
+        if (H5Fget_eoa(f, &eoa) >= 0 && eoa < size && H5Fincrement_filesize(f, 0) >= 0)
+            H5Fflush(f, H5F_SCOPE_GLOBAL);
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+}
+
+RunWriter::RunWriter(const std::string& path, Resume) : path_(path) {
+    repair_end_of_allocation(path);
+    // Everything RunReader checks holds (layout, ranges, completed blocks) before anything is cut.
+    std::vector<std::uint64_t> start, count, n_trials;
+    // Completed conditions in commit order (their counts blocks, and their trials, follow it).
+    std::vector<std::uint32_t> order;
+    std::size_t keep = 0; //!< order[0, keep) stay completed; the rest are simulated again
+    {
+        const RunReader reader(path, /*writable=*/true);
+        if (reader.complete())
+            throw IoError(in_quotes(path) + " is complete already; there is nothing to resume");
+        n_conditions_ = reader.n_conditions();
+        n_stimuli_ = reader.n_stimuli();
+        file_ = h5::open_file(path, true); // shares the reader's open file
+        const hid_t f = file_;
+        n_bins_ = h5::read_attr<std::uint32_t>(f, "n_bins");
+        store_trials_ =
+            h5::has_attr(f, "store_trials") && h5::read_attr<std::uint8_t>(f, "store_trials") != 0;
+        if (store_trials_ != h5::exists(f, "trials"))
+            throw IoError(in_quotes(path) +
+                          ": store_trials disagrees with the presence of /trials");
+        completed_ = h5::read_dataset<std::uint8_t>(f, "results/completed");
+        start = h5::read_dataset<std::uint64_t>(f, "counts/condition_row_start");
+        count = h5::read_dataset<std::uint64_t>(f, "counts/condition_row_count");
+        n_trials = h5::read_dataset<std::uint64_t>(f, "results/n_trials_simulated");
+        for (std::size_t k = 0; k < n_conditions_; ++k)
+            if (completed_[k] != 0) order.push_back(static_cast<std::uint32_t>(k));
+        std::sort(order.begin(), order.end(),
+                  [&](std::uint32_t a, std::uint32_t b) { return start[a] < start[b]; });
+        open_handles();
+
+        // A kill inside a flush can leave a compressed chunk that later rows rewrote half on
+        // disk; the rows of earlier commits that share it then no longer read. Every completed
+        // condition is read back (and checked): from the first that fails, the conditions whose
+        // rows reach into its chunk, and all later ones, are simulated again, and the damaged
+        // chunks are cut off whole.
+        keep = order.size();
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            try {
+                (void)reader.counts(order[i]);
+            } catch (const IoError&) {
+                keep = i;
+                break;
+            }
+        }
+        const auto chunk_rows = [](hid_t d) {
+            h5::Handle plist(H5Dget_create_plist(d));
+            hsize_t dims[2] = {1, 1};
+            if (!plist.valid() || H5Pget_chunk(plist, 2, dims) < 1) return hsize_t{1};
+            return std::max<hsize_t>(1, dims[0]);
+        };
+        if (keep < order.size()) {
+            const hsize_t c = chunk_rows(counts_word_);
+            const std::uint64_t cut = start[order[keep]] / c * c;
+            while (keep > 0 && start[order[keep - 1]] + count[order[keep - 1]] > cut) --keep;
+        }
+        if (store_trials_) {
+            // Every trial of a completed condition, in commit order: the first rows up to where
+            // a column stops reading (a damaged chunk) must hold whole groups, one per condition.
+            const hsize_t c = chunk_rows(trials_word_);
+            std::uint64_t need = 0;
+            for (std::size_t i = 0; i < keep; ++i) need += n_trials[order[i]];
+            std::uint64_t readable = need;
+            for (hid_t d : {trials_condition_.get(), trials_stimulus_.get(), trials_repeat_.get(),
+                            trials_word_.get()}) {
+                readable = std::min<std::uint64_t>(readable, h5::shape(d).at(0));
+                for (std::uint64_t r0 = 0; r0 < readable; r0 += c) {
+                    const hsize_t n = std::min<std::uint64_t>(c, readable - r0);
+                    try {
+                        (void)h5::read_box<std::uint64_t>(d, {r0}, {n});
+                    } catch (const IoError&) {
+                        readable = r0;
+                        break;
+                    }
+                }
+            }
+            const auto cond = h5::read_box<std::uint32_t>(trials_condition_, {0}, {readable});
+            std::uint64_t pos = 0;
+            std::size_t i = 0;
+            for (; i < keep; ++i) {
+                const std::uint64_t n = n_trials[order[i]];
+                if (pos + n > readable) break;
+                bool whole = true;
+                for (std::uint64_t r = pos; r < pos + n && whole; ++r) whole = cond[r] == order[i];
+                if (!whole) break;
+                pos += n;
+            }
+            keep = i;
+        }
+    }
+    const hid_t f = file_;
+    // The conditions to simulate again lose their flag first (flushed), then their rows.
+    for (std::size_t i = keep; i < order.size(); ++i) {
+        completed_[order[i]] = 0;
+        repaired_.push_back(order[i]);
+        const std::uint8_t zero = 0;
+        h5::Handle d = h5::open_dataset(f, "results/completed");
+        h5::write_box<std::uint8_t>(d, {order[i]}, {1}, &zero);
+    }
+    h5::flush(f);
+    std::sort(repaired_.begin(), repaired_.end());
+
+    // Rows after the last kept block are left over from an interrupted commit (or cut as damaged):
+    // cut them off, so the next condition's rows land where an uninterrupted run puts them.
+    std::uint64_t end = 0, trials_end = 0;
+    for (std::size_t i = 0; i < keep; ++i) {
+        end = std::max(end, start[order[i]] + count[order[i]]);
+        trials_end += n_trials[order[i]];
+    }
+    n_completed_ = static_cast<std::uint32_t>(keep);
+    for (hid_t d :
+         {counts_condition_.get(), counts_stimulus_.get(), counts_word_.get(), counts_count_.get()})
+        h5::truncate_rows(d, std::min<std::uint64_t>(end, h5::shape(d).at(0)));
+    if (store_trials_) {
+        for (hid_t d : {trials_condition_.get(), trials_stimulus_.get(), trials_repeat_.get(),
+                        trials_word_.get()})
+            h5::truncate_rows(d, std::min<std::uint64_t>(trials_end, h5::shape(d).at(0)));
+        n_trials_written_ = trials_end;
+        h5::write_attr<std::uint64_t>(trials_group_, "n_trials_written", n_trials_written_);
+    }
+    // The counters follow the completed flags, which are the truth.
+    h5::write_attr<std::uint32_t>(f, "n_conditions_completed", n_completed_);
+    h5::write_attr_string(f, "incomplete_reason", running_reason);
+    h5::flush(f);
+    checkpoint("resume-open");
 }
 
 RunWriter::~RunWriter() {
@@ -389,7 +631,8 @@ void RunWriter::close_all() {
 }
 
 void RunWriter::write_condition(std::uint32_t condition_index, const ConditionCounts& counts,
-                                const PluginMeasures& plugin, const ConditionStats& stats) {
+                                const PluginMeasures& plugin, const ConditionStats& stats,
+                                const ConditionTrials* trials) {
     require_open("write_condition");
     const std::string where = "RunWriter::write_condition(" + std::to_string(condition_index) + ")";
     if (condition_index >= n_conditions_)
@@ -405,6 +648,18 @@ void RunWriter::write_condition(std::uint32_t condition_index, const ConditionCo
     if (!sized(plugin.sss.size()) || !sized(plugin.sps.size()) || !sized(plugin.rank.size()) ||
         !sized(plugin.n_s.size()) || !sized(plugin.distinct_s.size()))
         throw std::invalid_argument(where + ": plug-in vectors must have n_stimuli entries");
+    if (trials != nullptr) {
+        if (!store_trials_)
+            throw std::logic_error(where + ": the writer was created without trials");
+        if (trials->repeat.size() != trials->stimulus.size() ||
+            trials->word.size() != trials->stimulus.size())
+            throw std::invalid_argument(where + ": trial column lengths differ");
+        for (std::size_t i = 0; i < trials->word.size(); ++i) {
+            if (trials->stimulus[i] >= n_stimuli_)
+                throw std::invalid_argument(where + ": trial stimulus index out of range");
+            check_word(trials->word[i], n_bins_, where.c_str());
+        }
+    }
 
     const std::size_t m = counts.words.size();
     std::vector<std::uint32_t> cond_col(m, condition_index);
@@ -420,15 +675,25 @@ void RunWriter::write_condition(std::uint32_t condition_index, const ConditionCo
             stim_col[k] = static_cast<std::uint32_t>(s);
         }
     }
+    const std::size_t n_trial_rows = trials != nullptr ? trials->word.size() : 0;
+    ensure_room(file_, path_, 24 * m + 40 * n_stimuli_ + 20 * n_trial_rows + (64u << 10));
 
-    // Rows first, the completed flag last: a kill in between leaves unreferenced rows, which
-    // readers ignore because they go through condition_row_start/count of completed conditions.
+    // Step 1, the data: trial rows, count rows, the /results row and the block's row range; then
+    // a flush. A kill before the flush's end leaves rows no completed flag refers to, which
+    // readers ignore and a resumed run cuts off.
+    const hid_t f = file_;
+    if (n_trial_rows > 0) {
+        h5::append<std::uint32_t>(trials_condition_,
+                                  std::vector<std::uint32_t>(n_trial_rows, condition_index));
+        h5::append<std::uint32_t>(trials_stimulus_, trials->stimulus);
+        h5::append<std::uint32_t>(trials_repeat_, trials->repeat);
+        h5::append<std::uint64_t>(trials_word_, trials->word);
+    }
     const hsize_t row = h5::append<std::uint32_t>(counts_condition_, cond_col);
     h5::append<std::uint32_t>(counts_stimulus_, stim_col);
     h5::append<std::uint64_t>(counts_word_, counts.words);
     h5::append<std::uint64_t>(counts_count_, counts.counts);
 
-    const hid_t f = file_;
     const hsize_t k = condition_index;
     const auto n_s = static_cast<hsize_t>(n_stimuli_);
     const auto put1 = [&](const char* name, auto value) {
@@ -454,12 +719,21 @@ void RunWriter::write_condition(std::uint32_t condition_index, const ConditionCo
     });
     put1("counts/condition_row_start", static_cast<std::uint64_t>(row));
     put1("counts/condition_row_count", static_cast<std::uint64_t>(m));
+    checkpoint("condition-rows");
+    h5::flush(f);
+    checkpoint("condition-data");
 
+    // Step 2, the commit: the completed flag and the counters that follow from it, flushed.
     put1("results/completed", static_cast<std::uint8_t>(1));
     completed_[condition_index] = 1;
     ++n_completed_;
     h5::write_attr<std::uint32_t>(f, "n_conditions_completed", n_completed_);
+    if (n_trial_rows > 0) {
+        n_trials_written_ += n_trial_rows;
+        h5::write_attr<std::uint64_t>(trials_group_, "n_trials_written", n_trials_written_);
+    }
     h5::flush(f);
+    checkpoint("condition-commit");
 }
 
 void RunWriter::append_trials(std::uint32_t condition_index,
@@ -488,6 +762,20 @@ void RunWriter::append_trials(std::uint32_t condition_index,
     n_trials_written_ += words.size();
     h5::write_attr<std::uint64_t>(trials_group_, "n_trials_written", n_trials_written_);
     h5::flush(file_);
+}
+
+void RunWriter::set_phase(const std::string& phase) {
+    require_open("set_phase");
+    h5::write_attr_string(file_, "phase", phase);
+    h5::flush(file_);
+    checkpoint("phase");
+}
+
+std::vector<std::uint32_t> RunWriter::pending_conditions() const {
+    std::vector<std::uint32_t> out;
+    for (std::size_t k = 0; k < completed_.size(); ++k)
+        if (completed_[k] == 0) out.push_back(static_cast<std::uint32_t>(k));
+    return out;
 }
 
 void RunWriter::close() {
@@ -527,6 +815,7 @@ void RunWriter::abort(const std::string& reason) {
 void finish_run(const std::string& path, const RuntimeInfo& rt) {
     h5::Handle file = h5::open_file(path, true);
     check_filetype(file, path);
+    ensure_room(file, path, 64u << 10);
     if (h5::exists(file, "runtime")) h5::unlink(file, "runtime");
     h5::Handle g = h5::create_group(file, "runtime");
     h5::write_scalar_dataset<double>(g, "wall_s", rt.wall_s);
@@ -553,9 +842,20 @@ void finish_run(const std::string& path, const RuntimeInfo& rt) {
         h5::write_attr_string(g, "stages", names);
     }
     h5::write_attr_string(file, "incomplete_reason", "");
+    h5::write_attr_string(file, "phase", "complete");
     h5::write_attr<std::uint8_t>(file, "complete", 1);
     h5::flush(file);
+    checkpoint("finish");
     g.close();
+    file.close();
+}
+
+void set_run_phase(const std::string& path, const std::string& phase) {
+    h5::Handle file = h5::open_file(path, true);
+    check_filetype(file, path);
+    h5::write_attr_string(file, "phase", phase);
+    h5::flush(file);
+    checkpoint("phase");
     file.close();
 }
 
@@ -586,11 +886,82 @@ RunReader::RunReader(const std::string& path, bool writable) : path_(path) {
     };
     n_conditions_ = length_of("results/completed");
     n_stimuli_ = length_of("stimuli/code");
+    if (n_conditions_ < 1 || n_conditions_ > max_conditions)
+        corrupt("/results/completed holds " + std::to_string(n_conditions_) +
+                " conditions; the format allows 1 to " + std::to_string(max_conditions));
+    if (n_stimuli_ < 1 || n_stimuli_ > max_stimuli)
+        corrupt("/stimuli/code holds " + std::to_string(n_stimuli_) +
+                " stimuli; the format allows 1 to " + std::to_string(max_stimuli));
     // Every core group must be as io/layout.cpp says before anything is read from it.
     const Extents ext{n_conditions_, n_stimuli_, 0};
     for (const layout::Group* g : {&layout::stimuli(), &layout::axes(), &layout::counts(), &layout::results()})
         check_group(file_, *g, ext, path);
     if (h5::exists(file_, "trials")) check_group(file_, layout::trials(), ext, path);
+    check_contents();
+}
+
+void RunReader::corrupt(const std::string& what) const {
+    throw IoError(in_quotes(path_) + " breaks the memlif-run format: " + what);
+}
+
+void RunReader::check_contents() const {
+    const hid_t f = file_;
+    for (const auto& [name, value] :
+         {std::pair<const char*, std::size_t>{"n_conditions", n_conditions_},
+          {"n_stimuli", n_stimuli_}})
+        if (h5::has_attr(f, name) && h5::read_attr<std::uint64_t>(f, name) != value)
+            corrupt(std::string("root attribute '") + name +
+                    "' differs from the length of its axis (" + std::to_string(value) + ")");
+    const auto n_bins = h5::read_attr<std::uint64_t>(f, "n_bins");
+    if (n_bins < 1 || n_bins > 64)
+        corrupt("n_bins = " + std::to_string(n_bins) + ", must be in 1..64");
+    const_cast<RunReader*>(this)->n_bins_ = static_cast<std::uint32_t>(n_bins);
+
+    const auto code = h5::read_dataset<std::uint16_t>(f, "stimuli/code");
+    const auto n_spk = h5::read_dataset<std::uint32_t>(f, "stimuli/n_input_spikes");
+    const auto p_s = h5::read_dataset<double>(f, "stimuli/p_s");
+    for (std::size_t s = 0; s < n_stimuli_; ++s) {
+        if (n_spk[s] != static_cast<std::uint32_t>(__builtin_popcount(code[s])))
+            corrupt("/stimuli/n_input_spikes[" + std::to_string(s) + "] is not popcount(code)");
+        if (!(p_s[s] >= 0 && p_s[s] <= 1))
+            corrupt("/stimuli/p_s[" + std::to_string(s) + "] is not a probability");
+    }
+
+    const auto flags = h5::read_dataset<std::uint8_t>(f, "results/completed");
+    const auto start = h5::read_dataset<std::uint64_t>(f, "counts/condition_row_start");
+    const auto count = h5::read_dataset<std::uint64_t>(f, "counts/condition_row_count");
+    const auto n_trials = h5::read_dataset<std::uint64_t>(f, "results/n_trials");
+    const auto mi = h5::read_dataset<double>(f, "results/mutual_information_bit");
+    std::uint64_t rows = std::numeric_limits<std::uint64_t>::max();
+    for (const char* name :
+         {"counts/condition", "counts/stimulus", "counts/word", "counts/count"}) {
+        h5::Handle d = h5::open_dataset(f, name);
+        rows = std::min<std::uint64_t>(rows, h5::shape(d).at(0));
+    }
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> blocks;
+    std::size_t n_done = 0;
+    for (std::size_t k = 0; k < n_conditions_; ++k) {
+        if (flags[k] > 1) corrupt("/results/completed holds a value other than 0 and 1");
+        if (flags[k] == 0) continue;
+        ++n_done;
+        const std::string c = "condition " + std::to_string(k) + " is marked completed, but ";
+        // A condition counts as completed only with all of its data: a torn write is refused.
+        if (count[k] == 0) corrupt(c + "it has no count rows");
+        if (start[k] > rows || count[k] > rows - start[k])
+            corrupt(c + "its count rows [" + std::to_string(start[k]) + ", +" +
+                    std::to_string(count[k]) + ") are not all in /counts (" + std::to_string(rows) +
+                    " rows)");
+        if (n_trials[k] == 0) corrupt(c + "/results/n_trials is 0");
+        if (!std::isfinite(mi[k])) corrupt(c + "it has no finite MI in /results");
+        blocks.emplace_back(start[k], start[k] + count[k]);
+    }
+    std::sort(blocks.begin(), blocks.end());
+    for (std::size_t i = 1; i < blocks.size(); ++i)
+        if (blocks[i].first < blocks[i - 1].second)
+            corrupt("the count rows of two conditions overlap");
+    if (h5::read_attr<std::uint64_t>(f, "complete") != 0 && n_done != n_conditions_)
+        corrupt("complete = 1, but only " + std::to_string(n_done) + " of " +
+                std::to_string(n_conditions_) + " conditions are completed");
 }
 
 RunMetadata RunReader::metadata() const {
@@ -611,7 +982,9 @@ RunMetadata RunReader::metadata() const {
     m.p_s_mode = h5::read_attr_string(f, "p_s_mode");
     m.synapse_model = h5::read_attr_string(f, "synapse_model");
     m.trial_id_layout = h5::read_attr_string(f, "trial_id_layout");
-    if (h5::has_attr(f, "experiment_kind")) m.experiment_kind = h5::read_attr_string(f, "experiment_kind");
+    if (h5::has_attr(f, "experiment_kind"))
+        m.experiment_kind = h5::read_attr_string(f, "experiment_kind");
+    if (h5::has_attr(f, "phase")) m.phase = h5::read_attr_string(f, "phase");
     return m;
 }
 
@@ -651,6 +1024,10 @@ std::string RunReader::incomplete_reason() const {
     return h5::read_attr_string(file_, "incomplete_reason");
 }
 
+std::string RunReader::phase() const {
+    return h5::has_attr(file_, "phase") ? h5::read_attr_string(file_, "phase") : std::string();
+}
+
 std::vector<std::uint32_t> RunReader::completed_conditions() const {
     const auto flags = h5::read_dataset<std::uint8_t>(file_, "results/completed");
     std::vector<std::uint32_t> out;
@@ -684,27 +1061,59 @@ ConditionCounts RunReader::counts(std::uint32_t condition_index) const {
     };
     const std::uint64_t start = get1("counts/condition_row_start");
     const std::uint64_t n = get1("counts/condition_row_count");
+    const std::string bad = "the counts of condition " + std::to_string(condition_index) + ": ";
     const auto column = [&](const char* name, auto tag) {
         using T = decltype(tag);
         h5::Handle d = h5::open_dataset(file_, name);
+        // A hostile file can claim many rows in chunks that were never written (they read as the
+        // fill value): the rows must fit what the column stores, at deflate's ratio of at most
+        // 1032:1, before they are allocated.
+        const double stored = static_cast<double>(h5::storage_size(d));
+        if (static_cast<double>(n) * sizeof(T) > 1100.0 * stored + 1048576.0)
+            corrupt(bad + std::to_string(n) + " rows claimed, but /" + name + " stores only " +
+                    std::to_string(h5::storage_size(d)) + " bytes");
         return h5::read_box<T>(d, {start}, {n});
     };
     const auto cond = column("counts/condition", std::uint32_t{});
     const auto stim = column("counts/stimulus", std::uint32_t{});
     ConditionCounts c;
-    c.n_bins = h5::read_attr<std::uint32_t>(file_, "n_bins");
+    c.n_bins = n_bins_;
     c.words = column("counts/word", std::uint64_t{});
     c.counts = column("counts/count", std::uint64_t{});
     c.offsets.assign(n_stimuli_ + 1, 0);
-    const std::string bad =
-        in_quotes(path_) + ": corrupt counts of condition " + std::to_string(condition_index);
-    // Offsets are rebuilt from the stimulus column, which must be ascending and in range.
+    const auto n_s = static_cast<hsize_t>(n_stimuli_);
+    std::vector<std::uint64_t> n_per_stimulus(n_stimuli_, 0);
+    std::uint64_t total = 0;
+    // Offsets are rebuilt from the stimulus column, which must be ascending and in range; words
+    // strictly ascending within a stimulus, inside the word length, with counts > 0 whose sums
+    // neither overflow nor differ from /results.
     for (std::size_t i = 0; i < stim.size(); ++i) {
-        if (cond[i] != condition_index || stim[i] >= n_stimuli_ || (i > 0 && stim[i] < stim[i - 1]))
-            throw IoError(bad);
+        if (cond[i] != condition_index)
+            corrupt(bad + "a row of its block names condition " + std::to_string(cond[i]));
+        if (stim[i] >= n_stimuli_)
+            corrupt(bad + "stimulus index " + std::to_string(stim[i]) + " out of range");
+        if (i > 0 && stim[i] < stim[i - 1]) corrupt(bad + "rows are not sorted by stimulus");
+        if (i > 0 && stim[i] == stim[i - 1] && c.words[i] <= c.words[i - 1])
+            corrupt(bad + "words are not strictly ascending within stimulus " +
+                    std::to_string(stim[i]));
+        if (n_bins_ < 64 && (c.words[i] >> n_bins_) != 0)
+            corrupt(bad + "word " + std::to_string(c.words[i]) +
+                    " sets a bit at or above n_bins = " + std::to_string(n_bins_));
+        if (c.counts[i] == 0) corrupt(bad + "a row has count 0");
+        std::uint64_t& ns = n_per_stimulus[stim[i]];
+        if (ns + c.counts[i] < ns || total + c.counts[i] < total)
+            corrupt(bad + "the counts overflow uint64");
+        ns += c.counts[i];
+        total += c.counts[i];
         ++c.offsets[stim[i] + 1];
     }
     for (std::size_t s = 0; s < n_stimuli_; ++s) c.offsets[s + 1] += c.offsets[s];
+    h5::Handle per_stimulus = h5::open_dataset(file_, "results/n_trials_per_stimulus");
+    if (h5::read_box<std::uint64_t>(per_stimulus, {k, 0}, {1, n_s}) != n_per_stimulus)
+        corrupt(bad + "they do not add up to /results/n_trials_per_stimulus");
+    h5::Handle n_trials = h5::open_dataset(file_, "results/n_trials");
+    if (h5::read_box<std::uint64_t>(n_trials, {k}, {1})[0] != total)
+        corrupt(bad + "they do not add up to /results/n_trials");
     return c;
 }
 
@@ -767,9 +1176,11 @@ TrialTable RunReader::trials() const {
         using T = decltype(tag);
         h5::Handle d = h5::open_dataset(g, name);
         if (h5::shape(d).at(0) < n)
-            throw IoError(in_quotes(path_) + ": /trials/" + name +
-                          " is shorter than "
-                          "n_trials_written");
+            corrupt(std::string("/trials/") + name + " is shorter than n_trials_written");
+        if (static_cast<double>(n) * sizeof(T) >
+            1100.0 * static_cast<double>(h5::storage_size(d)) + 1048576.0)
+            corrupt("n_trials_written = " + std::to_string(n) + ", but /trials/" + name +
+                    " stores only " + std::to_string(h5::storage_size(d)) + " bytes");
         return h5::read_box<T>(d, {0}, {n});
     };
     TrialTable t;
@@ -777,6 +1188,13 @@ TrialTable RunReader::trials() const {
     t.stimulus = column("stimulus", std::uint32_t{});
     t.repeat = column("repeat", std::uint32_t{});
     t.word = column("word", std::uint64_t{});
+    for (std::size_t i = 0; i < t.word.size(); ++i) {
+        if (t.condition[i] >= n_conditions_ || t.stimulus[i] >= n_stimuli_)
+            corrupt("/trials row " + std::to_string(i) +
+                    " names a condition or stimulus out of range");
+        if (n_bins_ < 64 && (t.word[i] >> n_bins_) != 0)
+            corrupt("/trials/word[" + std::to_string(i) + "] sets a bit at or above n_bins");
+    }
     return t;
 }
 
@@ -806,6 +1224,39 @@ std::vector<std::uint8_t> RunReader::read_u8(const std::string& dataset_path,
     return v;
 }
 
+std::vector<double> RunReader::read_condition_f64(const std::string& dataset_path) const {
+    h5::Handle d = h5::open_dataset(file_, dataset_path);
+    const auto dims = h5::shape(d);
+    const h5::ElementType t = h5::element_type(d);
+    if (dims.size() != 1 || dims[0] != n_conditions_ || !t.is_float || t.size != 8)
+        corrupt(dataset_path + " must be float64[n_conditions = " + std::to_string(n_conditions_) +
+                "]");
+    return h5::read_dataset<double>(file_, dataset_path);
+}
+
+std::vector<std::uint8_t> RunReader::read_condition_u8(const std::string& dataset_path) const {
+    h5::Handle d = h5::open_dataset(file_, dataset_path);
+    const auto dims = h5::shape(d);
+    const h5::ElementType t = h5::element_type(d);
+    if (dims.size() != 1 || dims[0] != n_conditions_ || !t.is_integer || t.is_signed || t.size != 1)
+        corrupt(dataset_path + " must be uint8[n_conditions = " + std::to_string(n_conditions_) +
+                "]");
+    return h5::read_dataset<std::uint8_t>(file_, dataset_path);
+}
+
+std::array<std::size_t, 2> RunReader::analysis_progress(const std::string& group) const {
+    const std::string name = group + "/completed";
+    if (!h5::exists(file_, name)) return {0, 0};
+    h5::Handle d = h5::open_dataset(file_, name);
+    const auto dims = h5::shape(d);
+    const h5::ElementType t = h5::element_type(d);
+    if (dims.size() != 1 || dims[0] > max_conditions || !t.is_integer || t.size != 1)
+        corrupt(name + " must be uint8[rows]");
+    std::size_t done = 0;
+    for (std::uint8_t v : h5::read_dataset<std::uint8_t>(file_, name)) done += v != 0;
+    return {done, static_cast<std::size_t>(dims[0])};
+}
+
 std::string RunReader::read_attr_string(const std::string& object_path,
                                         const std::string& name) const {
     h5::Handle obj(H5Oopen(file_, object_path.c_str(), H5P_DEFAULT));
@@ -816,24 +1267,30 @@ std::string RunReader::read_attr_string(const std::string& object_path,
 // ---- AnalysisWriter --------------------------------------------------------------------------
 
 AnalysisWriter::AnalysisWriter(const std::string& path, const std::string& group, bool replace)
+    : AnalysisWriter(path, group, replace ? GroupMode::replace : GroupMode::create) {}
+
+AnalysisWriter::AnalysisWriter(const std::string& path, const std::string& group, GroupMode mode)
     : path_(path), group_name_(group) {
     check_group_name();
     file_ = h5::open_file(path, true);
     check_filetype(file_, path);
     file_id_ = file_;
-    open_group(file_id_, replace);
+    open_group(file_id_, mode);
 }
 
 AnalysisWriter::AnalysisWriter(const RunReader& file, const std::string& group, bool replace)
+    : AnalysisWriter(file, group, replace ? GroupMode::replace : GroupMode::create) {}
+
+AnalysisWriter::AnalysisWriter(const RunReader& file, const std::string& group, GroupMode mode)
     : path_(file.path()), group_name_(group), file_id_(file.handle()) {
     check_group_name();
-    open_group(file_id_, replace);
+    open_group(file_id_, mode);
 }
 
 void AnalysisWriter::check_group_name() const {
-    std::string first = group_name_;
-    while (!first.empty() && first.front() == '/') first.erase(first.begin());
-    first = first.substr(0, first.find('/'));
+    std::string name = group_name_;
+    while (!name.empty() && name.front() == '/') name.erase(name.begin());
+    const std::string first = name.substr(0, name.find('/'));
     if (first.empty())
         throw std::invalid_argument("AnalysisWriter: group name must not be the root group");
     for (const auto& core : core_names) {
@@ -841,11 +1298,35 @@ void AnalysisWriter::check_group_name() const {
             throw std::invalid_argument("AnalysisWriter: " + in_quotes(group_name_) +
                                         " is part of the core memlif-run layout");
     }
+    // /analysis/NAME or (the device kinds' groups) /NAME, each NAME a plain name: "/analysis/"
+    // or "/analysis/a/.." would name (and, replaced, unlink) every analysis group at once.
+    std::vector<std::string> parts;
+    for (std::size_t at = 0; at <= name.size();) {
+        const std::size_t end = std::min(name.find('/', at), name.size());
+        parts.push_back(name.substr(at, end - at));
+        at = end + 1;
+    }
+    bool ok = parts.size() == (first == "analysis" ? 2u : 1u);
+    for (const std::string& part : parts) {
+        ok = ok && !part.empty() && part.front() != '.';
+        for (char ch : part)
+            ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' ||
+                        ch == '.');
+    }
+    if (!ok)
+        throw std::invalid_argument("AnalysisWriter: " + in_quotes(group_name_) +
+                                    " is not /analysis/NAME (or /NAME) with NAME made of letters, "
+                                    "digits, '_', '-' and '.' (not starting with '.')");
 }
 
-void AnalysisWriter::open_group(hid_t file, bool replace) {
+void AnalysisWriter::open_group(hid_t file, GroupMode mode) {
     if (h5::exists(file, group_name_)) {
-        if (!replace)
+        if (mode == GroupMode::resume) {
+            group_ = h5::open_group(file, group_name_);
+            resumed_ = true;
+            return;
+        }
+        if (mode != GroupMode::replace)
             throw IoError(in_quotes(path_) + ": group " + in_quotes(group_name_) +
                           " already exists (replace it explicitly)");
         h5::unlink(file, group_name_);
@@ -854,12 +1335,58 @@ void AnalysisWriter::open_group(hid_t file, bool replace) {
     h5::write_attr_string(group_, "created", now_utc());
 }
 
+bool AnalysisWriter::reuse(const std::string& name, const std::vector<hsize_t>& dims, bool u8,
+                           bool u32) const {
+    if (!resumed_ || !h5::exists(group_, name)) return false;
+    h5::Handle d = h5::open_dataset(group_, name);
+    const h5::ElementType t = h5::element_type(d);
+    const bool type_ok = u8    ? (t.is_integer && !t.is_signed && t.size == 1)
+                         : u32 ? (t.is_integer && !t.is_signed && t.size == 4)
+                               : (t.is_float && t.size == 8);
+    if (!type_ok || h5::shape(d) != dims)
+        throw IoError(
+            in_quotes(path_) + ": " + group_name_ + "/" + name +
+            " does not have the type and shape this analysis writes; it cannot be resumed");
+    return true;
+}
+
+void AnalysisWriter::track_rows(std::size_t n_rows, const std::string& axis) {
+    require_open("track_rows");
+    const std::vector<hsize_t> dims = {static_cast<hsize_t>(n_rows)};
+    if (reuse("completed", dims, true, false)) {
+        completed_ = h5::open_dataset(group_, "completed");
+        return;
+    }
+    completed_ = h5::write_dataset<std::uint8_t>(group_, "completed",
+                                                 std::vector<std::uint8_t>(n_rows, 0), dims);
+    label(completed_, "", {axis});
+}
+
+bool AnalysisWriter::row_done(std::size_t row) const {
+    if (!completed_.valid()) return false;
+    return h5::read_box<std::uint8_t>(completed_, {static_cast<hsize_t>(row)}, {1})[0] != 0;
+}
+
+void AnalysisWriter::commit_row(std::size_t row) {
+    require_open("commit_row");
+    if (!completed_.valid()) throw std::logic_error("AnalysisWriter::commit_row before track_rows");
+    // The row's values are flushed before its flag is written, and the flag before the next row.
+    checkpoint("row-values");
+    h5::flush(file_id_);
+    checkpoint("row-data");
+    const std::uint8_t one = 1;
+    h5::write_box<std::uint8_t>(completed_, {static_cast<hsize_t>(row)}, {1}, &one);
+    h5::flush(file_id_);
+    checkpoint("row-commit");
+}
+
 AnalysisWriter::~AnalysisWriter() {
     if (!group_.valid()) return;
     try {
         h5::flush(file_id_);
     } catch (...) {
     }
+    completed_.reset();
     group_.reset();
     file_.reset();
 }
@@ -873,6 +1400,10 @@ void AnalysisWriter::create_table(const std::string& name, std::size_t n_conditi
     if (width > 0) {
         dims = {n_g, static_cast<hsize_t>(width)};
         chunk = {1, static_cast<hsize_t>(width)};
+    }
+    if (reuse(name, dims, u8, false)) {
+        names_.push_back(name);
+        return;
     }
     h5::Handle d = u8 ? h5::create_filled<std::uint8_t>(group_, name, dims, chunk, 0)
                       : h5::create_filled<double>(group_, name, dims, chunk, nan_value);
@@ -911,6 +1442,13 @@ void AnalysisWriter::require_open(const char* what) const {
 void AnalysisWriter::write_f64(const std::string& name, const std::vector<double>& data,
                                const std::vector<std::size_t>& shape, const std::string& units) {
     require_open("write_f64");
+    if (reuse(name, to_hsize(shape), false, false)) {
+        if (h5::read_dataset<double>(group_, name) != data)
+            throw IoError(in_quotes(path_) + ": " + group_name_ + "/" + name +
+                          " holds other values than this analysis writes; it cannot be resumed");
+        names_.push_back(name);
+        return;
+    }
     h5::Handle d = h5::write_dataset<double>(group_, name, data, to_hsize(shape));
     if (!units.empty()) h5::write_attr_string(d, "units", units);
     names_.push_back(name);
@@ -919,6 +1457,13 @@ void AnalysisWriter::write_f64(const std::string& name, const std::vector<double
 void AnalysisWriter::write_u32(const std::string& name, const std::vector<std::uint32_t>& data,
                                const std::vector<std::size_t>& shape, const std::string& units) {
     require_open("write_u32");
+    if (reuse(name, to_hsize(shape), false, true)) {
+        if (h5::read_dataset<std::uint32_t>(group_, name) != data)
+            throw IoError(in_quotes(path_) + ": " + group_name_ + "/" + name +
+                          " holds other values than this analysis writes; it cannot be resumed");
+        names_.push_back(name);
+        return;
+    }
     h5::Handle d = h5::write_dataset<std::uint32_t>(group_, name, data, to_hsize(shape));
     if (!units.empty()) h5::write_attr_string(d, "units", units);
     names_.push_back(name);
@@ -927,6 +1472,13 @@ void AnalysisWriter::write_u32(const std::string& name, const std::vector<std::u
 void AnalysisWriter::write_u8(const std::string& name, const std::vector<std::uint8_t>& data,
                               const std::vector<std::size_t>& shape, const std::string& units) {
     require_open("write_u8");
+    if (reuse(name, to_hsize(shape), true, false)) {
+        if (h5::read_dataset<std::uint8_t>(group_, name) != data)
+            throw IoError(in_quotes(path_) + ": " + group_name_ + "/" + name +
+                          " holds other values than this analysis writes; it cannot be resumed");
+        names_.push_back(name);
+        return;
+    }
     h5::Handle d = h5::write_dataset<std::uint8_t>(group_, name, data, to_hsize(shape));
     if (!units.empty()) h5::write_attr_string(d, "units", units);
     names_.push_back(name);
@@ -940,16 +1492,35 @@ void AnalysisWriter::set_axes(const std::string& name, const std::vector<std::st
 
 void AnalysisWriter::write_attr(const std::string& name, const std::string& value) {
     require_open("write_attr");
+    if (resumed_ && h5::has_attr(group_, name)) {
+        if (h5::read_attr_string(group_, name) != value)
+            throw IoError(in_quotes(path_) + ": " + group_name_ + " was started with another '" +
+                          name + "'; it cannot be resumed");
+        return;
+    }
     h5::write_attr_string(group_, name, value);
 }
 
 void AnalysisWriter::write_attr(const std::string& name, double value) {
     require_open("write_attr");
+    if (resumed_ && h5::has_attr(group_, name)) {
+        const double old = h5::read_attr<double>(group_, name);
+        if (!(old == value || (std::isnan(old) && std::isnan(value))))
+            throw IoError(in_quotes(path_) + ": " + group_name_ + " was started with another '" +
+                          name + "'; it cannot be resumed");
+        return;
+    }
     h5::write_attr<double>(group_, name, value);
 }
 
 void AnalysisWriter::write_attr(const std::string& name, std::uint64_t value) {
     require_open("write_attr");
+    if (resumed_ && h5::has_attr(group_, name)) {
+        if (h5::read_attr<std::uint64_t>(group_, name) != value)
+            throw IoError(in_quotes(path_) + ": " + group_name_ + " was started with another '" +
+                          name + "'; it cannot be resumed");
+        return;
+    }
     h5::write_attr<std::uint64_t>(group_, name, value);
 }
 
@@ -962,6 +1533,7 @@ void AnalysisWriter::close() {
         file_.reset();
         throw;
     }
+    completed_.reset();
     group_.close();
     if (file_.valid()) file_.close();
 }

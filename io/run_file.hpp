@@ -21,7 +21,11 @@ namespace memlif::io {
 
 inline constexpr const char* run_filetype = "memlif-run";
 inline constexpr std::int32_t run_format_major = 1; //!< readers refuse any other major version
-inline constexpr std::int32_t run_format_minor = 2; //!< additions that old readers may ignore
+inline constexpr std::int32_t run_format_minor = 3; //!< additions that old readers may ignore
+
+//! Most conditions and stimuli a file may hold: the trial id has 16 bits for each.
+inline constexpr std::size_t max_conditions = 65536;
+inline constexpr std::size_t max_stimuli = 65536;
 
 //! Provenance and run constants, stored as root attributes (config_json as /config_json).
 struct RunMetadata {
@@ -41,6 +45,7 @@ struct RunMetadata {
     std::string synapse_model;    //!< "linear" | "ul-gap"
     std::string trial_id_layout;  //!< text describing the Philox key/counter layout
     std::string experiment_kind;  //!< the driver that wrote the file (format >= 1.1; "" if absent)
+    std::string phase;            //!< the stage being run (format >= 1.2; "" if absent)
 };
 
 //! The stimulus axis. All vectors have n_stimuli entries.
@@ -81,8 +86,17 @@ struct TrialTable {
     std::vector<std::uint64_t> word; //!< bit b = output bin b, lsb_first
 };
 
-//! Streams one run into a new file. Every write_condition() ends with a flush, so a process killed
-//! afterwards leaves a file in which every condition marked completed is intact. Not thread-safe.
+//! The per-trial rows of one condition (written with it when the run stores trials).
+struct ConditionTrials {
+    std::vector<std::uint32_t> stimulus; //!< stimulus index of each trial
+    std::vector<std::uint32_t> repeat;   //!< repeat index of each trial
+    std::vector<std::uint64_t> word;     //!< response word of each trial
+};
+
+//! Streams one run into a new file, or continues an interrupted one. Every condition is committed
+//! in two steps (FORMAT.md, "Completeness and crash semantics"): its data is written and flushed,
+//! and only then its completed flag, so a process killed at any instant leaves a file in which
+//! every condition marked completed is intact. Not thread-safe.
 class RunWriter {
   public:
     //! Creates (truncates) \p path and writes provenance, /config_json, /stimuli and /axes, plus
@@ -90,15 +104,27 @@ class RunWriter {
     //! if the file cannot be created; std::invalid_argument for inconsistent table sizes.
     RunWriter(const std::string& path, const RunMetadata& meta, const StimulusTable& stimuli,
               const ConditionAxis& axis, bool store_trials);
+    //! Opens the interrupted run at \p path to continue it (`memlif run --resume`): the file is
+    //! checked as RunReader checks it, every completed condition is read back (one whose rows a
+    //! kill during a later flush damaged is made pending again: repaired_conditions()), rows left
+    //! over from an interrupted commit are cut off (/counts after the last completed block, /trials
+    //! after the completed conditions' trials), and `incomplete_reason` is set to "running" again.
+    //! IoError if the file cannot be resumed.
+    struct Resume {};
+    RunWriter(const std::string& path, Resume);
     RunWriter(const RunWriter&) = delete;
     RunWriter& operator=(const RunWriter&) = delete;
     ~RunWriter();
 
     //! Stores one finished condition (any order, each at most once): sparse counts, plug-in
-    //! results and stats; marks it completed, updates `n_conditions_completed`, flushes.
-    //! std::invalid_argument if the index is out of range, already written, or sizes disagree.
+    //! results, stats and (runs that store trials) its trial rows; flushes; then marks it
+    //! completed, updates `n_conditions_completed` and `n_trials_written`, flushes again.
+    //! std::invalid_argument if the index is out of range, already written, or sizes disagree;
+    //! IoError (before anything is written) if the disk or the file size limit leaves too little
+    //! room for it.
     void write_condition(std::uint32_t condition_index, const ConditionCounts& counts,
-                         const PluginMeasures& plugin, const ConditionStats& stats);
+                         const PluginMeasures& plugin, const ConditionStats& stats,
+                         const ConditionTrials* trials = nullptr);
     //! Appends per-trial rows (only when constructed with store_trials) and flushes.
     void append_trials(std::uint32_t condition_index,
                        const std::vector<std::uint32_t>& stimulus_index,
@@ -112,12 +138,22 @@ class RunWriter {
     //! Records \p reason in `incomplete_reason` (complete stays 0) and closes the file.
     void abort(const std::string& reason);
 
+    //! Records the stage being run in the root attribute `phase` and flushes.
+    void set_phase(const std::string& phase);
+
     const std::string& path() const { return path_; }
     std::uint32_t n_conditions_completed() const { return n_completed_; }
+    //! Conditions not completed yet, ascending.
+    std::vector<std::uint32_t> pending_conditions() const;
+    //! Resuming: conditions that were marked completed but whose data a kill during a later
+    //! flush had damaged; they are pending again (and simulated again, to the same data).
+    const std::vector<std::uint32_t>& repaired_conditions() const { return repaired_; }
 
   private:
     void require_open(const char* what) const;
     void close_all();
+    //! Opens the appendable datasets of file_ (counts, and trials when stored).
+    void open_handles();
 
     std::string path_;
     std::uint32_t n_bins_ = 0;
@@ -127,6 +163,7 @@ class RunWriter {
     std::uint32_t n_completed_ = 0;
     std::uint64_t n_trials_written_ = 0;
     std::vector<std::uint8_t> completed_;
+    std::vector<std::uint32_t> repaired_;
     // Declared first so it is destroyed last, after every dataset of the file.
     h5::Handle file_;
     h5::Handle trials_group_;
@@ -150,13 +187,18 @@ class RunReader {
     bool complete() const;
     //! "" for a finished run, "running" if the writer never closed it (killed), else the reason.
     std::string incomplete_reason() const;
+    //! The stage that was running when the file was last written (root attribute `phase`, format
+    //! >= 1.2): e.g. "sweep", "analysis", "ground_truth", "complete"; "" in older files.
+    std::string phase() const;
     std::size_t n_conditions() const { return n_conditions_; }
     std::size_t n_stimuli() const { return n_stimuli_; }
     //! Indices of completed conditions, ascending.
     std::vector<std::uint32_t> completed_conditions() const;
     bool is_completed(std::uint32_t condition_index) const;
 
-    //! IoError if the condition is out of range or not completed.
+    //! IoError if the condition is out of range or not completed, or if its rows break the format
+    //! (a word with bits at or above n_bins, words not strictly ascending within a stimulus, a
+    //! zero count, sums that overflow or differ from /results).
     ConditionCounts counts(std::uint32_t condition_index) const;
     //! The /results row of a completed condition (counts left empty: see counts()).
     ConditionRecord results(std::uint32_t condition_index) const;
@@ -177,17 +219,28 @@ class RunReader {
                                         std::vector<std::size_t>* shape = nullptr) const;
     std::vector<std::uint8_t> read_u8(const std::string& dataset_path,
                                       std::vector<std::size_t>* shape = nullptr) const;
+    //! A per-condition column (e.g. /analysis/run/pt_mi_bit): IoError unless it is a float64 /
+    //! uint8 dataset of shape [n_conditions].
+    std::vector<double> read_condition_f64(const std::string& dataset_path) const;
+    std::vector<std::uint8_t> read_condition_u8(const std::string& dataset_path) const;
+    //! Progress of an analysis group written row by row (its `completed` dataset, format >= 1.2):
+    //! the number of rows marked done and the number of rows; {0, 0} without such a dataset.
+    std::array<std::size_t, 2> analysis_progress(const std::string& group) const;
     std::string read_attr_string(const std::string& object_path, const std::string& name) const;
     //! The open file (for writers sharing it).
     hid_t handle() const { return file_; }
 
   private:
     void require_completed(std::uint32_t condition_index) const;
+    //! The checks of the constructor that go beyond the layout tables (ranges, blocks, flags).
+    void check_contents() const;
+    [[noreturn]] void corrupt(const std::string& what) const;
 
     std::string path_;
     h5::Handle file_;
     std::size_t n_conditions_ = 0;
     std::size_t n_stimuli_ = 0;
+    std::uint32_t n_bins_ = 0;
 };
 
 //! Seals a run file: writes /runtime, sets incomplete_reason = "" and complete = 1.
@@ -197,17 +250,38 @@ void finish_run(const std::string& path, const RuntimeInfo& runtime);
 //! not exist.
 void mark_run_incomplete(const std::string& path, const std::string& reason);
 
+//! Records the stage being run in the root attribute `phase` of the run file at `path`.
+void set_run_phase(const std::string& path, const std::string& phase);
+
+//! Makes the interrupted run file at `path` readable again where a kill inside an HDF5 flush left
+//! the superblock's end of allocation behind objects already written (as `h5clear --increment=0`
+//! does). Best effort and silent; RunWriter(path, Resume) calls it too. Only for a file whose
+//! writer is gone (the caller holds its lock).
+void repair_end_of_allocation(const std::string& path);
+
+//! How AnalysisWriter treats an existing group of the same name.
+enum class GroupMode {
+    create,  //!< IoError if it exists
+    replace, //!< unlinked first (its space is reclaimed only by h5repack)
+    resume,  //!< kept: its tables and committed rows are continued (an interrupted run)
+};
+
 //! Adds one group (e.g. /analysis/<name>) to an existing memlif-run file without touching
 //! anything else. Strings are variable-length UTF-8; every dataset carries a `units` attribute.
+//! Tables written row by row commit each row like RunWriter commits a condition: the row's
+//! values are flushed first, then its `completed` flag.
 class AnalysisWriter {
   public:
     //! Opens \p path read-write (IoError if it is not a memlif-run file of this major version) and
-    //! creates \p group, with intermediate groups. An existing group is an IoError unless
-    //! \p replace, in which case it is unlinked first (its space is reclaimed only by h5repack).
+    //! creates \p group, with intermediate groups. The group is /analysis/NAME, NAME a non-empty
+    //! run of letters, digits, '_', '-' and '.' not starting with '.' (std::invalid_argument
+    //! otherwise: "" or "/" would name all of /analysis).
     AnalysisWriter(const std::string& path, const std::string& group, bool replace);
+    AnalysisWriter(const std::string& path, const std::string& group, GroupMode mode);
     //! The same on a file already open read-write through \p file (RunReader(path, true)); the
     //! reader must outlive the writer.
     AnalysisWriter(const RunReader& file, const std::string& group, bool replace);
+    AnalysisWriter(const RunReader& file, const std::string& group, GroupMode mode);
     ~AnalysisWriter();
     AnalysisWriter(const AnalysisWriter&) = delete;
     AnalysisWriter& operator=(const AnalysisWriter&) = delete;
@@ -225,12 +299,23 @@ class AnalysisWriter {
     void create_table(const std::string& name, std::size_t n_conditions, std::size_t width, bool u8,
                       const std::string& units, const std::vector<std::string>& axes);
     //! Writes row \p condition of a table (width values, or 1 for a 1-D table).
-    void write_row(const std::string& name, std::size_t condition, const std::vector<double>& values);
+    void write_row(const std::string& name, std::size_t condition,
+                   const std::vector<double>& values);
+    //! Creates (or, resuming, opens) the group's `completed` dataset, uint8[n_rows] along
+    //! \p axis, which marks the rows committed by commit_row().
+    void track_rows(std::size_t n_rows, const std::string& axis);
+    //! True if row \p row was committed (always false before track_rows()).
+    bool row_done(std::size_t row) const;
+    //! Commits row \p row: flushes what was written, then sets completed[row] = 1 and flushes.
+    void commit_row(std::size_t row);
+    //! True if the group existed and is being continued (GroupMode::resume).
+    bool resumed() const { return resumed_; }
     //! Names of the datasets written so far, in order.
     const std::vector<std::string>& dataset_names() const { return names_; }
     //! Axis names of a dataset already written in this group (attribute `axes`).
     void set_axes(const std::string& name, const std::vector<std::string>& axes);
-    //! String attribute on the group.
+    //! String attribute on the group. Resuming, an attribute already present must hold the same
+    //! value (IoError otherwise: the group was started with other options) and is kept.
     void write_attr(const std::string& name, const std::string& value);
     //! Numeric attributes on the group.
     void write_attr(const std::string& name, double value);
@@ -241,14 +326,18 @@ class AnalysisWriter {
   private:
     void require_open(const char* what) const;
     void check_group_name() const;
-    void open_group(hid_t file, bool replace);
+    void open_group(hid_t file, GroupMode mode);
+    //! Resuming: true if `name` exists (then checked against the expected shape and type).
+    bool reuse(const std::string& name, const std::vector<hsize_t>& dims, bool u8, bool u32) const;
 
     std::string path_;
     std::string group_name_;
     h5::Handle file_; //!< owned file (path constructor); empty when sharing a RunReader's
     hid_t file_id_ = H5I_INVALID_HID;
     h5::Handle group_;
+    h5::Handle completed_;
     std::vector<std::string> names_;
+    bool resumed_ = false;
 };
 
 } // namespace memlif::io

@@ -46,12 +46,16 @@ inline DeviceBatchBackend backend(const RunContext& ctx, const DeviceCard& devic
     return be;
 }
 
-//! Creates the kind's run file: the provenance of make_run_metadata, on the backend used.
+//! Creates the kind's run file (ctx.file, renamed onto the output once complete): the provenance
+//! of make_run_metadata, on the backend used. A device kind is one unit of work: resuming one
+//! starts it again (its result depends only on the seed), so an interrupted file is replaced.
 inline void create_file(const RunContext& ctx, const DeviceBatchBackend& be) {
     const BackendChoice used = be.cuda ? ctx.backend : choose_backend("cpu", ctx.backend.cpu);
     io::RunMetadata meta = make_run_metadata(ctx.cfg, used);
     meta.trial_id_layout = k_id_layout;
-    io::create_kind_file(ctx.cfg.output.path, meta);
+    meta.phase = ctx.cfg.experiment.kind;
+    if (ctx.resume) std::remove(ctx.file.c_str());
+    io::create_kind_file(ctx.file, meta);
 }
 
 //! Marks the kind's file "failed" if the driver leaves by an exception after creating it (a

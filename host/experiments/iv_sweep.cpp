@@ -90,13 +90,13 @@ class IvSweep final : public SectionExperiment<IvSweepCard> {
         const DcSweepProtocol pr = c.protocol();
         const DeviceBatchBackend be = device_kind::backend(ctx, c.device, "iv_sweep");
         device_kind::create_file(ctx, be);
-        device_kind::FileGuard guard(ctx.cfg.output.path);
+        device_kind::FileGuard guard(ctx.file);
         const DcSweepBatch b = run_dc_sweep_batch(su, pr, c.n_devices, 0, be);
 
         const std::size_t ns = dc_sweep_samples_per_cycle(pr);
         // The source voltage is the same for every device and cycle: store it once.
         const std::vector<double> v_source(b.v_source_V.begin(), b.v_source_V.begin() + ns);
-        io::KindGroupWriter w(ctx.cfg.output.path, io::kind_layout::iv_sweep(),
+        io::KindGroupWriter w(ctx.file, io::kind_layout::iv_sweep(),
                               {{"device", c.n_devices}, {"cycle", c.n_cycles}, {"sample", ns}});
         w.write("v_source_V", v_source);
         w.write("i_A", b.i_A);

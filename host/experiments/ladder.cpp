@@ -32,6 +32,11 @@ class Ladder final : public Experiment {
     void run(RunContext& ctx) const override {
         const auto t0 = std::chrono::steady_clock::now();
         const RunConfig& cfg = ctx.cfg;
+        ctx.enter_phase("ladder");
+        if (ctx.stop_requested && ctx.stop_requested()) {
+            ctx.report.interrupted = true;
+            return;
+        }
         const LadderBlockRef ref = *find_theta_burst_ladder(cfg.conductance_grid);
         const std::string key = "conductance_grid[" + std::to_string(ref.block) + "]";
         const nlohmann::json& block = cfg.conductance_grid[ref.block];
@@ -48,7 +53,7 @@ class Ladder final : public Experiment {
             to_target[k] = r.result.trains_to_target[k];
             targets[k] = r.card.protocol.targets_uS[k] * 1e-6;
         }
-        io::KindGroupWriter w(cfg.output.path, io::kind_layout::ladder(),
+        io::KindGroupWriter w(ctx.file, io::kind_layout::ladder(),
                               {{"target", n_targets},
                                {"train", r.g_after_train_S.size()},
                                {"burst", r.g_after_burst_S.size()},

@@ -81,7 +81,7 @@ class PulseCycles final : public SectionExperiment<PulseCyclesCard> {
         const PulseCycleProtocol pr = c.protocol();
         const DeviceBatchBackend be = device_kind::backend(ctx, c.device, "pulse_cycles");
         device_kind::create_file(ctx, be);
-        device_kind::FileGuard guard(ctx.cfg.output.path);
+        device_kind::FileGuard guard(ctx.file);
         const PulseCyclesBatch b = run_pulse_cycles_batch(su, pr, c.n_devices, 0, be);
 
         const std::size_t np = pulse_cycle_points(pr);
@@ -102,7 +102,7 @@ class PulseCycles final : public SectionExperiment<PulseCyclesCard> {
             add(pr.ltp, 2, k + 1);
         }
 
-        io::KindGroupWriter w(ctx.cfg.output.path, io::kind_layout::pulse_cycles(),
+        io::KindGroupWriter w(ctx.file, io::kind_layout::pulse_cycles(),
                               {{"device", c.n_devices}, {"pulse", np}});
         w.write("r_ohm", b.r_ohm);
         w.write("i_read_A", b.i_read_A);

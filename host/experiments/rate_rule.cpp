@@ -102,7 +102,7 @@ class RateRule final : public SectionExperiment<RateRuleCard> {
         const DeviceSetup su = make_device_setup(c.device, ctx.cfg.seed);
         const DeviceBatchBackend be = device_kind::backend(ctx, c.device, "rate_rule");
         device_kind::create_file(ctx, be);
-        device_kind::FileGuard guard(ctx.cfg.output.path);
+        device_kind::FileGuard guard(ctx.file);
         const std::size_t nr = c.rates_Hz.size(), nt = c.n_trials;
 
         // One rate at a time, so that a stop request is honoured between rates.
@@ -179,7 +179,7 @@ class RateRule final : public SectionExperiment<RateRuleCard> {
                 c.drive.backspike_amplitude_V, c.drive.backspike_width_us * 1e-6,
                 c.drive.backspike_mean_interval_ms * 1e-3);
 
-        io::KindGroupWriter w(ctx.cfg.output.path, io::kind_layout::rate_rule(),
+        io::KindGroupWriter w(ctx.file, io::kind_layout::rate_rule(),
                               {{"rate", nr}, {"trial", nt}, {"replicate", c.n_bootstrap}});
         w.write("rate_Hz", c.rates_Hz);
         w.write("dg_per_s", dg);

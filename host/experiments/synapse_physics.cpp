@@ -36,6 +36,11 @@ class SynapsePhysics final : public Experiment {
     void run(RunContext& ctx) const override {
         const auto t0 = std::chrono::steady_clock::now();
         const RunConfig& cfg = ctx.cfg;
+        ctx.enter_phase("synapse_physics");
+        if (ctx.stop_requested && ctx.stop_requested()) {
+            ctx.report.interrupted = true;
+            return;
+        }
         const SynapseNoiseCard& n = cfg.synapse.noise;
         const std::vector<double> values = noise_axis_values(n);
         const std::size_t n_cond = condition_count(cfg);
@@ -45,8 +50,8 @@ class SynapsePhysics final : public Experiment {
             grid_point[k] = static_cast<std::uint32_t>(k / values.size());
             amplitude[k] = values[k % values.size()];
         }
-        io::KindGroupWriter w(cfg.output.path, io::kind_layout::synapse_physics(),
-                              {{"condition", n_cond}}, true);
+        io::KindGroupWriter w(ctx.file, io::kind_layout::synapse_physics(), {{"condition", n_cond}},
+                              true);
         w.write("grid_point", grid_point);
         w.write("noise_amplitude", amplitude);
         w.attr("noise_process", n.axis.process);

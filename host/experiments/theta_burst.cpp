@@ -50,7 +50,7 @@ class ThetaBurst final : public SectionExperiment<ThetaBurstCard> {
         const ThetaBurstProtocol pr = c.protocol.protocol(c.device.v_read_V);
         const DeviceBatchBackend be = device_kind::backend(ctx, c.device, "theta_burst");
         device_kind::create_file(ctx, be);
-        device_kind::FileGuard guard(ctx.cfg.output.path);
+        device_kind::FileGuard guard(ctx.file);
         const ThetaBurstBatch b = run_theta_burst_batch(su, pr, c.n_devices, 0, be);
 
         const std::size_t nd = c.n_devices, ntr = pr.max_trains, nbu = ntr * pr.bursts_per_train,
@@ -78,7 +78,7 @@ class ThetaBurst final : public SectionExperiment<ThetaBurstCard> {
                 t_burst[k * pr.bursts_per_train + j] = c.protocol.burst_end_s(k, j);
         for (std::size_t k = 0; k < ntg; ++k) targets[k] = c.protocol.targets_uS[k] * 1e-6;
 
-        io::KindGroupWriter w(ctx.cfg.output.path, io::kind_layout::theta_burst(),
+        io::KindGroupWriter w(ctx.file, io::kind_layout::theta_burst(),
                               {{"device", nd}, {"train", ntr}, {"burst", nbu}, {"target", ntg}});
         w.write("g_start_S", g_start);
         w.write("g_after_train_S", b.g_after_train_S);

@@ -2,6 +2,7 @@
 //! \file tests/cli/cli_test.cpp
 //! The memlif executable as a user meets it: exit codes, error messages naming the culprit, no
 //! output file on bad input, end-to-end runs, and runs killed midway.
+#include "cli_util.hpp"
 #include "io/h5.hpp"
 #include "io/run_file.hpp"
 
@@ -24,52 +25,7 @@
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out; //!< stdout and stderr together
-};
-
-//! Runs a shell command line with the memlif executable; returns its exit code and output.
-Result sh_env(const std::string& env, const std::string& args);
-
-Result sh(const std::string& args) { return sh_env("", args); }
-
-//! sh() with environment assignments ("A=1 B=2") in front of the command.
-Result sh_env(const std::string& env, const std::string& args) {
-    const std::string cmd = env + " " + std::string(MEMLIF_EXE) + " " + args + " 2>&1";
-    Result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf;
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
-
-bool exists(const std::string& path) {
-    struct stat st;
-    return stat(path.c_str(), &st) == 0;
-}
-
-class Cli : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/memlif_cli_XXXXXX";
-        dir_ = mkdtemp(tmpl);
-    }
-    void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
-    std::string file(const std::string& name) const { return dir_ + "/" + name; }
-    std::string write(const std::string& name, const std::string& text) const {
-        std::ofstream(file(name)) << text;
-        return file(name);
-    }
-    std::string dir_;
-};
-
-// 20 x 10 ms bins, a few stimuli: fast enough for tests
-const char* k_fast_grid = R"('conductance_grid=[{"kind":"list","values_uS":[3.0, 12.0]}]')";
+using namespace memlif::cli_test;
 
 TEST_F(Cli, UnknownKeyExits2NamesTheKeyAndWritesNothing) {
     const std::string card = write("bad.json", R"({"neuron": {"tau_msec": 20}})");
@@ -200,21 +156,26 @@ TEST_F(Cli, EndToEndSmallCard) {
     EXPECT_NE(info.out.find("complete"), std::string::npos);
 }
 
-//! Starts a long run, waits until it has written at least one condition, and sends `sig`.
+//! Starts a long run, waits until it has written at least one condition, and sends `sig`. The run
+//! writes OUT.partial until it is complete.
 void kill_midway(const std::string& out, int sig, int& exit_status) {
-    const std::string grid = R"(conductance_grid=[{"kind":"linear","start_uS":2,"stop_uS":14,"n":400}])";
+    const std::string partial = out + ".partial";
+    const std::string grid =
+        R"(conductance_grid=[{"kind":"linear","start_uS":2,"stop_uS":14,"n":400}])";
     const pid_t pid = fork();
     if (pid == 0) {
-        execl(MEMLIF_EXE, MEMLIF_EXE, "run", "-q", "--backend", "cpu", "--set", "simulation.repeats=1", "--set",
-              grid.c_str(), "-o", out.c_str(), static_cast<char*>(nullptr));
+        const std::string memlif = exe();
+        execl(memlif.c_str(), memlif.c_str(), "run", "-q", "--backend", "cpu", "--set",
+              "simulation.repeats=1", "--set", grid.c_str(), "-o", out.c_str(),
+              static_cast<char*>(nullptr));
         _exit(127);
     }
     // Wait for the file state, not for a time: poll `memlif info` (in its own process, with HDF5
     // file locking off so it may read a file that is being written) until it reports a
     // completed condition. A read between two flushes may fail; it is simply retried.
     for (int i = 0; i < 6000; ++i) {
-        if (exists(out)) {
-            const Result r = sh_env("HDF5_USE_FILE_LOCKING=FALSE", "info " + out);
+        if (exists(partial)) {
+            const Result r = sh_env("HDF5_USE_FILE_LOCKING=FALSE", "info " + partial);
             const auto at = r.out.find("INCOMPLETE: running (");
             if (r.code == 0 && at != std::string::npos &&
                 std::atoi(r.out.c_str() + at + std::string("INCOMPLETE: running (").size()) >= 1)
@@ -230,21 +191,23 @@ TEST_F(Cli, InterruptedRunKeepsCompletedConditions) {
     int status = 0;
     kill_midway(file("int.h5"), SIGTERM, status);
     ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 130);
-    const memlif::io::RunReader f(file("int.h5"));
+    EXPECT_EQ(WEXITSTATUS(status), 143);  // 128 + SIGTERM (issue 12: it was 130)
+    EXPECT_FALSE(exists(file("int.h5"))); // only a complete run gets the output's name
+    const memlif::io::RunReader f(file("int.h5.partial"));
     EXPECT_FALSE(f.complete());
     const auto done = f.completed_conditions();
     ASSERT_GT(done.size(), 0u);
     EXPECT_LT(done.size(), 400u);
     for (auto c : done) EXPECT_EQ(f.plugin(c).n_trials, 3876u);
-    EXPECT_EQ(sh("info " + file("int.h5")).code, 0);
+    EXPECT_EQ(sh("info " + file("int.h5.partial")).code, 0);
 }
 
 TEST_F(Cli, KilledRunLeavesAReadableFile) {
     int status = 0;
     kill_midway(file("kill.h5"), SIGKILL, status);
     ASSERT_TRUE(WIFSIGNALED(status));
-    const memlif::io::RunReader f(file("kill.h5"));
+    EXPECT_FALSE(exists(file("kill.h5")));
+    const memlif::io::RunReader f(file("kill.h5.partial"));
     EXPECT_FALSE(f.complete());
     const auto done = f.completed_conditions();
     ASSERT_GT(done.size(), 0u);
@@ -416,9 +379,10 @@ TEST_F(Cli, StoredTrialsMatchTheCounts) {
 }
 
 TEST_F(Cli, ProgressLineOnlyOnATerminal) {
-    const std::string card =
-        write("p.json", R"({"simulation": {"repeats": 1}, "conductance_grid": [{"kind": "list", "values_uS": [3]}]})");
-    const std::string cmd = std::string(MEMLIF_EXE) + " run " + card + " -o " + file("p.h5");
+    const std::string card = write(
+        "p.json",
+        R"({"simulation": {"repeats": 1}, "conductance_grid": [{"kind": "list", "values_uS": [3]}]})");
+    const std::string cmd = exe() + " run " + card + " -o " + file("p.h5");
     // under script(1) stderr is a pseudo-terminal: the progress line with rate and ETA appears
     FILE* p = popen(("script -qec \"" + cmd + "\" /dev/null 2>&1").c_str(), "r");
     ASSERT_NE(p, nullptr);

@@ -33,7 +33,7 @@ TEST(Analyze, DataThatCannotHonourTheRequestIsAUserError) {
     const std::string path = tiny_run("user");
     EstimatorOptions o;
     o.estimators = {"qe"}; // N_s = 2 < 4 under small_sample = refuse
-    EXPECT_THROW(analyze_into(path, o, "/analysis/x", true, "{}"), ConfigError);
+    EXPECT_THROW(analyze_into(path, o, "/analysis/x", io::GroupMode::replace, "{}"), ConfigError);
     std::remove(path.c_str());
 }
 
@@ -45,7 +45,7 @@ TEST(Analyze, AnInternalErrorIsNotReportedAsAUserError) {
     o.estimators = {"bootstrap"};
     o.bootstrap_replicates = 1;
     try {
-        analyze_into(path, o, "/analysis/x", true, "{}");
+        analyze_into(path, o, "/analysis/x", io::GroupMode::replace, "{}");
         FAIL() << "accepted invalid options";
     } catch (const ConfigError& e) {
         FAIL() << "reported as a user error: " << e.what();

@@ -178,5 +178,126 @@ TEST(Config, DumpedDefaultRoundTrips) {
     EXPECT_EQ(resolve_config(d).card, d);
 }
 
+// ---- issue 12: hostile cards ---------------------------------------------------------------
+
+//! The message of the ConfigError that `f` throws ("" if none; the test fails on other types).
+template <class F> std::string config_error(F&& f) {
+    try {
+        f();
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(Config, Issue12_DeepNestingIsRefusedNotOverflowingTheStack) {
+    // defect 6: 10^5 levels segfaulted wherever the value was copied, quoted or dumped
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    const std::string msg = config_error(
+        [&] { parse_card_text(R"({"information": {"pt_rtot": )" + deep + "}}", "deep.json"); });
+    EXPECT_NE(msg.find("deep.json"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("information.pt_rtot"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("nested deeper"), std::string::npos) << msg;
+    json card = json::object();
+    const std::string set =
+        config_error([&] { apply_override(card, "information.pt_rtot=" + deep); });
+    EXPECT_NE(set.find("--set information.pt_rtot"), std::string::npos) << set;
+    // a key path of 10^5 components is refused too
+    std::string path = "a";
+    for (int i = 0; i < 100000; ++i) path += ".a";
+    EXPECT_NE(config_error([&] { apply_override(card, path + "=1"); }), "");
+    // the default card's depth is far below the limit
+    EXPECT_NO_THROW(parse_card_text(default_card().dump(), "default"));
+}
+
+TEST(Config, Issue12_NumberBeyondTheDoubleRangeNamesItsKey) {
+    // defect 9: "internal error: number overflow", no key, exit 1
+    std::string msg =
+        config_error([] { parse_card_text("{\"neuron\": {\"tau_ms\": 1e400}}", "c.json"); });
+    EXPECT_NE(msg.find("c.json"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("neuron.tau_ms"), std::string::npos) << msg;
+    msg = config_error([] {
+        parse_card_text(R"({"conductance_grid": [{"kind": "list", "values_uS": [1, -1e999]}]})",
+                        "c");
+    });
+    EXPECT_NE(msg.find("conductance_grid[0].values_uS[1]"), std::string::npos) << msg;
+    json card = json::object();
+    msg = config_error([&] { apply_override(card, "neuron.tau_ms=1e400"); });
+    EXPECT_NE(msg.find("neuron.tau_ms"), std::string::npos) << msg;
+}
+
+TEST(Config, Issue12_DuplicateKeysAreRefused) {
+    // defect 19: the last of two values was taken silently
+    std::string msg = config_error([] { parse_card_text(R"({"seed": 1, "seed": 2})", "c.json"); });
+    EXPECT_NE(msg.find("seed: the key is given twice"), std::string::npos) << msg;
+    msg = config_error(
+        [] { parse_card_text(R"({"neuron": {"tau_ms": 1, "c_nF": 2, "tau_ms": 3}})", "c"); });
+    EXPECT_NE(msg.find("neuron.tau_ms"), std::string::npos) << msg;
+    // the same key in two sections is fine
+    EXPECT_NO_THROW(
+        parse_card_text(R"({"a": {"x": 1}, "b": {"x": 2}, "l": [{"x": 1}, {"x": 2}]})", "c"));
+}
+
+TEST(Config, Issue12_JitterUnitCannotWrapItsStepCount) {
+    // defect 14: max_ms/unit_ms = 2^32 wrapped a uint32 and switched the jitter off silently
+    expect_rejected("stimulus.jitter.unit_ms=9.313225746154785e-09", "stimulus.jitter.unit_ms");
+    expect_rejected("stimulus.jitter.unit_ms=0.001", "stimulus.jitter.unit_ms"); // 0.1 steps
+    expect_rejected("stimulus.jitter.unit_ms=0.015", "stimulus.jitter.unit_ms"); // 1.5 steps
+    json card = json::object();
+    apply_override(card, "stimulus.jitter.law=uniform");
+    apply_override(card, "stimulus.jitter.max_ms=12.345"); // 1234.5 steps
+    EXPECT_EQ(error_of(card).rfind("stimulus.jitter.max_ms", 0), 0u) << error_of(card);
+    card = json::object();
+    apply_override(card, "stimulus.jitter.truncation=redraw");
+    apply_override(card, "stimulus.jitter.unit_ms=0.01");
+    apply_override(card, "stimulus.jitter.max_ms=1");
+    apply_override(card, "stimulus.jitter.mean_ms=20"); // exp(-2000) underflows the normalisation
+    EXPECT_EQ(error_of(card).rfind("stimulus.jitter.mean_ms", 0), 0u) << error_of(card);
+}
+
+TEST(Config, Issue12_BackspikeWidthIsWholeStepsAndInRange) {
+    // defect 15: 1e300 us became 0 steps, 305 us (30.5 steps) was rounded without a word
+    for (const char* width : {"backspike.width_us=1e300", "backspike.width_us=305"}) {
+        json card = json::object();
+        apply_override(card, "backspike.enabled=true");
+        apply_override(card, width);
+        EXPECT_EQ(error_of(card).rfind("backspike.width_us", 0), 0u)
+            << width << ": " << error_of(card);
+    }
+    json card = json::object();
+    apply_override(card, "backspike.enabled=true");
+    apply_override(card, "backspike.mean_interval_ms=1e300");
+    EXPECT_EQ(error_of(card).rfind("backspike.mean_interval_ms", 0), 0u) << error_of(card);
+    apply_override(card, "backspike.mean_interval_ms=1000");
+    EXPECT_EQ(error_of(card), "");
+    EXPECT_EQ(make_sim_params(resolve_config(card)).backspike.width_steps, 30u);
+}
+
+TEST(Config, Issue12_NonFiniteDeviceNumbersAreRefused) {
+    // defect 16: sinh(V/V0) overflowed and NaN/inf reached /axes with exit 0
+    for (const char* set :
+         {"synapse.ul_gap.v0_V=1e-300", "stimulus.spike_amplitude_V=1e300", "neuron.c_nF=1e-320"}) {
+        json card = json::object();
+        apply_override(card, set);
+        const std::string msg = error_of(card);
+        EXPECT_EQ(msg.rfind("conductance_grid point 0", 0), 0u) << set << ": " << msg;
+    }
+}
+
+TEST(Config, Issue12_BinCountMessageGivesTheRealNumber) {
+    // defect 19: "-9223372036854775808 output bins" for bin_ms = 1e-300
+    json card = json::object();
+    apply_override(card, "response.bin_ms=1e-300");
+    const std::string msg = error_of(card);
+    EXPECT_NE(msg.find("2e+302 output bins"), std::string::npos) << msg;
+}
+
+TEST(Config, Issue12_ACardMustBeAnObject) {
+    // defect 19: `null` was taken as {} and a list was blamed on --set output.path
+    json card = nullptr;
+    EXPECT_NE(config_error([&] { apply_override(card, "seed=1"); }).find("not a JSON object"),
+              std::string::npos);
+}
+
 } // namespace
 } // namespace memlif

@@ -90,6 +90,72 @@ TEST(CpuBackend, StopRequestEndsTheSweep) {
     EXPECT_EQ(sink.outs.size(), 1u);
 }
 
+TEST(CpuBackend, Issue12_StopIsPolledWithinACondition) {
+    // defect 12: a stop waited for the whole current batch, which at the default batch_trials
+    // (65536) is a whole condition (3876 stimuli x 15 repeats): the sink was polled once per
+    // condition. A condition is now simulated in slices (the first of at most 1024 trials, later
+    // ones sized to ~0.1 s), each preceded by a poll, so a stop asked for while the first slice
+    // runs ends the sweep before the condition is finished.
+    class StopAtSecondPoll : public CollectSink {
+      public:
+        bool stop_requested() const override { return ++polls >= 2; }
+        void on_progress(std::uint64_t done) override { last_progress = done; }
+        mutable int polls = 0;
+        std::uint64_t last_progress = 0;
+    };
+    const SweepSpec spec = small_spec(200, 20); // 4000 trials per condition, below one batch
+    StopAtSecondPoll sink;
+    run_sweep_cpu(spec, sink, CpuOptions{1, 1u << 16});
+    EXPECT_TRUE(sink.outs.empty());
+    EXPECT_EQ(sink.polls, 2);
+    EXPECT_LE(sink.last_progress, 1024u);
+    EXPECT_GT(sink.last_progress, 0u);
+
+    // and the slicing changes no trial
+    CollectSink sliced, whole;
+    run_sweep_cpu(spec, sliced, CpuOptions{1, 1u << 16});
+    run_sweep_cpu(spec, whole, CpuOptions{1, 4000});
+    for (std::size_t c = 0; c < 2; ++c)
+        EXPECT_EQ(sliced.outs[c].trial_words, whole.outs[c].trial_words);
+}
+
+TEST(CpuBackend, Issue12_ASubsetOfConditionsKeepsItsConditionIds) {
+    // --resume simulates only the pending conditions: each must get the trials of its own id
+    const SweepSpec spec = small_spec(30, 3);
+    CollectSink all;
+    run_sweep_cpu(spec, all, CpuOptions{});
+    CollectSink part;
+    const SweepSpec sub = only_conditions(spec, {1});
+    run_sweep_cpu(sub, part, CpuOptions{});
+    ASSERT_EQ(part.outs.size(), 1u);
+    // the output names the drive's position in the subset; its trial ids carry the own id
+    EXPECT_EQ(part.outs[0].condition, 0u);
+    EXPECT_EQ(sub.condition_id(part.outs[0].condition), 1u);
+    EXPECT_EQ(part.outs[0].trial_words, all.outs[1].trial_words);
+    EXPECT_NE(part.outs[0].trial_words, all.outs[0].trial_words);
+}
+
+TEST(CpuBackend, Issue12_ASubsetOfConditionsKeepsItsNoise) {
+    // a resumed noisy sweep: the pending condition must keep its own device noise, so that its
+    // trials are those of the whole sweep (and differ from the noiseless condition's)
+    SweepSpec spec = small_spec(20, 3);
+    spec.noise.assign(2, SynapseNoise{});
+    spec.noise[1].device_sigma_ln = 0.3;
+    CollectSink all;
+    run_sweep_cpu(spec, all, CpuOptions{});
+    CollectSink part;
+    const SweepSpec sub = only_conditions(spec, {1});
+    ASSERT_EQ(sub.noise.size(), 1u);
+    run_sweep_cpu(sub, part, CpuOptions{});
+    ASSERT_EQ(part.outs.size(), 1u);
+    EXPECT_EQ(part.outs[0].trial_words, all.outs[1].trial_words);
+    SweepSpec quiet = spec;
+    quiet.noise.clear();
+    CollectSink noiseless;
+    run_sweep_cpu(only_conditions(quiet, {1}), noiseless, CpuOptions{});
+    EXPECT_NE(part.outs[0].trial_words, noiseless.outs[0].trial_words);
+}
+
 TEST(CpuBackend, SymmetricClassMatchesTheSamePatternInTheAllSet) {
     // The trial id carries the stimulus code, so the canonical member of a class and the same
     // pattern in the 65536 set receive identical jitters and so identical words.
@@ -119,7 +185,8 @@ TEST(CpuBackend, ExactSolverSweepIsTheKernelsExactTrialAndBatchInvariant) {
     for (const char* onsets : {"grid", "continuous"}) {
         const SweepSpec spec = exact_spec(onsets);
         ASSERT_EQ(spec.solver, Solver::exact);
-        EXPECT_EQ(spec.exact.timing, std::string(onsets) == "grid" ? OnsetTiming::grid : OnsetTiming::continuous);
+        EXPECT_EQ(spec.exact.timing,
+                  std::string(onsets) == "grid" ? OnsetTiming::grid : OnsetTiming::continuous);
         CollectSink a, b;
         run_sweep_cpu(spec, a, CpuOptions{2, 1u << 16});
         run_sweep_cpu(spec, b, CpuOptions{1, 7});
@@ -129,7 +196,8 @@ TEST(CpuBackend, ExactSolverSweepIsTheKernelsExactTrialAndBatchInvariant) {
             for (std::size_t t = 0; t < a.outs[c].trial_words.size(); ++t) {
                 const std::uint32_t code = spec.stimulus_codes[t / 3];
                 const std::uint64_t id = make_trial_id(c, code, static_cast<std::uint32_t>(t % 3));
-                ASSERT_EQ(a.outs[c].trial_words[t], run_exact_trial(spec.exact, spec.exact_drives[c], code, id).word)
+                ASSERT_EQ(a.outs[c].trial_words[t],
+                          run_exact_trial(spec.exact, spec.exact_drives[c], code, id).word)
                     << onsets << " condition " << c << " trial " << t;
             }
         }

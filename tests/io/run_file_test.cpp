@@ -583,5 +583,240 @@ TEST(RunFile, ReaderRefusesCoreDatasetsThatBreakTheLayout) {
     EXPECT_THROW(RunReader{p}, IoError);
 }
 
+// ---- issue 12: hostile files, torn writes, resumable writers ----------------------------------
+
+//! A finished synthetic run at `path`, then `damage` applied through the raw layer.
+template <class Damage>
+std::string damaged_run(const ScratchDir& dir, const std::string& name, Damage damage) {
+    const SyntheticRun run = make_run();
+    const std::string path = dir.file(name + ".h5");
+    {
+        RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+        for (std::uint32_t k = 0; k < 3; ++k) test::write_condition(w, run, k);
+        w.finish(1.0, 48);
+    }
+    h5::Handle f = h5::open_file(path, true);
+    damage(static_cast<hid_t>(f));
+    h5::flush(f);
+    return path;
+}
+
+//! The IoError message of `f`, "" if it throws none.
+template <class F> std::string io_error(F&& f) {
+    try {
+        f();
+    } catch (const IoError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+template <class T> void poke(hid_t f, const char* name, hsize_t index, T value) {
+    h5::Handle d = h5::open_dataset(f, name);
+    h5::write_box<T>(d, {index}, {1}, &value);
+}
+
+TEST(RunFile, Issue12_ReaderRefusesCountsThatBreakTheFormat) {
+    // defect 17: each of these was accepted, and analyze exited 0 on them (PT MI came out negative)
+    ScratchDir dir;
+    // condition 1 owns rows 6..11: stimulus 0 row 6, stimulus 1 rows 7-8, stimulus 2 rows 9-11
+    std::string p = damaged_run(
+        dir, "bits", [](hid_t f) { poke<std::uint64_t>(f, "counts/word", 8, 1u << 10); });
+    EXPECT_NE(io_error([&] { RunReader(p).counts(1); }).find("at or above n_bins"),
+              std::string::npos);
+    p = damaged_run(dir, "unsorted", [](hid_t f) {
+        poke<std::uint64_t>(f, "counts/word", 8, 2); // stimulus 1: words 2, 2 (was 2, 7)
+    });
+    EXPECT_NE(io_error([&] { RunReader(p).counts(1); }).find("not strictly ascending"),
+              std::string::npos);
+    p = damaged_run(dir, "overflow", [](hid_t f) {
+        // stimulus 2's counts 1 and 1 raised by 2^63 each: every sum wraps to its old value
+        poke<std::uint64_t>(f, "counts/count", 9, (1ull << 63) + 1);
+        poke<std::uint64_t>(f, "counts/count", 10, (1ull << 63) + 1);
+    });
+    EXPECT_NE(io_error([&] { RunReader(p).counts(1); }).find("overflow"), std::string::npos);
+    p = damaged_run(dir, "sums", [](hid_t f) { poke<std::uint64_t>(f, "counts/count", 6, 4); });
+    EXPECT_NE(io_error([&] { RunReader(p).counts(1); }).find("do not add up"), std::string::npos);
+    for (std::uint32_t n_bins : {0u, 200u}) {
+        p = damaged_run(dir, "n_bins" + std::to_string(n_bins),
+                        [&](hid_t f) { h5::write_attr<std::uint32_t>(f, "n_bins", n_bins); });
+        EXPECT_NE(io_error([&] { RunReader r(p); }).find("n_bins = " + std::to_string(n_bins)),
+                  std::string::npos);
+    }
+    // the untouched file reads
+    p = damaged_run(dir, "none", [](hid_t) {});
+    EXPECT_NO_THROW(RunReader(p).counts(1));
+}
+
+TEST(RunFile, Issue12_ReaderRefusesATornCondition) {
+    // defect 4: a kill could leave a condition marked completed with its counts missing; `info`
+    // showed the row and the Python reader returned empty counts
+    ScratchDir dir;
+    const std::string p = damaged_run(dir, "torn", [](hid_t f) {
+        poke<std::uint64_t>(f, "counts/condition_row_count", 2, 0);
+        poke<std::uint64_t>(f, "results/n_trials", 2, 0);
+    });
+    const std::string msg = io_error([&] { RunReader r(p); });
+    EXPECT_NE(msg.find("condition 2 is marked completed, but it has no count rows"),
+              std::string::npos)
+        << msg;
+}
+
+//! One trial row per simulated trial of condition k of the synthetic run, as a run stores them.
+ConditionTrials trials_of(const SyntheticRun& run, std::uint32_t k) {
+    ConditionTrials t;
+    for (std::uint64_t i = 0; i < run.conditions[k].stats.n_trials; ++i) {
+        t.stimulus.push_back(static_cast<std::uint32_t>(i % 3));
+        t.repeat.push_back(static_cast<std::uint32_t>(i / 3));
+        t.word.push_back((i * 7 + k) & 0x3FF);
+    }
+    return t;
+}
+
+//! Writes conditions 0 and 1 in a child that dies by SIGKILL at its `at`-th checkpoint.
+void kill_at_checkpoint(const std::string& path, const SyntheticRun& run, int at) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ::setenv("MEMLIF_TEST_RAISE", ("KILL:" + std::to_string(at)).c_str(), 1);
+        RunWriter w(path, run.meta, run.stimuli, run.axis, true);
+        for (std::uint32_t k = 0; k < 2; ++k) {
+            const ConditionTrials t = trials_of(run, k);
+            w.write_condition(k, run.conditions[k].counts, run.conditions[k].plugin,
+                              run.conditions[k].stats, &t);
+        }
+        ::_exit(3);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "checkpoint " << at << " not reached";
+}
+
+TEST(RunFile, Issue12_AKillAtAnyCommitStepLeavesOnlyWholeConditions) {
+    // Checkpoint 1: the file is created; then three per commit: rows written, rows flushed (flag
+    // not yet set), flag flushed. Only after the third is the condition completed, and its data is
+    // then all there.
+    ScratchDir dir;
+    const SyntheticRun run = make_run();
+    for (int at = 1; at <= 7; ++at) {
+        SCOPED_TRACE(at);
+        const std::string path = dir.file("kill" + std::to_string(at) + ".h5");
+        kill_at_checkpoint(path, run, at);
+        const std::vector<std::uint32_t> expect = at < 4   ? std::vector<std::uint32_t>{}
+                                                  : at < 7 ? std::vector<std::uint32_t>{0}
+                                                           : std::vector<std::uint32_t>{0, 1};
+        {
+            RunReader r(path);
+            EXPECT_EQ(r.completed_conditions(), expect);
+            for (std::uint32_t k : expect)
+                expect_counts_equal(r.counts(k), run.conditions[k].counts);
+        }
+        // a writer resuming it cuts the left-over rows and lands the next rows where they belong
+        {
+            RunWriter w(path, RunWriter::Resume{});
+            EXPECT_EQ(w.pending_conditions().size(), 3 - expect.size());
+            for (std::uint32_t k : w.pending_conditions()) {
+                const ConditionTrials t = trials_of(run, k);
+                w.write_condition(k, run.conditions[k].counts, run.conditions[k].plugin,
+                                  run.conditions[k].stats, &t);
+            }
+            EXPECT_TRUE(w.repaired_conditions().empty());
+            w.finish(1.0, 48);
+        }
+        RunReader done(path);
+        EXPECT_TRUE(done.complete());
+        for (std::uint32_t k = 0; k < 3; ++k)
+            expect_counts_equal(done.counts(k), run.conditions[k].counts);
+        EXPECT_EQ(
+            done.read_u32("/counts/condition"),
+            (std::vector<std::uint32_t>{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2}));
+        std::vector<std::uint32_t> trial_conditions(15, 0);
+        trial_conditions.insert(trial_conditions.end(), 16, 1);
+        trial_conditions.insert(trial_conditions.end(), 17, 2);
+        EXPECT_EQ(done.trials().condition, trial_conditions);
+    }
+}
+
+TEST(RunFile, Issue12_ResumeRedoesConditionsWhoseChunkATornFlushDamaged) {
+    // A kill inside a flush can leave a compressed chunk that a later commit was rewriting half
+    // on disk: the committed rows that share it no longer inflate. The resuming writer reads every
+    // completed condition back and makes those pending again instead of failing on them.
+    ScratchDir dir;
+    const SyntheticRun run = make_run();
+    const std::string path = dir.file("torn_chunk.h5");
+    {
+        RunWriter w(path, run.meta, run.stimuli, run.axis, false);
+        for (std::uint32_t k = 0; k < 2; ++k) test::write_condition(w, run, k);
+        w.abort("interrupted");
+    }
+    haddr_t addr = 0;
+    hsize_t size = 0;
+    {
+        h5::Handle f = h5::open_file(path, false);
+        h5::Handle d = h5::open_dataset(f, "counts/word");
+        const hsize_t offset[1] = {0};
+        unsigned mask = 0;
+        ASSERT_GE(H5Dget_chunk_info_by_coord(d, offset, &mask, &addr, &size), 0);
+    }
+    {
+        std::fstream raw(path, std::ios::in | std::ios::out | std::ios::binary);
+        raw.seekp(static_cast<std::streamoff>(addr + size / 2));
+        const std::string junk(std::max<hsize_t>(4, size / 2), '\x5a');
+        raw.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    }
+    EXPECT_THROW(RunReader(path).counts(0), IoError);
+    {
+        RunWriter w(path, RunWriter::Resume{});
+        EXPECT_EQ(w.repaired_conditions(), (std::vector<std::uint32_t>{0, 1}));
+        EXPECT_EQ(w.pending_conditions(), (std::vector<std::uint32_t>{0, 1, 2}));
+        for (std::uint32_t k = 0; k < 3; ++k) test::write_condition(w, run, k);
+        w.finish(1.0, 48);
+    }
+    expect_full_file(path, run);
+}
+
+TEST(RunFile, Issue12_AnalysisGroupNamesCannotReachOtherGroups) {
+    // defect 18: "/analysis/" with replace unlinked every analysis group, /analysis/run included
+    ScratchDir dir;
+    const SyntheticRun run = make_run();
+    const std::string path = dir.file("run.h5");
+    { RunWriter w(path, run.meta, run.stimuli, run.axis, false); }
+    { AnalysisWriter a(path, "/analysis/run", false); }
+    for (const char* bad :
+         {"/analysis/", "/analysis", "analysis/", "/analysis/.", "/analysis/a/b", "/analysis/.."})
+        EXPECT_THROW(AnalysisWriter(path, bad, true), std::invalid_argument) << bad;
+    EXPECT_TRUE(RunReader(path).has("/analysis/run"));
+}
+
+TEST(RunFile, Issue12_AnalysisRowsCommitAndResume) {
+    ScratchDir dir;
+    const SyntheticRun run = make_run();
+    const std::string path = dir.file("run.h5");
+    { RunWriter w(path, run.meta, run.stimuli, run.axis, false); }
+    {
+        AnalysisWriter a(path, "/analysis/x", GroupMode::resume);
+        EXPECT_FALSE(a.resumed());
+        a.write_attr("estimators", "pt");
+        a.create_table("pt_mi_bit", 3, 0, false, "bit", {"condition"});
+        a.track_rows(3, "condition");
+        a.write_row("pt_mi_bit", 1, {0.5});
+        a.commit_row(1);
+        a.write_row("pt_mi_bit", 2, {0.25}); // written, never committed
+    }
+    {
+        AnalysisWriter a(path, "/analysis/x", GroupMode::resume);
+        EXPECT_TRUE(a.resumed());
+        EXPECT_THROW(a.write_attr("estimators", "mm"), IoError); // started with other options
+        a.write_attr("estimators", "pt");
+        a.create_table("pt_mi_bit", 3, 0, false, "bit", {"condition"});
+        EXPECT_THROW(a.create_table("pt_mi_bit", 4, 0, false, "bit", {"condition"}), IoError);
+        a.track_rows(3, "condition");
+        EXPECT_FALSE(a.row_done(0));
+        EXPECT_TRUE(a.row_done(1));
+        EXPECT_FALSE(a.row_done(2));
+    }
+    EXPECT_EQ(RunReader(path).analysis_progress("/analysis/x"), (std::array<std::size_t, 2>{1, 3}));
+}
+
 } // namespace
 } // namespace memlif::io

@@ -33,6 +33,7 @@ import numpy as np
 FILETYPE = "memlif-run"
 FORMAT_MAJOR = 1
 N_SYNAPSES = 4
+MAX_AXIS = 65536  # conditions and stimuli: the trial id holds 16 bits of each
 
 #: /results datasets of format 1.0, by shape (FORMAT.md, "/results").
 RESULTS_PER_CONDITION = (
@@ -126,6 +127,16 @@ def _plain(value):
     return value
 
 
+def _no_duplicate_keys(pairs):
+    """json object hook: a key given twice is a broken card, not a silent 'last one wins'."""
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} is given twice")
+        out[key] = value
+    return out
+
+
 def _seed(value):
     """The ``seed`` attribute as an int. /analysis/* stored it as float64 before it became uint64
     (issue 8); both are accepted, and a float seed above 2^53 is already rounded in the file."""
@@ -201,6 +212,13 @@ class Analysis:
     def seed(self):
         """The ``seed`` attribute as an int (stored as float64 or uint64), None if absent."""
         return self.attrs.get("seed")
+
+    @property
+    def completed(self):
+        """Rows committed (the group's ``completed`` dataset, format >= 1.2), as bool, or None for
+        a group written before rows were committed one by one."""
+        c = self.data.get("completed")
+        return None if c is None else c.astype(bool)
 
     @property
     def information(self):
@@ -409,6 +427,11 @@ class RunFile:
         self.n_bins = int(self.metadata["n_bins"])
         if not 1 <= self.n_bins <= 64:
             raise self._error(f"n_bins = {self.n_bins} (must be 1..64)")
+        for name, n in (("n_conditions", self.n_conditions), ("n_stimuli", self.n_stimuli)):
+            if not 1 <= n <= MAX_AXIS:
+                raise self._error(f"{name} = {n} (must be 1..{MAX_AXIS})")
+        #: the stage running when the file was last written (format >= 1.2; "" before)
+        self.phase = _text(f.attrs["phase"]) if "phase" in f.attrs else ""
         self.complete = bool(self.metadata["complete"])
         self.incomplete_reason = self.metadata.get("incomplete_reason", "")
         self._sizes = {
@@ -421,9 +444,11 @@ class RunFile:
             raise self._error("'/config_json' is missing")
         self.config_json = _text(f["config_json"][()])
         try:
-            self.config = json.loads(self.config_json)
-        except ValueError as e:
-            raise self._error(f"/config_json is not JSON ({e})") from None
+            self.config = json.loads(self.config_json, object_pairs_hook=_no_duplicate_keys)
+        except (ValueError, RecursionError) as e:
+            raise self._error(f"/config_json is not a valid card ({type(e).__name__}: {e})") from None
+        if not isinstance(self.config, dict):
+            raise self._error("/config_json is not a JSON object")
 
         self.stimuli = self._read_table("stimuli", STIMULI, (self.n_stimuli,))
         code = self.stimuli["code"].astype("<u2")
@@ -526,11 +551,15 @@ class RunFile:
         blocks = []
         for k in self.completed_conditions:
             lo, n = int(self._row_start[k]), int(self._row_count[k])
-            if n == 0 and n_trials[k] > 0:
+            # A condition counts as completed only with all of its data (FORMAT.md, "Completeness
+            # and crash semantics"): a flag without its rows or its /results row is a torn write.
+            if n == 0:
                 raise self._error(
-                    f"condition {k} is marked completed with {int(n_trials[k])} trials, "
-                    "but its counts rows are missing (condition_row_count = 0)"
+                    f"condition {k} is marked completed, but its counts rows are missing "
+                    "(condition_row_count = 0)"
                 )
+            if n_trials[k] == 0:
+                raise self._error(f"condition {k} is marked completed, but /results/n_trials is 0")
             if lo + n > self._n_count_rows:
                 raise self._error(
                     f"condition {k} is marked completed, but its counts rows [{lo}, {lo + n}) "
@@ -591,6 +620,8 @@ class RunFile:
             same = ds == 0
             if np.any(ds < 0) or np.any(word[1:][same] <= word[:-1][same]):
                 raise corrupt("rows are not sorted by stimulus, then strictly by word")
+        if count.size and np.any(np.cumsum(count, dtype=np.uint64)[1:] < np.cumsum(count, dtype=np.uint64)[:-1]):
+            raise corrupt("the counts overflow uint64")
         per_stimulus = np.bincount(stim, minlength=self.n_stimuli)
         offsets = np.zeros(self.n_stimuli + 1, dtype=np.uint64)
         offsets[1:] = np.cumsum(per_stimulus).astype(np.uint64)
@@ -781,7 +812,8 @@ def summary(run):
         f"{run.path}: {FILETYPE} {run.format_version[0]}.{run.format_version[1]}",
         f"  software {m.get('software_version')} ({m.get('git_sha1')}), created {m.get('created')}",
         f"  backend {m.get('backend')}, seed {m.get('seed')}",
-        f"  complete {run.complete}" + ("" if run.complete else f" ({run.incomplete_reason})"),
+        f"  complete {run.complete}" + ("" if run.complete else f" ({run.incomplete_reason})")
+        + (f", phase {run.phase}" if run.phase else ""),
         f"  conditions {run.completed.sum()}/{run.n_conditions} completed, "
         f"stimuli {run.n_stimuli} ({m.get('stimulus_set')}), n_bins {run.n_bins}, "
         f"repeats {m.get('n_repeats')}",

@@ -20,7 +20,7 @@ N_ORDERED_PATTERNS = 1 << 16  # 4 inputs x 4 bins
 
 def test_metadata_of_small_run(small_run):
     with open_run(small_run) as run:
-        assert run.format_version == (1, 2)
+        assert run.format_version == (1, 3)
         assert run.metadata["filetype"] == "memlif-run"
         assert run.metadata["seed"] == 7 and isinstance(run.metadata["seed"], int)
         assert run.metadata["n_repeats"] == 2
@@ -164,7 +164,7 @@ def test_a_run_without_extras(grid_run):
 
 def test_synthetic_sample(io_sample):
     with open_run(io_sample) as run:
-        assert run.format_version == (1, 2)
+        assert run.format_version == (1, 3)
         m = run.metadata
         assert m["software_version"] == "0.1.0-test" and m["git_sha1"] == "0123456789ab"
         assert m["created"] == "2026-01-02T03:04:05Z" and m["backend"] == "cpu: openmp x2"
@@ -270,7 +270,7 @@ def test_accepts_a_later_minor_version_and_unknown_objects(small_copy):
 def test_refuses_a_completed_condition_whose_counts_rows_are_missing(small_copy):
     with h5py.File(small_copy, "r+") as f:
         f["counts/condition_row_count"][1] = 0
-    with pytest.raises(FormatError, match="condition 1 is marked completed .* rows are missing"):
+    with pytest.raises(FormatError, match="condition 1 is marked completed.* rows are missing"):
         open_run(small_copy)
 
 
@@ -355,6 +355,63 @@ def test_refuses_an_analysis_table_off_the_condition_axis(small_copy):
             run.analysis("run")
 
 
+# -- issue 12: torn writes and hostile values -------------------------------------------------
+
+
+def test_refuses_a_torn_condition_without_rows_or_results(small_copy):
+    """Defect 4: a kill could leave a condition flagged completed with neither its count rows nor
+    its /results row on disk; this reader returned empty counts for it without an error."""
+    with h5py.File(small_copy, "r+") as f:
+        f["counts/condition_row_count"][1] = 0
+        f["results/n_trials"][1] = 0
+        f["results/n_trials_per_stimulus"][1] = 0
+    with pytest.raises(FormatError, match="condition 1 is marked completed, but its counts rows are missing"):
+        open_run(small_copy)
+
+
+def test_refuses_counts_that_overflow_uint64(small_copy):
+    """Defect 17: two counts of one stimulus raised by 2^63 each wrap to the same sums in uint64,
+    so every total still agreed with /results and the counts were returned."""
+    with h5py.File(small_copy, "r+") as f:
+        lo = int(f["counts/condition_row_start"][1])
+        n = int(f["counts/condition_row_count"][1])
+        stims = f["counts/stimulus"][lo : lo + n]
+        row = lo + int(np.flatnonzero(stims[1:] == stims[:-1])[0])  # a stimulus with 2 words
+        c = f["counts/count"][row : row + 2].astype(np.uint64) + np.uint64(1 << 63)
+        f["counts/count"][row : row + 2] = c
+    with open_run(small_copy) as run:
+        with pytest.raises(FormatError, match="counts of condition 1: the counts overflow uint64"):
+            run.counts(1)
+
+
+@pytest.mark.parametrize("n_bins", [0, 200])
+def test_refuses_n_bins_outside_1_to_64(small_copy, n_bins):
+    with h5py.File(small_copy, "r+") as f:
+        f.attrs["n_bins"] = np.uint32(n_bins)
+    with pytest.raises(FormatError, match=f"n_bins = {n_bins}"):
+        open_run(small_copy)
+
+
+def test_refuses_a_deep_or_duplicated_config_json(small_copy):
+    with h5py.File(small_copy, "r+") as f:
+        del f["config_json"]
+        f["config_json"] = "[" * 100000 + "]" * 100000
+    with pytest.raises(FormatError, match="/config_json is not a valid card"):
+        open_run(small_copy)
+    with h5py.File(small_copy, "r+") as f:
+        del f["config_json"]
+        f["config_json"] = '{"seed": 1, "seed": 2}'
+    with pytest.raises(FormatError, match="given twice"):
+        open_run(small_copy)
+
+
+def test_phase_and_committed_rows(small_run):
+    with open_run(small_run) as run:
+        assert run.phase == "complete"
+        assert run.analysis("run").completed.tolist() == [True, True]
+        assert run.ground_truth().completed.tolist() == [True, True]
+
+
 # -- interrupted runs and the seed attribute ---------------------------------------------------
 
 
@@ -415,7 +472,7 @@ def test_refuses_a_fractional_seed(small_copy):
 def test_command_line_summary(small_run, capsys):
     assert reader_main([str(small_run)]) == 0
     out = capsys.readouterr().out
-    assert "memlif-run 1.2" in out and "2/2 completed" in out and "13.6" in out
+    assert "memlif-run 1.3" in out and "2/2 completed" in out and "13.6" in out
 
 
 def test_command_line_refusal(tmp_path):

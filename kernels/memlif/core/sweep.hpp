@@ -66,6 +66,26 @@ inline bool sweep_has_device_physics(const SweepSpec& spec) {
     return false;
 }
 
+//! The sweep restricted to the drives `ids` (drive indices of `spec`, ascending), each kept under
+//! its own condition id and with its own noise and conductances: what a resumed run still has to
+//! simulate. Its ConditionOutput::condition is the position in `ids`.
+inline SweepSpec only_conditions(const SweepSpec& spec, const std::vector<std::uint32_t>& ids) {
+    SweepSpec out = spec;
+    out.drives.clear();
+    out.exact_drives.clear();
+    out.noise.clear();
+    out.conductances.clear();
+    out.condition_ids.clear();
+    for (std::uint32_t k : ids) {
+        out.drives.push_back(spec.drives.at(k));
+        if (!spec.exact_drives.empty()) out.exact_drives.push_back(spec.exact_drives.at(k));
+        if (!spec.noise.empty()) out.noise.push_back(spec.noise.at(k));
+        if (!spec.conductances.empty()) out.conductances.push_back(spec.conductances.at(k));
+        out.condition_ids.push_back(spec.condition_id(k));
+    }
+    return out;
+}
+
 //! Everything a backend returns for one finished condition.
 struct ConditionOutput {
     std::uint32_t condition = 0;                 //!< the drive's index in the spec (not its id)
@@ -84,7 +104,9 @@ class ConditionSink {
     virtual void consume(ConditionOutput&& out) = 0;
     //! Trials simulated so far in the whole sweep (for the progress line).
     virtual void on_progress(std::uint64_t trials_done) { (void)trials_done; }
-    //! Polled between batches; a true answer ends the sweep after the current condition is dropped.
+    //! Polled at least every ~0.1 s of simulation (the CPU backend slices each condition, the CUDA
+    //! backend polls between chunks); a true answer ends the sweep and drops the condition being
+    //! simulated.
     virtual bool stop_requested() const { return false; }
 };
 

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+//! \file tests/cli/resume_test.cpp
+//! `memlif run --resume`: a run killed (SIGKILL) or stopped (SIGTERM) at any point is continued to
+//! a file identical to an uninterrupted run's, every dataset and attribute compared except the
+//! times (h5_contents.hpp, timing_keys()). The kill points are the writers' checkpoints
+//! (io/checkpoint.hpp: every step of every commit, in the sweep, the analysis and the ground
+//! truth) and random instants.
+#include "cli_util.hpp"
+#include "h5_contents.hpp"
+
+#include "io/run_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace {
+
+using namespace memlif::cli_test;
+
+//! A tiny card that goes through every stage: 2 conditions x 3876 stimuli x 1 repeat with trials
+//! stored, the default estimators (plugin mm pt jackknife), a ground-truth rerun of condition 1;
+//! 5 output bins and 100 us steps keep each run well under a second.
+const char* k_card = R"({"seed": 11, "simulation": {"repeats": 1, "backend": "cpu", "dt_us": 100},
+  "response": {"window_ms": 50},
+  "conductance_grid": [{"kind": "list", "values_uS": [3.0, 12.0]}],
+  "output": {"store_trials": true},
+  "ground_truth": {"enabled": true, "conditions": [1], "repeats": 2}})";
+
+class Resume : public Cli {
+  protected:
+    void SetUp() override {
+        Cli::SetUp();
+        card_ = write("card.json", k_card);
+        const std::string log = file("checkpoints.txt");
+        const Result r =
+            in_dir("ref", "MEMLIF_TEST_CHECKPOINTS=" + log, "run " + card_ + " -q -o out.h5");
+        ASSERT_EQ(r.code, 0) << r.out;
+        std::ifstream in(log);
+        std::string line;
+        while (std::getline(in, line)) checkpoints_.push_back(line);
+        reference_ = h5_contents(file("ref/out.h5"), timing_keys());
+        ASSERT_FALSE(reference_.empty());
+    }
+
+    //! memlif run from the scratch subdirectory `sub` (created), so every run's card records the
+    //! same output.path, "out.h5", as the reference's: the files are then compared whole.
+    Result in_dir(const std::string& sub, const std::string& env, const std::string& args) {
+        std::system(("mkdir -p " + file(sub)).c_str());
+        return shell("cd " + file(sub) + " && " + env + " " + exe() + " " + args);
+    }
+
+    //! The output of `out` equals the reference; nothing of the run is left beside it (but the
+    //! lock file of a process killed after its rename, which no process holds any more).
+    void expect_same_as_reference(const std::string& out, const std::string& what) {
+        EXPECT_TRUE(exists(out)) << what;
+        EXPECT_FALSE(exists(out + ".partial")) << what;
+        EXPECT_FALSE(exists(out + ".new")) << what;
+        const auto got = h5_contents(out, timing_keys());
+        EXPECT_EQ(first_difference(reference_, got), "") << what;
+    }
+
+    //! Resumes `out` (repeatedly while a planned signal stops it) to the end.
+    void resume_to_end(const std::string& out, const std::string& what) {
+        const Result r = sh("run --resume " + out + " -q");
+        ASSERT_EQ(r.code, 0) << what << ": " << r.out;
+    }
+
+    std::string card_;
+    std::vector<std::string> checkpoints_;
+    std::map<std::string, std::string> reference_;
+};
+
+TEST_F(Resume, Issue12_KilledAtEveryCheckpointResumesToTheSameFile) {
+    // sweep, analysis and ground truth each commit unit by unit: the card passes ~20 points
+    ASSERT_GE(checkpoints_.size(), 15u);
+    for (std::size_t at = 1; at <= checkpoints_.size(); ++at) {
+        const std::string what = "SIGKILL at checkpoint " + checkpoints_[at - 1];
+        const std::string sub = "k" + std::to_string(at), out = file(sub + "/out.h5");
+        const Result r = in_dir(sub, "MEMLIF_TEST_RAISE=KILL:" + std::to_string(at),
+                                "run " + card_ + " -q -o out.h5");
+        EXPECT_EQ(r.code, 128 + SIGKILL) << what << ": " << r.out;
+        if (!exists(out)) {
+            // only an unfinished run is kept as a partial file, and it is never taken for the
+            // output
+            ASSERT_TRUE(exists(out + ".partial")) << what;
+            resume_to_end(out, what);
+        }
+        expect_same_as_reference(out, what);
+    }
+}
+
+TEST_F(Resume, Issue12_StoppedBySigtermAtEveryCheckpointResumesToTheSameFile) {
+    for (std::size_t at = 1; at <= checkpoints_.size(); at += 2) {
+        const std::string what = "SIGTERM at checkpoint " + checkpoints_[at - 1];
+        const std::string sub = "t" + std::to_string(at), out = file(sub + "/out.h5");
+        const Result r = in_dir(sub, "MEMLIF_TEST_RAISE=TERM:" + std::to_string(at),
+                                "run " + card_ + " -q -o out.h5");
+        if (r.code == 0) {
+            // the signal came after the last unit of work: the run finished all the same
+            expect_same_as_reference(out, what);
+            continue;
+        }
+        EXPECT_EQ(r.code, 128 + SIGTERM) << what << ": " << r.out;
+        ASSERT_TRUE(exists(out + ".partial")) << what;
+        {
+            const memlif::io::RunReader f(out + ".partial");
+            EXPECT_EQ(f.incomplete_reason(), "interrupted by SIGTERM") << what;
+            EXPECT_NE(f.phase(), "") << what;
+        }
+        resume_to_end(out, what);
+        expect_same_as_reference(out, what);
+    }
+}
+
+TEST_F(Resume, Issue12_AResumedRunKilledAgainStillEndsTheSame) {
+    // killed in the sweep, its resumption killed in the analysis, that one's in the ground truth
+    const std::string out = file("again/out.h5");
+    const std::vector<int> points = {3, 6, 4};
+    ASSERT_EQ(in_dir("again", "MEMLIF_TEST_RAISE=KILL:" + std::to_string(points[0]),
+                     "run " + card_ + " -q -o out.h5")
+                  .code,
+              128 + SIGKILL);
+    for (std::size_t i = 1; i < points.size(); ++i) {
+        const Result r = sh_env("MEMLIF_TEST_RAISE=KILL:" + std::to_string(points[i]),
+                                "run --resume " + out + " -q");
+        EXPECT_EQ(r.code, 128 + SIGKILL) << r.out;
+    }
+    resume_to_end(out, "after three kills");
+    expect_same_as_reference(out, "after three kills");
+}
+
+TEST_F(Resume, Issue12_KilledAtRandomInstantsResumesToTheSameFile) {
+    // Real SIGKILLs at instants spread over a run, so some land inside HDF5 calls and flushes.
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(in_dir("timing", "", "run " + card_ + " -q -o out.h5").code, 0);
+    const double run_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::mt19937 rng(12);
+    std::uniform_real_distribution<double> when(0.05, 1.0);
+    // MEMLIF_TEST_RANDOM_KILLS=N runs N instead of 8 (a stress run, bench/RESULTS.md)
+    const char* n_env = std::getenv("MEMLIF_TEST_RANDOM_KILLS");
+    const int n_kills = n_env ? std::atoi(n_env) : 8;
+    for (int i = 0; i < n_kills; ++i) {
+        const std::string sub = "r" + std::to_string(i), out = file(sub + "/out.h5");
+        std::system(("mkdir -p " + file(sub)).c_str());
+        const double delay_s = when(rng) * run_s;
+        const pid_t pid = fork();
+        if (pid == 0) {
+            const std::string memlif = exe();
+            if (chdir(file(sub).c_str()) != 0) _exit(126);
+            execl(memlif.c_str(), memlif.c_str(), "run", card_.c_str(), "-q", "-o", "out.h5",
+                  static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        std::this_thread::sleep_for(std::chrono::duration<double>(delay_s));
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        std::ostringstream what;
+        what << "SIGKILL after " << delay_s << " s of a " << run_s << " s run";
+        if (!exists(out)) {
+            // killed before its file existed: there is nothing to resume, the run starts afresh
+            const Result r = exists(out + ".partial")
+                                 ? in_dir(sub, "", "run --resume out.h5 -q")
+                                 : in_dir(sub, "", "run " + card_ + " -q -o out.h5");
+            EXPECT_EQ(r.code, 0) << what.str() << ": " << r.out;
+            if (r.code != 0) continue;
+        }
+        expect_same_as_reference(out, what.str());
+    }
+}
+
+TEST_F(Resume, Issue12_AChangedCardIsRefused) {
+    const std::string out = file("c/out.h5");
+    ASSERT_EQ(in_dir("c", "MEMLIF_TEST_RAISE=KILL:3", "run " + card_ + " -q -o out.h5").code,
+              128 + SIGKILL);
+    Result r = sh("run --resume " + out + " --set simulation.repeats=2");
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "simulation.repeats: is 1 in the interrupted run")) << r.out;
+    r = sh("run " + write("other.json", R"({"seed": 12})") + " --resume " + out);
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "seed")) << r.out;
+    // keys that change no result may differ
+    r = in_dir(
+        "c", "",
+        "run --resume out.h5 -q --set simulation.threads=1 --set simulation.batch_trials=999");
+    EXPECT_EQ(r.code, 0) << r.out;
+    expect_same_as_reference(out, "resumed with other threads and batch size");
+    // a finished run is not resumed, and nothing is resumed where there was no run
+    r = sh("run --resume " + out);
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "a finished run is not resumed")) << r.out;
+    EXPECT_EQ(sh("run --resume " + file("never.h5")).code, 2);
+}
+
+TEST_F(Resume, Issue12_AnInterruptedRunIsNotStartedAgainSilently) {
+    const std::string out = file("i/out.h5");
+    ASSERT_EQ(in_dir("i", "MEMLIF_TEST_RAISE=KILL:3", "run " + card_ + " -q -o out.h5").code,
+              128 + SIGKILL);
+    Result r = in_dir("i", "", "run " + card_ + " -q -o out.h5");
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "--resume")) << r.out;
+    r = in_dir("i", "", "run " + card_ + " -q --force -o out.h5");
+    EXPECT_EQ(r.code, 0) << r.out;
+    expect_same_as_reference(out, "started again with --force");
+}
+
+} // namespace
