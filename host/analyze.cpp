@@ -29,9 +29,12 @@ const std::vector<std::string>& headline_estimators() {
     return order;
 }
 
-bool only_plugin(const EstimatorOptions& o) { return o.estimators.size() == 1 && o.estimators[0] == "plugin"; }
+bool only_plugin(const EstimatorOptions& o) {
+    return o.estimators.size() == 1 && o.estimators[0] == "plugin";
+}
 
-std::vector<SummaryRow> summary_rows_from_file(const io::RunReader& reader, const std::string& group) {
+std::vector<SummaryRow> summary_rows_from_file(const io::RunReader& reader,
+                                               const std::string& group) {
     const auto axis = reader.axis();
     std::vector<SummaryRow> rows;
     for (std::uint32_t c : reader.completed_conditions())
@@ -99,12 +102,13 @@ bool analyze_into(const std::string& path, const EstimatorOptions& opts, const s
         for (const ColumnSpec& spec : estimator_columns(kind)) {
             Column col{opts.estimators[e] + "_" + spec.suffix, e, spec};
             const std::size_t width = spec.shape == ColumnShape::stimulus ? n_s
-                                      : spec.shape == ColumnShape::flag   ? flag_column_names().size()
-                                                                          : 0;
+                                      : spec.shape == ColumnShape::flag ? flag_column_names().size()
+                                                                        : 0;
             const std::vector<std::string> axes =
-                spec.shape == ColumnShape::stimulus ? std::vector<std::string>{"condition", "stimulus"}
-                : spec.shape == ColumnShape::flag   ? std::vector<std::string>{"condition", "flag"}
-                                                    : std::vector<std::string>{"condition"};
+                spec.shape == ColumnShape::stimulus
+                    ? std::vector<std::string>{"condition", "stimulus"}
+                : spec.shape == ColumnShape::flag ? std::vector<std::string>{"condition", "flag"}
+                                                  : std::vector<std::string>{"condition"};
             w.create_table(col.dataset, n_g, width, spec.is_flag_byte, spec.units, axes);
             columns.push_back(std::move(col));
         }
@@ -140,7 +144,8 @@ bool analyze_into(const std::string& path, const EstimatorOptions& opts, const s
         try {
             r = compute_estimators(counts, stimuli.p_s, stimuli.n_input_spikes, opts);
         } catch (const SamplingError& e) {
-            throw ConfigError("information (condition " + std::to_string(c) + " of " + path + "): " + e.what());
+            throw ConfigError("information (condition " + std::to_string(c) + " of " + path +
+                              "): " + e.what());
         }
         for (const Column& col : columns)
             w.write_row(col.dataset, c, column_values(r.estimates[col.estimator], col.spec, n_s));
@@ -218,7 +223,8 @@ int cmd_analyze(const std::string& path, const std::vector<std::string>& estimat
         return sig > 0 ? 128 + sig : 130;
     }
     std::fputs(format_summary(summary_rows_from_file(io::RunReader(path), g)).c_str(), stdout);
-    std::printf("wrote %s:%s (%s)\n", path.c_str(), g.c_str(), cfg.card["information"]["estimators"].dump().c_str());
+    std::printf("wrote %s:%s (%s)\n", path.c_str(), g.c_str(),
+                cfg.card["information"]["estimators"].dump().c_str());
     return 0;
 }
 

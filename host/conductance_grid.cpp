@@ -24,16 +24,19 @@ double conductance(const nlohmann::json& v, const std::string& key) {
         fail(key, std::string("expected a number (microsiemens), got ") +
                       (v.is_structured() ? (v.is_object() ? "an object" : "a list") : v.dump()));
     const double g = v.get<double>();
-    if (!std::isfinite(g) || g < 0) fail(key, "conductance must be finite and >= 0, got " + v.dump());
+    if (!std::isfinite(g) || g < 0)
+        fail(key, "conductance must be finite and >= 0, got " + v.dump());
     return g;
 }
 
-const nlohmann::json& member(const nlohmann::json& block, const std::string& name, const std::string& key) {
+const nlohmann::json& member(const nlohmann::json& block, const std::string& name,
+                             const std::string& key) {
     if (!block.contains(name)) fail(key + "." + name, "missing");
     return block.at(name);
 }
 
-void check_keys(const nlohmann::json& block, const std::set<std::string>& allowed, const std::string& key) {
+void check_keys(const nlohmann::json& block, const std::set<std::string>& allowed,
+                const std::string& key) {
     for (auto it = block.begin(); it != block.end(); ++it)
         if (!allowed.count(it.key())) fail(key + "." + it.key(), "unknown key for this kind");
 }
@@ -64,7 +67,8 @@ void expand_range(const nlohmann::json& block, const std::string& key, bool log_
                              (nj.is_structured() ? std::string("a ") + nj.type_name() : nj.dump()));
     const long long n = nj.get<long long>();
     check_room(out, static_cast<double>(n), key + ".n");
-    if (log_scale && (a <= 0 || b <= 0)) fail(key + ".start_uS", "log range needs start_uS, stop_uS > 0");
+    if (log_scale && (a <= 0 || b <= 0))
+        fail(key + ".start_uS", "log range needs start_uS, stop_uS > 0");
     for (long long i = 0; i < n; ++i) {
         const double f = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
         const double g = log_scale ? a * std::pow(b / a, f) : a + (b - a) * f;
@@ -74,7 +78,8 @@ void expand_range(const nlohmann::json& block, const std::string& key, bool log_
 
 } // namespace
 
-std::vector<ConductancePoint> expand_conductance_grid(const nlohmann::json& grid, const std::string& key) {
+std::vector<ConductancePoint> expand_conductance_grid(const nlohmann::json& grid,
+                                                      const std::string& key) {
     if (!grid.is_array()) fail(key, "expected a list of grid blocks");
     std::vector<ConductancePoint> out;
     for (std::size_t i = 0; i < grid.size(); ++i) {
@@ -94,8 +99,8 @@ std::vector<ConductancePoint> expand_conductance_grid(const nlohmann::json& grid
                 const auto& v = values[j];
                 if (v.is_array()) {
                     if (v.size() != 4) fail(vkey, "a per-synapse point needs exactly 4 values");
-                    out.push_back({conductance(v[0], vkey), conductance(v[1], vkey), conductance(v[2], vkey),
-                                   conductance(v[3], vkey)});
+                    out.push_back({conductance(v[0], vkey), conductance(v[1], vkey),
+                                   conductance(v[2], vkey), conductance(v[3], vkey)});
                 } else {
                     const double g = conductance(v, vkey);
                     out.push_back({g, g, g, g});

@@ -84,8 +84,7 @@ void check_conditions(const RunConfig& c, const std::vector<ConditionPoint>& poi
         for (int i = 0; i < 4; ++i)
             if (!std::isfinite(drive[i]))
                 fail(at, "the per-step drive of synapse " + std::to_string(i) + " (weight " +
-                             num(p.weight[i]) + ") is not a finite number; check " +
-                             current_keys);
+                             num(p.weight[i]) + ") is not a finite number; check " + current_keys);
     }
 }
 
@@ -93,11 +92,14 @@ void check_conditions(const RunConfig& c, const std::vector<ConditionPoint>& poi
 void derive(RunConfig& c) {
     const StimulusCard& st = c.stimulus;
     c.stimulus_set_kind = st.set == "all" ? StimulusSetKind::all : StimulusSetKind::symmetric;
-    c.p_s_mode = st.p_s == "multiplicity" ? StimulusProbability::multiplicity : StimulusProbability::uniform;
+    c.p_s_mode =
+        st.p_s == "multiplicity" ? StimulusProbability::multiplicity : StimulusProbability::uniform;
     c.synapse_model = c.synapse.model == "linear" ? SynapseModel::linear : SynapseModel::ul_gap;
     if (st.spike_width_ms > st.input_bin_ms * (1 + 1e-12))
-        fail("stimulus.spike_width_ms", "an input spike must fit in its input bin (stimulus.input_bin_ms)");
-    if (st.jitter.law != "none" && st.jitter.max_ms + st.spike_width_ms > st.input_bin_ms * (1 + 1e-12))
+        fail("stimulus.spike_width_ms",
+             "an input spike must fit in its input bin (stimulus.input_bin_ms)");
+    if (st.jitter.law != "none" &&
+        st.jitter.max_ms + st.spike_width_ms > st.input_bin_ms * (1 + 1e-12))
         fail("stimulus.jitter.max_ms", "max delay + spike width must fit in stimulus.input_bin_ms");
 
     const double nb = c.response.window_ms / c.response.bin_ms;
@@ -109,7 +111,8 @@ void derive(RunConfig& c) {
     c.n_bins = static_cast<std::uint32_t>(std::llround(nb));
 
     if (c.simulation.dt_us * 1e-3 > st.spike_width_ms / 10.0)
-        fail("simulation.dt_us", "too coarse for stimulus.spike_width_ms: need at least 10 steps per input spike");
+        fail("simulation.dt_us",
+             "too coarse for stimulus.spike_width_ms: need at least 10 steps per input spike");
 
     check_devices_value(c.simulation.devices); // its form; whether the devices exist, at run time
 
@@ -120,13 +123,16 @@ void derive(RunConfig& c) {
             for (double gi : g)
                 if (!(gi > 0))
                     fail("conductance_grid", "point " + std::to_string(i) +
-                                                 ": the ul-gap model needs conductances > 0 (use synapse.model=linear for 0)");
+                                                 ": the ul-gap model needs conductances > 0 (use "
+                                                 "synapse.model=linear for 0)");
         const bool equal = g[0] == g[1] && g[1] == g[2] && g[2] == g[3];
         if (!equal && c.stimulus_set_kind == StimulusSetKind::symmetric && !st.force_symmetric)
-            fail("stimulus.set", "point " + std::to_string(i) +
-                                     " has unequal per-synapse conductances, which breaks the permutation symmetry "
-                                     "of the 'symmetric' set; use stimulus.set=all, or stimulus.force_symmetric=true "
-                                     "to deliver only the canonical member of each class");
+            fail("stimulus.set",
+                 "point " + std::to_string(i) +
+                     " has unequal per-synapse conductances, which breaks the permutation symmetry "
+                     "of the 'symmetric' set; use stimulus.set=all, or "
+                     "stimulus.force_symmetric=true "
+                     "to deliver only the canonical member of each class");
     }
 
     check_synapse_physics(c); // synapse.noise, synapse.plasticity (errors name their key)
@@ -135,9 +141,9 @@ void derive(RunConfig& c) {
     const auto& names = c.estimator_options.estimators;
     if (std::find(names.begin(), names.end(), "qe") != names.end() && c.simulation.repeats < 4 &&
         c.estimator_options.small_sample == SmallSamplePolicy::refuse)
-        fail("information.qe.small_sample", "QE needs simulation.repeats >= 4 (got " +
-                                                std::to_string(c.simulation.repeats) +
-                                                "); set it to \"fallback\" to report plug-in with a flag");
+        fail("information.qe.small_sample",
+             "QE needs simulation.repeats >= 4 (got " + std::to_string(c.simulation.repeats) +
+                 "); set it to \"fallback\" to report plug-in with a flag");
 
     // Integer step counts must exist and every derived number be finite; checking here keeps
     // make_sim_params and make_conditions free of errors.
@@ -193,14 +199,16 @@ json read_card_file(const std::string& path) {
 
 json migrate_stored_card(json card) {
     if (card.is_object() && !card.contains("format")) {
-        if (card.contains("backspike") && card["backspike"].is_object()) card["backspike"].erase("amplitude_V");
+        if (card.contains("backspike") && card["backspike"].is_object())
+            card["backspike"].erase("amplitude_V");
     }
     return card;
 }
 
 void apply_override(json& card, const std::string& assignment) {
     const auto eq = assignment.find('=');
-    if (eq == std::string::npos || eq == 0) throw ConfigError("--set " + assignment + ": expected key.path=value");
+    if (eq == std::string::npos || eq == 0)
+        throw ConfigError("--set " + assignment + ": expected key.path=value");
     const std::string key = assignment.substr(0, eq), text = assignment.substr(eq + 1);
     const std::string where = "--set " + key;
     bool bare_word = false;
@@ -243,7 +251,8 @@ RunConfig resolve_config(const json& user) {
         std::string kinds;
         for (const Experiment* e : experiments())
             if (e->is_primary()) kinds += std::string(kinds.empty() ? "" : ", ") + e->kind();
-        fail("experiment.kind", "unknown kind \"" + c.experiment.kind + "\"; expected one of " + kinds);
+        fail("experiment.kind",
+             "unknown kind \"" + c.experiment.kind + "\"; expected one of " + kinds);
     }
     card::Writer writer;
     c.visit(writer);
@@ -297,7 +306,8 @@ SimParams make_sim_params(const RunConfig& c) {
                                                 " is too large for truncation = redraw; use clip");
         if (!make_poisson_jitter_table(p.jitter, mean_units, k_max, unit_steps,
                                        j.truncation == "redraw"))
-            fail("stimulus.jitter.unit_ms", "max_ms/unit_ms must be < " + std::to_string(k_max_jitter_table));
+            fail("stimulus.jitter.unit_ms",
+                 "max_ms/unit_ms must be < " + std::to_string(k_max_jitter_table));
     } else {
         p.jitter.law = JitterLaw::none;
     }
@@ -344,11 +354,12 @@ std::vector<ConditionPoint> make_conditions(const RunConfig& c, const SimParams&
         double a[4];
         for (int i = 0; i < 4; ++i) {
             cp.g_S[i] = g_uS[i] * 1e-6;
-            cp.current_A[i] = cp.g_S[i] > 0 ? synapse_current_A(c.synapse_model, ul, cp.g_S[i], c.synapse.v_read_V,
-                                                                c.stimulus.spike_amplitude_V)
-                                            : 0.0;
-            cp.weight[i] =
-                normalised_weight(cp.current_A[i], c.neuron.tau_ms * 1e-3, c.neuron.c_nF * 1e-9, c.neuron.v_th_V);
+            cp.current_A[i] =
+                cp.g_S[i] > 0 ? synapse_current_A(c.synapse_model, ul, cp.g_S[i],
+                                                  c.synapse.v_read_V, c.stimulus.spike_amplitude_V)
+                              : 0.0;
+            cp.weight[i] = normalised_weight(cp.current_A[i], c.neuron.tau_ms * 1e-3,
+                                             c.neuron.c_nF * 1e-9, c.neuron.v_th_V);
             a[i] = step_increment(cp.weight[i], p.decay);
         }
         cp.drive = SynapseDrive{a[0], a[1], a[2], a[3]};

@@ -49,7 +49,8 @@ std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t t = b + i;
             codes[i] = spec.stimulus_codes[t / reps];
-            ids[i] = make_trial_id(spec.condition_id(c), codes[i], static_cast<std::uint32_t>(t % reps));
+            ids[i] =
+                make_trial_id(spec.condition_id(c), codes[i], static_cast<std::uint32_t>(t % reps));
         }
         if (spec.plasticity.enabled) {
             // the per-step path (the drive follows the device state); refused under `exact`
@@ -68,7 +69,8 @@ std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t
                                              ids[i]);
             }
         } else if (spec.solver == Solver::exact) {
-            for (std::size_t i = 0; i < n; ++i) out[i] = run_exact_trial(spec.exact, spec.exact_drives[c], codes[i], ids[i]);
+            for (std::size_t i = 0; i < n; ++i)
+                out[i] = run_exact_trial(spec.exact, spec.exact_drives[c], codes[i], ids[i]);
         } else {
             run_trials(spec.params, spec.drives[c], n, codes, ids, out);
         }
@@ -97,8 +99,10 @@ std::vector<std::uint64_t> simulate_words_cpu(const SimParams& p, const SynapseD
     const std::size_t batch = std::max<std::size_t>(1, opts.batch_trials);
     std::uint64_t spikes = 0;
     for (std::size_t b = 0; b < n; b += batch)
-        spikes += simulate_range(spec, condition, b, std::min(n, b + batch), words.data(), opts.threads);
-    if (mean_output_spikes) *mean_output_spikes = n ? static_cast<double>(spikes) / static_cast<double>(n) : 0.0;
+        spikes +=
+            simulate_range(spec, condition, b, std::min(n, b + batch), words.data(), opts.threads);
+    if (mean_output_spikes)
+        *mean_output_spikes = n ? static_cast<double>(spikes) / static_cast<double>(n) : 0.0;
     return words;
 }
 
@@ -139,8 +143,10 @@ void run_sweep_cpu(const SweepSpec& spec, ConditionSink& sink, const CpuOptions&
         ConditionOutput out;
         out.condition = c;
         out.kernel_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        out.counts = counts_from_words(words, spec.stimulus_codes.size(), spec.n_repeats, spec.params.n_output_bins);
-        out.mean_output_spikes = per_condition ? static_cast<double>(spikes) / static_cast<double>(per_condition) : 0;
+        out.counts = counts_from_words(words, spec.stimulus_codes.size(), spec.n_repeats,
+                                       spec.params.n_output_bins);
+        out.mean_output_spikes =
+            per_condition ? static_cast<double>(spikes) / static_cast<double>(per_condition) : 0;
         if (spec.keep_trial_words) out.trial_words = words;
         sink.consume(std::move(out));
     }

@@ -31,8 +31,8 @@ struct RunOptions {
 
 //! Timing of one stage of a run, stored in /runtime.
 struct StageTiming {
-    std::string name;          //!< e.g. "sweep", "analysis", "ground_truth"
-    double wall_s = 0;         //!< wall time of the stage
+    std::string name;           //!< e.g. "sweep", "analysis", "ground_truth"
+    double wall_s = 0;          //!< wall time of the stage
     std::uint64_t n_trials = 0; //!< trials it simulated
 };
 
@@ -41,15 +41,15 @@ struct RunReport {
     std::string output_path;
     std::string backend;
     double wall_s = 0;
-    std::uint64_t n_trials = 0;     //!< trials simulated by every stage together
+    std::uint64_t n_trials = 0; //!< trials simulated by every stage together
     bool interrupted = false;
     int stop_signal = 0;           //!< SIGINT or SIGTERM when a signal stopped the run
     std::string phase;             //!< the stage that was running when it stopped
     std::string partial_path;      //!< where an interrupted run's file stays (for --resume)
     std::size_t resumed_units = 0; //!< units of work found done in the file (a resumed run)
     std::vector<StageTiming> stages;
-    std::vector<SummaryRow> rows;   //!< the MI table (sweep kinds)
-    std::string text;               //!< anything else a driver prints after the run
+    std::vector<SummaryRow> rows; //!< the MI table (sweep kinds)
+    std::string text;             //!< anything else a driver prints after the run
 };
 
 //! What a driver runs with.
@@ -118,7 +118,8 @@ class Experiment {
 //! host/card.hpp): reading, checking and serialising the section are written once, here.
 template <class S> class SectionExperiment : public Experiment {
   public:
-    nlohmann::json resolve_section(const nlohmann::json* user, const RunConfig& cfg) const override {
+    nlohmann::json resolve_section(const nlohmann::json* user,
+                                   const RunConfig& cfg) const override {
         const S s = card::from_json<S>(user, section());
         check(s, cfg);
         return card::to_json(s);

@@ -6,9 +6,9 @@
 #include "config.hpp"
 #include "cuda/cuda_backend.hpp"
 #include "io/h5.hpp"
+#include "io/kind_file.hpp"
 #include "io/run_file.hpp"
 #include "memlif/core/errors.hpp"
-#include "io/kind_file.hpp"
 #include "merge.hpp"
 #include "mpi_run.hpp"
 #include "run.hpp"
@@ -28,8 +28,8 @@ namespace {
 std::string version_text() {
     std::string s = std::string("memlif ") + MEMLIF_VERSION + " (git " + MEMLIF_GIT_SHA + ")\n";
     s += std::string("build: CUDA ") + (MEMLIF_USE_CUDA ? "on" : "off") + ", OpenMP " +
-         (MEMLIF_USE_OPENMP ? "on" : "off") + ", CUDA fmad " + (MEMLIF_CUDA_NO_FMAD ? "off" : "on") +
-         ", " + memlif::mpi_description();
+         (MEMLIF_USE_OPENMP ? "on" : "off") + ", CUDA fmad " +
+         (MEMLIF_CUDA_NO_FMAD ? "off" : "on") + ", " + memlif::mpi_description();
     const int n = memlif::device_count();
     s += "\ndevices: " + std::to_string(n);
     if (n > 0) s += " (" + memlif::device_name(0) + ")";
@@ -215,11 +215,14 @@ int main(int argc, char** argv) {
     std::vector<std::string> estimators;
     bool replace = false;
     std::string group = "analyze";
-    auto* analyze = app.add_subcommand("analyze", "Recompute estimators from stored counts (no re-simulation)");
+    auto* analyze =
+        app.add_subcommand("analyze", "Recompute estimators from stored counts (no re-simulation)");
     analyze->add_option("file", analyze_path, "memlif-run HDF5 file")->required();
-    analyze->add_option("--estimators", estimators, "Estimators, e.g. plugin mm pt qe sh null jackknife bootstrap nsb");
+    analyze->add_option("--estimators", estimators,
+                        "Estimators, e.g. plugin mm pt qe sh null jackknife bootstrap nsb");
     analyze->add_option("--set", sets, "Override an information.* option: key.path=value");
-    analyze->add_option("--group", group, "Name of the new group /analysis/NAME (default: analyze)");
+    analyze->add_option("--group", group,
+                        "Name of the new group /analysis/NAME (default: analyze)");
     std::string analyze_backend = "auto";
     analyze->add_option("--backend", analyze_backend,
                         "Where the null, bootstrap and QE subsamplings run: auto | cpu | cuda");

@@ -127,8 +127,10 @@ io::RunMetadata make_run_metadata(const RunConfig& cfg, const BackendChoice& bac
     meta.synapse_model = cfg.synapse.model;
     meta.experiment_kind = cfg.experiment.kind;
     meta.trial_id_layout =
-        "Philox4x32-10; key = (seed & 0xffffffff, seed >> 32); counter = (trial_id & 0xffffffff, trial_id >> 32, "
-        "draw, stream); trial_id = condition << 48 | stimulus_code << 32 | repeat; stream 0 = jitter (draw = input "
+        "Philox4x32-10; key = (seed & 0xffffffff, seed >> 32); counter = (trial_id & 0xffffffff, "
+        "trial_id >> 32, "
+        "draw, stream); trial_id = condition << 48 | stimulus_code << 32 | repeat; stream 0 = "
+        "jitter (draw = input "
         "bin, word i = input i), stream 1 = back-spike intervals (draw = back-spike number)";
     return meta;
 }

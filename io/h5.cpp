@@ -20,14 +20,22 @@ namespace {
 
 herr_t close_id(hid_t id) {
     switch (H5Iget_type(id)) {
-    case H5I_FILE: return H5Fclose(id);
-    case H5I_GROUP: return H5Gclose(id);
-    case H5I_DATASET: return H5Dclose(id);
-    case H5I_DATASPACE: return H5Sclose(id);
-    case H5I_DATATYPE: return H5Tclose(id);
-    case H5I_ATTR: return H5Aclose(id);
-    case H5I_GENPROP_LST: return H5Pclose(id);
-    default: return H5Idec_ref(id) < 0 ? -1 : 0;
+    case H5I_FILE:
+        return H5Fclose(id);
+    case H5I_GROUP:
+        return H5Gclose(id);
+    case H5I_DATASET:
+        return H5Dclose(id);
+    case H5I_DATASPACE:
+        return H5Sclose(id);
+    case H5I_DATATYPE:
+        return H5Tclose(id);
+    case H5I_ATTR:
+        return H5Aclose(id);
+    case H5I_GENPROP_LST:
+        return H5Pclose(id);
+    default:
+        return H5Idec_ref(id) < 0 ? -1 : 0;
     }
 }
 
@@ -532,7 +540,8 @@ ElementType element_type(hid_t dset) {
 bool is_uint8(hid_t dset) {
     Handle type(H5Dget_type(dset));
     if (!type.valid()) fail(dset, "cannot read the type of the dataset");
-    return H5Tget_class(type) == H5T_INTEGER && H5Tget_size(type) == 1 && H5Tget_sign(type) == H5T_SGN_NONE;
+    return H5Tget_class(type) == H5T_INTEGER && H5Tget_size(type) == 1 &&
+           H5Tget_sign(type) == H5T_SGN_NONE;
 }
 
 std::vector<hsize_t> shape(hid_t dset) {

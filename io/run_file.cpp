@@ -93,13 +93,23 @@ std::vector<hsize_t> dims_of(const layout::Dataset& d, const Extents& e) {
     std::vector<hsize_t> dims;
     for (layout::Axis a : d.axes) {
         switch (a) {
-        case layout::Axis::condition: dims.push_back(e.n_g); break;
-        case layout::Axis::stimulus: dims.push_back(e.n_s); break;
-        case layout::Axis::synapse: dims.push_back(4); break;
-        case layout::Axis::stage: dims.push_back(e.n_stages); break;
+        case layout::Axis::condition:
+            dims.push_back(e.n_g);
+            break;
+        case layout::Axis::stimulus:
+            dims.push_back(e.n_s);
+            break;
+        case layout::Axis::synapse:
+            dims.push_back(4);
+            break;
+        case layout::Axis::stage:
+            dims.push_back(e.n_stages);
+            break;
         case layout::Axis::rerun: // shard files only (io/shard_file.cpp)
         case layout::Axis::row:
-        case layout::Axis::trial: dims.push_back(0); break; // extendible, starts empty
+        case layout::Axis::trial:
+            dims.push_back(0);
+            break; // extendible, starts empty
         }
     }
     return dims;
@@ -120,8 +130,10 @@ template <> layout::Type type_of<double>() { return layout::Type::f64; }
 
 //! The fill of a dataset that is not written yet: NaN for floats, 0 for integers.
 template <class T> T fill_value() {
-    if constexpr (std::is_floating_point<T>::value) return nan_value;
-    else return T{0};
+    if constexpr (std::is_floating_point<T>::value)
+        return nan_value;
+    else
+        return T{0};
 }
 
 //! Creates dataset `name` of group `g` as the layout table says (type, shape, units, axes,
@@ -177,7 +189,8 @@ template <class Rec, class V> void visit_results(Rec& r, V&& v) {
 
 //! Checks that `file` holds `group` as the layout says: every dataset present, of its element
 //! type, rank and (non-extendible) extents. IoError naming the file and the dataset otherwise.
-void check_group(hid_t file, const layout::Group& group, const Extents& e, const std::string& path) {
+void check_group(hid_t file, const layout::Group& group, const Extents& e,
+                 const std::string& path) {
     for (const layout::Dataset& d : group.datasets) {
         const std::string name = std::string(group.path) + "/" + d.name;
         const std::string where = in_quotes(path) + ": dataset " + in_quotes(name);
@@ -186,11 +199,16 @@ void check_group(hid_t file, const layout::Group& group, const Extents& e, const
         const h5::ElementType t = h5::element_type(ds);
         const bool type_ok = [&] {
             switch (d.type) {
-            case layout::Type::u8: return t.is_integer && !t.is_signed && t.size == 1;
-            case layout::Type::u16: return t.is_integer && !t.is_signed && t.size == 2;
-            case layout::Type::u32: return t.is_integer && !t.is_signed && t.size == 4;
-            case layout::Type::u64: return t.is_integer && !t.is_signed && t.size == 8;
-            case layout::Type::f64: return t.is_float && t.size == 8;
+            case layout::Type::u8:
+                return t.is_integer && !t.is_signed && t.size == 1;
+            case layout::Type::u16:
+                return t.is_integer && !t.is_signed && t.size == 2;
+            case layout::Type::u32:
+                return t.is_integer && !t.is_signed && t.size == 4;
+            case layout::Type::u64:
+                return t.is_integer && !t.is_signed && t.size == 8;
+            case layout::Type::f64:
+                return t.is_float && t.size == 8;
             }
             return false;
         }();
@@ -329,7 +347,8 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const Sti
     h5::write_attr_string(f, "p_s_mode", meta.p_s_mode);
     h5::write_attr_string(f, "synapse_model", meta.synapse_model);
     h5::write_attr_string(f, "trial_id_layout", meta.trial_id_layout);
-    h5::write_attr_string(f, "experiment_kind", meta.experiment_kind.empty() ? "mi_sweep" : meta.experiment_kind);
+    h5::write_attr_string(f, "experiment_kind",
+                          meta.experiment_kind.empty() ? "mi_sweep" : meta.experiment_kind);
 
     h5::write_string_dataset(f, "config_json", meta.config_json);
     {
@@ -713,9 +732,12 @@ void RunWriter::write_condition(std::uint32_t condition_index, const ConditionCo
     visit_results(view, [&](const char* name, const auto& field) {
         using F = std::decay_t<decltype(field)>;
         const std::string path = std::string("results/") + name;
-        if constexpr (std::is_same<F, bool>::value) put1(path.c_str(), static_cast<std::uint8_t>(field ? 1 : 0));
-        else if constexpr (std::is_arithmetic<F>::value) put1(path.c_str(), field);
-        else put_row(path.c_str(), field);
+        if constexpr (std::is_same<F, bool>::value)
+            put1(path.c_str(), static_cast<std::uint8_t>(field ? 1 : 0));
+        else if constexpr (std::is_arithmetic<F>::value)
+            put1(path.c_str(), field);
+        else
+            put_row(path.c_str(), field);
     });
     put1("counts/condition_row_start", static_cast<std::uint64_t>(row));
     put1("counts/condition_row_count", static_cast<std::uint64_t>(m));
@@ -881,7 +903,8 @@ RunReader::RunReader(const std::string& path, bool writable) : path_(path) {
         h5::Handle d = h5::open_dataset(file_, name);
         const auto dims = h5::shape(d);
         if (dims.size() != 1)
-            throw IoError(in_quotes(path) + ": dataset " + in_quotes(name) + " must be one-dimensional");
+            throw IoError(in_quotes(path) + ": dataset " + in_quotes(name) +
+                          " must be one-dimensional");
         return static_cast<std::size_t>(dims[0]);
     };
     n_conditions_ = length_of("results/completed");
@@ -894,7 +917,8 @@ RunReader::RunReader(const std::string& path, bool writable) : path_(path) {
                 " stimuli; the format allows 1 to " + std::to_string(max_stimuli));
     // Every core group must be as io/layout.cpp says before anything is read from it.
     const Extents ext{n_conditions_, n_stimuli_, 0};
-    for (const layout::Group* g : {&layout::stimuli(), &layout::axes(), &layout::counts(), &layout::results()})
+    for (const layout::Group* g :
+         {&layout::stimuli(), &layout::axes(), &layout::counts(), &layout::results()})
         check_group(file_, *g, ext, path);
     if (h5::exists(file_, "trials")) check_group(file_, layout::trials(), ext, path);
     check_contents();
@@ -1391,8 +1415,8 @@ AnalysisWriter::~AnalysisWriter() {
     file_.reset();
 }
 
-void AnalysisWriter::create_table(const std::string& name, std::size_t n_conditions, std::size_t width,
-                                  bool u8, const std::string& units,
+void AnalysisWriter::create_table(const std::string& name, std::size_t n_conditions,
+                                  std::size_t width, bool u8, const std::string& units,
                                   const std::vector<std::string>& axes) {
     require_open("create_table");
     const hsize_t n_g = n_conditions;
@@ -1422,8 +1446,10 @@ void AnalysisWriter::write_row(const std::string& name, std::size_t condition,
         throw std::invalid_argument("AnalysisWriter::write_row(" + name + "): row " +
                                     std::to_string(condition) + " of width " +
                                     std::to_string(values.size()) + " does not fit");
-    const std::vector<hsize_t> start = dims.size() > 1 ? std::vector<hsize_t>{k, 0} : std::vector<hsize_t>{k};
-    const std::vector<hsize_t> count = dims.size() > 1 ? std::vector<hsize_t>{1, width} : std::vector<hsize_t>{1};
+    const std::vector<hsize_t> start =
+        dims.size() > 1 ? std::vector<hsize_t>{k, 0} : std::vector<hsize_t>{k};
+    const std::vector<hsize_t> count =
+        dims.size() > 1 ? std::vector<hsize_t>{1, width} : std::vector<hsize_t>{1};
     if (h5::is_uint8(d)) {
         std::vector<std::uint8_t> bytes(values.size());
         for (std::size_t i = 0; i < values.size(); ++i) bytes[i] = values[i] != 0 ? 1 : 0;

@@ -5,11 +5,11 @@
 //! in io/FORMAT.md, which is authoritative; the constants below must agree with it.
 #pragma once
 
+#include "io/h5.hpp"
 #include "memlif/core/condition_record.hpp"
 #include "memlif/core/counts.hpp"
 #include "memlif/core/errors.hpp"
 #include "memlif/core/plugin_measures.hpp"
-#include "io/h5.hpp"
 
 #include <array>
 #include <cstdint>
@@ -72,9 +72,9 @@ struct StageRecord {
 
 //! Run-level timing, present once the run finished.
 struct RuntimeInfo {
-    double wall_s = 0;          //!< whole-run wall time (every stage), seconds
-    double trials_per_s = 0;    //!< n_trials / wall_s (0 when wall_s is 0)
-    std::uint64_t n_trials = 0; //!< trials simulated in the whole run (every stage)
+    double wall_s = 0;               //!< whole-run wall time (every stage), seconds
+    double trials_per_s = 0;         //!< n_trials / wall_s (0 when wall_s is 0)
+    std::uint64_t n_trials = 0;      //!< trials simulated in the whole run (every stage)
     std::vector<StageRecord> stages; //!< per stage, in run order (format >= 1.1)
 };
 

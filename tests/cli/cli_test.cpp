@@ -37,14 +37,15 @@ TEST_F(Cli, UnknownKeyExits2NamesTheKeyAndWritesNothing) {
 
 TEST_F(Cli, WrongTypeAndOutOfRangeExit2) {
     for (const char* set_c : {"simulation.repeats=0", "simulation.dt_us=0", "simulation.dt_us=5000",
-                                   "response.window_ms=700", "simulation.repeats=\\\"x\\\""}) {
+                              "response.window_ms=700", "simulation.repeats=\\\"x\\\""}) {
         const std::string set = set_c;
         const Result r = sh("run --set \"" + set + "\" -o " + file("out.h5"));
         EXPECT_EQ(r.code, 2) << set << ": " << r.out;
         EXPECT_NE(r.out.find(set.substr(0, set.find('.'))), std::string::npos) << r.out;
         EXPECT_FALSE(exists(file("out.h5")));
     }
-    const Result neg = sh(R"(run --set 'conductance_grid=[{"kind":"list","values_uS":[-1]}]' -o )" + file("o.h5"));
+    const Result neg =
+        sh(R"(run --set 'conductance_grid=[{"kind":"list","values_uS":[-1]}]' -o )" + file("o.h5"));
     EXPECT_EQ(neg.code, 2);
     EXPECT_NE(neg.out.find("conductance_grid[0].values_uS[0]"), std::string::npos) << neg.out;
 }
@@ -79,7 +80,8 @@ TEST_F(Cli, MissingCardAndUnwritableOutputExit2) {
     Result r = sh("run " + file("nope.json"));
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.out.find("nope.json"), std::string::npos) << r.out;
-    r = sh(std::string("run --set simulation.repeats=1 ") + k_fast_grid + " -o /nonexistent_dir/x.h5");
+    r = sh(std::string("run --set simulation.repeats=1 ") + k_fast_grid +
+           " -o /nonexistent_dir/x.h5");
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.out.find("/nonexistent_dir/x.h5"), std::string::npos) << r.out;
     r = sh("info " + file("missing.h5"));
@@ -99,8 +101,8 @@ TEST_F(Cli, BadCommandLineExits2) {
 
 TEST_F(Cli, CudaBackendWithoutDeviceIsAUserError) {
     // ctest runs CPU tests with MEMLIF_DISABLE_DEVICE=1, so no device is visible here
-    const Result r = sh(std::string("run --backend cuda --set simulation.repeats=1 ") + k_fast_grid + " -o " +
-                        file("o.h5"));
+    const Result r = sh(std::string("run --backend cuda --set simulation.repeats=1 ") +
+                        k_fast_grid + " -o " + file("o.h5"));
     EXPECT_EQ(r.code, 2) << r.out;
     EXPECT_NE(r.out.find("cuda"), std::string::npos);
     EXPECT_FALSE(exists(file("o.h5")));
@@ -118,8 +120,8 @@ TEST_F(Cli, VersionAndDumpDefault) {
     EXPECT_EQ(card["stimulus"]["set"], "symmetric");
     // the dumped card is itself a valid card
     write("dumped.json", d.out);
-    const Result r = sh("run " + file("dumped.json") + " --set simulation.repeats=1 " + k_fast_grid + " -q -o " +
-                        file("d.h5"));
+    const Result r = sh("run " + file("dumped.json") + " --set simulation.repeats=1 " +
+                        k_fast_grid + " -q -o " + file("d.h5"));
     EXPECT_EQ(r.code, 0) << r.out;
 }
 
@@ -146,7 +148,10 @@ TEST_F(Cli, EndToEndSmallCard) {
     EXPECT_EQ(card_json["simulation"]["repeats"], 2);
 
     // same card, same seed -> identical counts (reproducible run)
-    ASSERT_EQ(sh("run " + card + " --backend cpu -q --set simulation.threads=1 -o " + file("again.h5")).code, 0);
+    ASSERT_EQ(
+        sh("run " + card + " --backend cpu -q --set simulation.threads=1 -o " + file("again.h5"))
+            .code,
+        0);
     const memlif::io::RunReader g(file("again.h5"));
     EXPECT_EQ(g.counts(1).words, f.counts(1).words);
     EXPECT_EQ(g.counts(1).counts, f.counts(1).counts);
@@ -242,7 +247,8 @@ TEST_F(Cli, RunComputesTheCardEstimatorsAndShowsTheCorrectedMi) {
     const auto sss_se = f.read_f64("/analysis/run/jackknife_sss_se_bit", &shape);
     ASSERT_EQ(shape, (std::vector<std::size_t>{2, 3876}));
     std::size_t finite = 0;
-    for (std::size_t s = 3876; s < 2 * 3876; ++s) finite += std::isfinite(sss_se[s]) && sss_se[s] >= 0;
+    for (std::size_t s = 3876; s < 2 * 3876; ++s)
+        finite += std::isfinite(sss_se[s]) && sss_se[s] >= 0;
     EXPECT_EQ(finite, 3876u);
     // `info` reproduces the corrected column from the file
     EXPECT_NE(sh("info " + file("e.h5")).out.find("MI_pt"), std::string::npos);
@@ -250,14 +256,18 @@ TEST_F(Cli, RunComputesTheCardEstimatorsAndShowsTheCorrectedMi) {
 
 TEST_F(Cli, AnalyzeAddsAGroupWithoutTouchingTheRun) {
     const std::string card = std::string(MEMLIF_SOURCE_DIR) + "/tools/cards/small.json";
-    ASSERT_EQ(sh("run " + card + " -q --set 'information.estimators=[\"plugin\"]' -o " + file("a.h5")).code, 0);
+    ASSERT_EQ(
+        sh("run " + card + " -q --set 'information.estimators=[\"plugin\"]' -o " + file("a.h5"))
+            .code,
+        0);
     std::vector<std::uint64_t> before;
     {
         const memlif::io::RunReader f(file("a.h5"));
         EXPECT_FALSE(f.has("/analysis"));
         before = f.counts(1).counts;
     }
-    Result r = sh("analyze " + file("a.h5") + " --estimators plugin mm pt null --set information.null.replicates=20");
+    Result r = sh("analyze " + file("a.h5") +
+                  " --estimators plugin mm pt null --set information.null.replicates=20");
     ASSERT_EQ(r.code, 0) << r.out;
     {
         const memlif::io::RunReader f(file("a.h5"));
@@ -268,7 +278,8 @@ TEST_F(Cli, AnalyzeAddsAGroupWithoutTouchingTheRun) {
         const auto plug = f.read_f64("/analysis/analyze/plugin_mi_bit");
         EXPECT_NEAR(plug[1], f.plugin(1).mi, 1e-12);
         EXPECT_LT(mm[1], plug[1]);
-        EXPECT_NEAR(p[1], 1.0 / 21.0, 1e-12); // 13.6 uS carries information: no null replicate reaches it
+        EXPECT_NEAR(p[1], 1.0 / 21.0,
+                    1e-12); // 13.6 uS carries information: no null replicate reaches it
     }
     r = sh("analyze " + file("a.h5") + " --estimators plugin");
     EXPECT_EQ(r.code, 2) << r.out; // the group exists
@@ -293,8 +304,8 @@ TEST_F(Cli, GroundTruthReportsEachEstimatorsBias) {
     const auto pt_bias = f.read_f64("/analysis/ground_truth/pt_bias_bit");
     ASSERT_EQ(ref.size(), 1u);
     EXPECT_NEAR(bias[0], f.plugin(1).mi - ref[0], 1e-12);
-    EXPECT_GT(bias[0], 0.5);            // plug-in at 2 repeats overestimates strongly
-    EXPECT_LT(pt_bias[0], bias[0]);     // PT removes part of that bias
+    EXPECT_GT(bias[0], 0.5);        // plug-in at 2 repeats overestimates strongly
+    EXPECT_LT(pt_bias[0], bias[0]); // PT removes part of that bias
     EXPECT_EQ(f.read_u32("/analysis/ground_truth/condition")[0], 1u);
 }
 
@@ -409,7 +420,8 @@ TEST_F(Cli, GroundTruthSeedIsStoredExactlyAndRuntimeCoversEveryStage) {
     memlif::io::h5::Handle f = memlif::io::h5::open_file(file("gt.h5"), false);
     // uint64 attributes (a float64 cannot hold these seeds exactly: it was 624 off before)
     memlif::io::h5::Handle gt = memlif::io::h5::open_group(f, "analysis/ground_truth");
-    EXPECT_EQ(memlif::io::h5::read_attr<std::uint64_t>(gt, "seed"), 18446744073709551000ull + 0x9E3779B97F4A7C15ull);
+    EXPECT_EQ(memlif::io::h5::read_attr<std::uint64_t>(gt, "seed"),
+              18446744073709551000ull + 0x9E3779B97F4A7C15ull);
     memlif::io::h5::Handle run = memlif::io::h5::open_group(f, "analysis/run");
     EXPECT_EQ(memlif::io::h5::read_attr<std::uint64_t>(run, "seed"), 18446744073709551000ull);
     // /runtime counts the ground-truth reruns: 3876 stimuli x 3 repeats x 1 condition
@@ -430,8 +442,10 @@ TEST_F(Cli, RunAndInfoShowTheSameHeadlineEstimator) {
     // plugin + jackknife only: the jackknife is the headline; `info` used to look for it in a
     // shorter list and showed no corrected column at all
     const std::string card = std::string(MEMLIF_SOURCE_DIR) + "/tools/cards/small.json";
-    const Result r = sh("run " + card + " --backend cpu --set 'information.estimators=[\"plugin\",\"jackknife\"]' -o " +
-                        file("h.h5"));
+    const Result r =
+        sh("run " + card +
+           " --backend cpu --set 'information.estimators=[\"plugin\",\"jackknife\"]' -o " +
+           file("h.h5"));
     ASSERT_EQ(r.code, 0) << r.out;
     EXPECT_NE(r.out.find("MI_jackknife"), std::string::npos) << r.out;
     const Result info = sh("info " + file("h.h5"));
@@ -439,7 +453,8 @@ TEST_F(Cli, RunAndInfoShowTheSameHeadlineEstimator) {
     // the corrected column of both is the same number
     const auto line_of = [](const std::string& out) {
         const auto at = out.find("\n   1  ");
-        return at == std::string::npos ? std::string() : out.substr(at, out.find('\n', at + 1) - at);
+        return at == std::string::npos ? std::string()
+                                       : out.substr(at, out.find('\n', at + 1) - at);
     };
     EXPECT_EQ(line_of(r.out), line_of(info.out));
 }

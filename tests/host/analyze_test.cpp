@@ -16,7 +16,8 @@ namespace memlif {
 namespace {
 
 std::string tiny_run(const std::string& name) {
-    const std::string path = "/tmp/memlif_analyze_" + std::to_string(::getpid()) + "_" + name + ".h5";
+    const std::string path =
+        "/tmp/memlif_analyze_" + std::to_string(::getpid()) + "_" + name + ".h5";
     std::remove(path.c_str());
     nlohmann::json card = nlohmann::json::object();
     apply_override(card, "simulation.repeats=2");

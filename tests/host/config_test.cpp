@@ -121,16 +121,19 @@ TEST(Config, OutOfRangeValuesAreRejected) {
     expect_rejected("simulation.dt_us=0", "simulation.dt_us");
     expect_rejected("simulation.dt_us=-5", "simulation.dt_us");
     expect_rejected("simulation.dt_us=2000", "simulation.dt_us"); // too coarse for 10 ms spikes
-    expect_rejected("simulation.dt_us=3", "response.window_ms");  // 200 ms is not a whole number of 3 us steps
+    expect_rejected("simulation.dt_us=3",
+                    "response.window_ms"); // 200 ms is not a whole number of 3 us steps
     expect_rejected("simulation.repeats=0", "simulation.repeats");
-    expect_rejected("response.bin_ms=3", "response.window_ms");   // 200/3 bins
-    expect_rejected("response.bin_ms=1", "response.window_ms");   // 200 bins > 64
-    expect_rejected(R"(conductance_grid=[{"kind":"list","values_uS":[-2.6]}])", "conductance_grid[0].values_uS[0]");
+    expect_rejected("response.bin_ms=3", "response.window_ms"); // 200/3 bins
+    expect_rejected("response.bin_ms=1", "response.window_ms"); // 200 bins > 64
+    expect_rejected(R"(conductance_grid=[{"kind":"list","values_uS":[-2.6]}])",
+                    "conductance_grid[0].values_uS[0]");
     expect_rejected("stimulus.jitter.max_ms=45", "stimulus.jitter.max_ms");
     expect_rejected("stimulus.jitter.law=gauss", "stimulus.jitter.law");
     expect_rejected("simulation.backend=tpu", "simulation.backend");
     expect_rejected("neuron.c_nF=0", "neuron.c_nF");
-    expect_rejected("backspike.amplitude_V=0.1", "backspike.amplitude_V"); // retired: no MI run used it
+    expect_rejected("backspike.amplitude_V=0.1",
+                    "backspike.amplitude_V"); // retired: no MI run used it
     expect_rejected("format=2", "format");
     expect_rejected("simulation.solver=rk4", "simulation.solver");
     expect_rejected("simulation.exact_onsets=jittered", "simulation.exact_onsets");

@@ -29,7 +29,8 @@ SweepSpec small_spec(std::uint32_t n_stimuli, std::uint32_t repeats) {
     SweepSpec spec;
     spec.params = make_sim_params(cfg);
     for (const auto& c : make_conditions(cfg, spec.params)) spec.drives.push_back(c.drive);
-    for (std::uint32_t i = 0; i < n_stimuli; ++i) spec.stimulus_codes.push_back(set.codes[i * 37 % set.size()]);
+    for (std::uint32_t i = 0; i < n_stimuli; ++i)
+        spec.stimulus_codes.push_back(set.codes[i * 37 % set.size()]);
     spec.n_repeats = repeats;
     spec.keep_trial_words = true;
     return spec;
@@ -38,7 +39,8 @@ SweepSpec small_spec(std::uint32_t n_stimuli, std::uint32_t repeats) {
 TEST(CpuBackend, CountsInvariantToThreadsAndBatches) {
     const SweepSpec spec = small_spec(60, 7);
     std::vector<std::vector<ConditionOutput>> runs;
-    for (CpuOptions o : {CpuOptions{1, 1u << 16}, CpuOptions{2, 5}, CpuOptions{3, 13}, CpuOptions{2, 1}}) {
+    for (CpuOptions o :
+         {CpuOptions{1, 1u << 16}, CpuOptions{2, 5}, CpuOptions{3, 13}, CpuOptions{2, 1}}) {
         CollectSink sink;
         run_sweep_cpu(spec, sink, o);
         ASSERT_EQ(sink.outs.size(), 2u);
@@ -56,12 +58,14 @@ TEST(CpuBackend, CountsInvariantToThreadsAndBatches) {
 
 TEST(CpuBackend, WordsAreTheKernelTrialsInStimulusMajorOrder) {
     const SweepSpec spec = small_spec(10, 4);
-    const auto words = simulate_words_cpu(spec.params, spec.drives[1], 1, spec.stimulus_codes, 4, CpuOptions{2, 3});
+    const auto words = simulate_words_cpu(spec.params, spec.drives[1], 1, spec.stimulus_codes, 4,
+                                          CpuOptions{2, 3});
     ASSERT_EQ(words.size(), 40u);
     for (std::uint32_t s = 0; s < 10; ++s)
         for (std::uint32_t r = 0; r < 4; ++r) {
             const std::uint32_t code = spec.stimulus_codes[s];
-            EXPECT_EQ(words[s * 4 + r], run_trial(spec.params, spec.drives[1], code, make_trial_id(1, code, r)).word);
+            EXPECT_EQ(words[s * 4 + r],
+                      run_trial(spec.params, spec.drives[1], code, make_trial_id(1, code, r)).word);
         }
 }
 
@@ -160,7 +164,8 @@ TEST(CpuBackend, SymmetricClassMatchesTheSamePatternInTheAllSet) {
     // The trial id carries the stimulus code, so the canonical member of a class and the same
     // pattern in the 65536 set receive identical jitters and so identical words.
     const SweepSpec spec = small_spec(10, 5);
-    const auto a = simulate_words_cpu(spec.params, spec.drives[0], 0, spec.stimulus_codes, 5, CpuOptions{});
+    const auto a =
+        simulate_words_cpu(spec.params, spec.drives[0], 0, spec.stimulus_codes, 5, CpuOptions{});
     std::vector<std::uint16_t> reversed(spec.stimulus_codes.rbegin(), spec.stimulus_codes.rend());
     const auto b = simulate_words_cpu(spec.params, spec.drives[0], 0, reversed, 5, CpuOptions{});
     for (std::size_t s = 0; s < 10; ++s)

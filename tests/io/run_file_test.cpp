@@ -88,7 +88,8 @@ TEST(RunFile, RoundTripOutOfOrderIsExact) {
     EXPECT_TRUE(r.complete());
     EXPECT_EQ(r.incomplete_reason(), "");
     EXPECT_EQ(r.completed_conditions(), (std::vector<std::uint32_t>{0, 1, 2}));
-    EXPECT_EQ(r.format_version(), (std::array<std::int32_t, 2>{run_format_major, run_format_minor}));
+    EXPECT_EQ(r.format_version(),
+              (std::array<std::int32_t, 2>{run_format_major, run_format_minor}));
     const auto rt = r.runtime();
     ASSERT_TRUE(rt.has_value());
     EXPECT_EQ(rt->wall_s, 12.5);

@@ -25,15 +25,15 @@ enum class Solver : std::uint32_t {
 //! A sweep: every stimulus x repeat at every condition (conductance point).
 struct SweepSpec {
     Solver solver = Solver::fixed;
-    SimParams params;                            //!< shared run constants (seed, steps, jitter, ...)
-    std::vector<SynapseDrive> drives;            //!< one per condition; the index is the condition id
-    ExactParams exact;                           //!< exact solver: its run constants
-    std::vector<ExactDrive> exact_drives;        //!< exact solver: one per condition
-    std::vector<std::uint16_t> stimulus_codes;   //!< the stimulus set (16-bit patterns)
-    std::vector<double> p_s;                     //!< stimulus probabilities (for device-side measures)
-    std::vector<std::uint32_t> n_input_spikes;   //!< popcount of each code (SpS denominator)
-    std::uint32_t n_repeats = 0;                 //!< repeats 0..n_repeats-1 of every stimulus
-    bool keep_trial_words = false;               //!< also return every trial's word
+    SimParams params;                          //!< shared run constants (seed, steps, jitter, ...)
+    std::vector<SynapseDrive> drives;          //!< one per condition; the index is the condition id
+    ExactParams exact;                         //!< exact solver: its run constants
+    std::vector<ExactDrive> exact_drives;      //!< exact solver: one per condition
+    std::vector<std::uint16_t> stimulus_codes; //!< the stimulus set (16-bit patterns)
+    std::vector<double> p_s; //!< stimulus probabilities (for device-side measures)
+    std::vector<std::uint32_t> n_input_spikes; //!< popcount of each code (SpS denominator)
+    std::uint32_t n_repeats = 0;               //!< repeats 0..n_repeats-1 of every stimulus
+    bool keep_trial_words = false;             //!< also return every trial's word
     //! Device noise of the synapses (kernels/synapse_noise.hpp): one per condition, or empty for
     //! none. A condition whose noise is all off takes the noiseless path.
     std::vector<SynapseNoise> noise;
@@ -88,13 +88,13 @@ inline SweepSpec only_conditions(const SweepSpec& spec, const std::vector<std::u
 
 //! Everything a backend returns for one finished condition.
 struct ConditionOutput {
-    std::uint32_t condition = 0;                 //!< the drive's index in the spec (not its id)
-    ConditionCounts counts;                      //!< n(r|s), the primary product
-    double mean_output_spikes = 0;               //!< mean output spikes per trial
-    std::vector<std::uint64_t> trial_words;      //!< stimulus-major, repeat-minor (if requested)
-    bool has_device_plugin = false;              //!< device_plugin was computed by the backend
-    PluginMeasures device_plugin;                  //!< plug-in measures reduced on the device
-    double kernel_s = 0;                         //!< time spent simulating this condition
+    std::uint32_t condition = 0;            //!< the drive's index in the spec (not its id)
+    ConditionCounts counts;                 //!< n(r|s), the primary product
+    double mean_output_spikes = 0;          //!< mean output spikes per trial
+    std::vector<std::uint64_t> trial_words; //!< stimulus-major, repeat-minor (if requested)
+    bool has_device_plugin = false;         //!< device_plugin was computed by the backend
+    PluginMeasures device_plugin;           //!< plug-in measures reduced on the device
+    double kernel_s = 0;                    //!< time spent simulating this condition
 };
 
 //! Receives finished conditions in condition order; called from the backend's calling thread.
