@@ -167,7 +167,8 @@ int cmd_analyze(const std::string& path, const std::vector<std::string>& estimat
              (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.');
     if (!ok)
         throw UsageError(
-            "--group " + nlohmann::json(group).dump() +
+            "--group " +
+            nlohmann::json(group).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
             ": expected a name of letters, digits, '_', '-' and '.' (not starting with '.')");
     if (group == "run" || group == "ground_truth")
         throw UsageError("--group " + group + ": /analysis/" + group +

@@ -206,6 +206,15 @@ json migrate_stored_card(json card) {
 }
 
 void apply_override(json& card, const std::string& assignment) {
+    // A card file is valid UTF-8 (the JSON parser checks), a command-line argument need not be: a
+    // key or string that is not would make every later dump() of the card throw (a fuzz finding).
+    try {
+        (void)json(assignment).dump();
+    } catch (const json::type_error&) {
+        throw ConfigError("--set " +
+                          json(assignment).dump(-1, ' ', false, json::error_handler_t::replace) +
+                          ": not valid UTF-8 text");
+    }
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
         throw ConfigError("--set " + assignment + ": expected key.path=value");
@@ -240,6 +249,16 @@ void apply_override(json& card, const std::string& assignment) {
     if (!j->is_object())
         throw ConfigError(where + ": the card has a value, not a section, on this path");
     (*j)[parts.back()] = std::move(value);
+}
+
+void apply_string_override(json& card, const std::string& key, const std::string& value) {
+    try {
+        apply_override(card, key + "=" + json(value).dump());
+    } catch (const json::type_error&) {
+        throw ConfigError(key + " = " +
+                          json(value).dump(-1, ' ', false, json::error_handler_t::replace) +
+                          ": not valid UTF-8 text");
+    }
 }
 
 RunConfig resolve_config(const json& user) {

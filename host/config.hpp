@@ -53,6 +53,10 @@ nlohmann::json migrate_stored_card(nlohmann::json card);
 //! Applies a `key.path=value` override (value parsed as JSON, else taken as a string).
 void apply_override(nlohmann::json& card, const std::string& assignment);
 
+//! Sets `key` to the string `value` taken verbatim, never parsed as JSON (-o PATH, --backend);
+//! ConfigError naming the key if the value is not valid UTF-8.
+void apply_string_override(nlohmann::json& card, const std::string& key, const std::string& value);
+
 //! Reads `user` over the defaults (unknown keys rejected) and validates everything, including
 //! the sections of every experiment driver.
 RunConfig resolve_config(const nlohmann::json& user);

@@ -65,18 +65,16 @@ int cmd_run(const RunArgs& a) {
                                        : memlif::read_card_file(a.card_path);
             for (const auto& s : a.sets) memlif::apply_override(card, s);
             if (!a.backend.empty())
-                memlif::apply_override(card,
-                                       "simulation.backend=" + nlohmann::json(a.backend).dump());
+                memlif::apply_string_override(card, "simulation.backend", a.backend);
         }
         cfg = memlif::resume_config(a.resume, given ? &card : nullptr);
     } else {
         nlohmann::json card =
             a.card_path.empty() ? nlohmann::json::object() : memlif::read_card_file(a.card_path);
         for (const auto& s : a.sets) memlif::apply_override(card, s);
-        if (!a.output.empty())
-            memlif::apply_override(card, "output.path=" + nlohmann::json(a.output).dump());
+        if (!a.output.empty()) memlif::apply_string_override(card, "output.path", a.output);
         if (!a.backend.empty())
-            memlif::apply_override(card, "simulation.backend=" + nlohmann::json(a.backend).dump());
+            memlif::apply_string_override(card, "simulation.backend", a.backend);
         cfg = memlif::resolve_config(card);
     }
 

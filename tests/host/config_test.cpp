@@ -213,6 +213,24 @@ TEST(Config, Issue12_DeepNestingIsRefusedNotOverflowingTheStack) {
     EXPECT_NO_THROW(parse_card_text(default_card().dump(), "default"));
 }
 
+TEST(Config, Issue12_OverrideThatIsNotUtf8NamesItsKeyAndLeavesTheCardAlone) {
+    // fuzz finding (CI, card_fuzz): "--set simulation.repeats=5\xCF" was stored as a string and
+    // the next dump() of the card threw json type_error 316, an exit 1 with no key named
+    json card = json::object();
+    std::string msg = config_error([&] { apply_override(card, "simulation.repeats=5\xCF"); });
+    EXPECT_NE(msg.find("simulation.repeats"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("UTF-8"), std::string::npos) << msg;
+    msg = config_error([&] { apply_override(card, "neuron.t\xFFu_ms=1"); });
+    EXPECT_NE(msg.find("neuron.t"), std::string::npos) << msg;
+    msg = config_error([&] { apply_string_override(card, "output.path", "run\xC3.h5"); });
+    EXPECT_NE(msg.find("output.path"), std::string::npos) << msg;
+    EXPECT_EQ(card, json::object()); // nothing half-applied
+    // valid multi-byte UTF-8 is a string like any other
+    apply_string_override(card, "output.path", "r\xC3\xA9sultat.h5");
+    EXPECT_EQ(card["output"]["path"], "r\xC3\xA9sultat.h5");
+    EXPECT_NO_THROW((void)card.dump());
+}
+
 TEST(Config, Issue12_NumberBeyondTheDoubleRangeNamesItsKey) {
     // defect 9: "internal error: number overflow", no key, exit 1
     std::string msg =
