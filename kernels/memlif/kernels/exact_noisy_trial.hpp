@@ -23,38 +23,32 @@ namespace memlif {
 
 namespace detail {
 
+//! The drive source of exact_trial_events (exact_trial.hpp) for a noisy trial: bin b's weights
+//! are the condition's times the trial's device factors and the bin's read factors.
+struct ExactNoisyDrive {
+    ExactDrive d;
+    const SynapseNoise& n;
+    std::uint64_t seed, trial_id;
+    SynapseFactors dev;
+
+    MEMLIF_HD_INLINE ExactNoisyDrive(const ExactDrive& d_, const SynapseNoise& n_,
+                                     std::uint64_t seed_, std::uint64_t trial_id_)
+        : d(d_), n(n_), seed(seed_), trial_id(trial_id_),
+          dev(device_factors(n_, seed_, trial_id_)) {}
+    MEMLIF_HD_INLINE ExactDrive bin_drive(int b) const {
+        const SynapseFactors rd = read_factors(n, seed, trial_id, b);
+        return ExactDrive{d.w0 * dev.f0 * rd.f0, d.w1 * dev.f1 * rd.f1, d.w2 * dev.f2 * rd.f2,
+                          d.w3 * dev.f3 * rd.f3};
+    }
+};
+
 template <bool Backspikes>
 MEMLIF_HD_INLINE TrialResult run_exact_noisy_trial_impl(const ExactParams& p, const ExactDrive& d,
                                                         const SynapseNoise& n, std::uint32_t code,
                                                         std::uint64_t trial_id) {
     ExactNoObserver obs;
-    ExactState st;
-    if (Backspikes) st.bs = exact_backspike_start(p, trial_id);
-    const ExactConstants c = exact_constants(p);
-    const SynapseFactors dev = device_factors(n, p.seed, trial_id);
-    for (int b = 0; b < k_input_bins; ++b) {
-        if (((code >> b) & 0x1111u) == 0)
-            continue; // no spike in this bin: neither its jitter nor its read draw is needed
-        const SynapseFactors rd = read_factors(n, p.seed, trial_id, b);
-        const ExactDrive db{d.w0 * dev.f0 * rd.f0, d.w1 * dev.f1 * rd.f1, d.w2 * dev.f2 * rd.f2,
-                            d.w3 * dev.f3 * rd.f3};
-        const ExactBin bin = exact_bin(p, db, code, trial_id, b);
-        switch (bin.n) {
-        case 1:
-            exact_run_bin<1, Backspikes>(st, p, bin, c, trial_id, obs);
-            break;
-        case 2:
-            exact_run_bin<2, Backspikes>(st, p, bin, c, trial_id, obs);
-            break;
-        case 3:
-            exact_run_bin<3, Backspikes>(st, p, bin, c, trial_id, obs);
-            break;
-        default:
-            exact_run_bin<4, Backspikes>(st, p, bin, c, trial_id, obs);
-            break;
-        }
-    }
-    return st.res;
+    return exact_trial_events<Backspikes>(p, ExactNoisyDrive(d, n, p.seed, trial_id), code,
+                                          trial_id, obs);
 }
 
 } // namespace detail

@@ -398,10 +398,18 @@ MEMLIF_HD_INLINE void exact_run_bin(ExactState& st, const ExactParams& p, const 
     }
 }
 
-template <bool Backspikes, class Observer>
-MEMLIF_HD_INLINE TrialResult run_exact_trial_impl(const ExactParams& p, const ExactDrive& d,
-                                                  std::uint32_t code, std::uint64_t trial_id,
-                                                  Observer& obs) {
+//! The drive source of exact_trial_events without device noise: every bin gets the condition's
+//! weights. exact_noisy_trial.hpp passes its per-bin noisy weights through the same walk.
+struct ExactConstantDrive {
+    ExactDrive d;
+    MEMLIF_HD_INLINE ExactDrive bin_drive(int /*bin*/) const { return d; }
+};
+
+//! The event walk of one trial; `src.bin_drive(b)` gives the weights of input bin b.
+template <bool Backspikes, class DriveSource, class Observer>
+MEMLIF_HD_INLINE TrialResult exact_trial_events(const ExactParams& p, const DriveSource& src,
+                                                std::uint32_t code, std::uint64_t trial_id,
+                                                Observer& obs) {
     ExactState st;
     if (Backspikes) st.bs = exact_backspike_start(p, trial_id);
     const ExactConstants c = exact_constants(p);
@@ -410,8 +418,9 @@ MEMLIF_HD_INLINE TrialResult run_exact_trial_impl(const ExactParams& p, const Ex
     // The loop over the spikes of a bin is specialised on their number (2 on average), so a
     // segment tests only the spikes that exist.
     for (int b = 0; b < k_input_bins; ++b) {
-        if (((code >> b) & 0x1111u) == 0) continue; // no spike in this bin: its draw is not needed
-        const ExactBin bin = exact_bin(p, d, code, trial_id, b);
+        if (((code >> b) & 0x1111u) == 0)
+            continue; // no spike in this bin: its draws are not needed
+        const ExactBin bin = exact_bin(p, src.bin_drive(b), code, trial_id, b);
         switch (bin.n) {
         case 1:
             exact_run_bin<1, Backspikes>(st, p, bin, c, trial_id, obs);
@@ -428,6 +437,14 @@ MEMLIF_HD_INLINE TrialResult run_exact_trial_impl(const ExactParams& p, const Ex
         }
     }
     return st.res;
+}
+
+//! The exact trial without device noise (run_exact_trial and the CUDA kernel).
+template <bool Backspikes, class Observer>
+MEMLIF_HD_INLINE TrialResult run_exact_trial_impl(const ExactParams& p, const ExactDrive& d,
+                                                  std::uint32_t code, std::uint64_t trial_id,
+                                                  Observer& obs) {
+    return exact_trial_events<Backspikes>(p, ExactConstantDrive{d}, code, trial_id, obs);
 }
 
 } // namespace detail

@@ -43,44 +43,44 @@ MEMLIF_HD_INLINE double rtn_scaled_drive(RtnState& s, const SynapseNoise& n, std
     return a * synapse_rtn_factor(s, n);
 }
 
+//! The drive source of trial_steps (trial.hpp) for a noisy trial: bin b's drive is the
+//! condition's times the trial's device factors and the bin's read factors; with RTN a segment's
+//! drive is further scaled by each trap's state, and the segment ends at the next flip.
+template <bool Rtn> struct NoisyDrive {
+    SynapseDrive d;
+    const SynapseNoise& n;
+    std::uint64_t seed, trial_id;
+    SynapseFactors dev;
+    SynapseRtn rtn;
+
+    MEMLIF_HD_INLINE NoisyDrive(const SynapseDrive& d_, const SynapseNoise& n_, std::uint64_t seed_,
+                                std::uint64_t trial_id_)
+        : d(d_), n(n_), seed(seed_), trial_id(trial_id_),
+          dev(device_factors(n_, seed_, trial_id_)) {
+        if (Rtn) rtn = synapse_rtn_start(n_, seed_, trial_id_);
+    }
+    MEMLIF_HD_INLINE SynapseDrive bin_drive(int b) const {
+        return noisy_bin_drive(
+            d, dev, b < k_input_bins ? read_factors(n, seed, trial_id, b) : SynapseFactors{});
+    }
+    MEMLIF_HD_INLINE SynapseDrive segment_drive(const SynapseDrive& db, const BinWindows& w,
+                                                std::uint32_t k, std::uint32_t& seg_end) {
+        if (!Rtn) return db;
+        SynapseDrive ds;
+        ds.a0 = rtn_scaled_drive(rtn.s0, n, seed, trial_id, k, db.a0, w.off0, seg_end);
+        ds.a1 = rtn_scaled_drive(rtn.s1, n, seed, trial_id, k, db.a1, w.off1, seg_end);
+        ds.a2 = rtn_scaled_drive(rtn.s2, n, seed, trial_id, k, db.a2, w.off2, seg_end);
+        ds.a3 = rtn_scaled_drive(rtn.s3, n, seed, trial_id, k, db.a3, w.off3, seg_end);
+        return ds;
+    }
+};
+
 template <bool Backspikes, bool Rtn>
 MEMLIF_HD_INLINE TrialResult run_noisy_trial_impl(const SimParams& p, const SynapseDrive& d,
                                                   const SynapseNoise& n, std::uint32_t code,
                                                   std::uint64_t trial_id) {
-    TrialResult res;
-    LifState s;
-    BackspikeState bs = backspike_start(p.backspike, p.seed, trial_id);
-    const SynapseFactors dev = device_factors(n, p.seed, trial_id);
-    SynapseRtn rtn;
-    if (Rtn) rtn = synapse_rtn_start(n, p.seed, trial_id);
-    std::uint32_t k = 0;
-    for (int b = 0; b <= k_input_bins; ++b) {
-        const bool in_bins = b < k_input_bins;
-        const BinWindows w = in_bins ? bin_windows(p, code, trial_id, b) : BinWindows{};
-        const SynapseDrive db = noisy_bin_drive(
-            d, dev, in_bins ? read_factors(n, p.seed, trial_id, b) : SynapseFactors{});
-        const std::uint32_t end = bin_end_step(p, b);
-        while (k < end) {
-            std::uint32_t seg_end = end;
-            SynapseDrive ds = db;
-            if (Rtn) {
-                ds.a0 = rtn_scaled_drive(rtn.s0, n, p.seed, trial_id, k, db.a0, w.off0, seg_end);
-                ds.a1 = rtn_scaled_drive(rtn.s1, n, p.seed, trial_id, k, db.a1, w.off1, seg_end);
-                ds.a2 = rtn_scaled_drive(rtn.s2, n, p.seed, trial_id, k, db.a2, w.off2, seg_end);
-                ds.a3 = rtn_scaled_drive(rtn.s3, n, p.seed, trial_id, k, db.a3, w.off3, seg_end);
-            }
-            double drive = window_drive(w, ds, k);
-            clip_to_windows(seg_end, w, k);
-            if (Backspikes) {
-                if (backspike_blocks(bs, p.backspike, p.seed, trial_id, k)) drive = 0.0;
-                clip_to_edge(seg_end, k, bs.next_onset);
-                clip_to_edge(seg_end, k, bs.block_end);
-            }
-            for (; k < seg_end; ++k)
-                if (lif_step(s, drive, p.decay, k + 1, p.delay_steps)) record_spike(res, p, k + 1);
-        }
-    }
-    return res;
+    NoisyDrive<Rtn> src(d, n, p.seed, trial_id);
+    return trial_steps<Backspikes>(p, src, code, trial_id);
 }
 
 } // namespace detail

@@ -101,26 +101,43 @@ MEMLIF_HD_INLINE void record_spike(TrialResult& res, const SimParams& p, std::ui
     }
 }
 
+//! The drive source of a trial without device noise: every bin and segment gets the condition's
+//! drive `d` unchanged. trial_steps takes a source so that the noisy trial (noisy_trial.hpp) runs
+//! the same loop with its per-bin factors and RTN segments instead of a copy of it.
+struct ConstantDrive {
+    SynapseDrive d;
+    MEMLIF_HD_INLINE SynapseDrive bin_drive(int /*bin*/) const { return d; }
+    //! The drive of the segment starting at step k of a bin whose drive is `db`; a source may
+    //! lower seg_end (an RTN flip), this one does not.
+    MEMLIF_HD_INLINE SynapseDrive segment_drive(const SynapseDrive& db, const BinWindows& /*w*/,
+                                                std::uint32_t /*k*/, std::uint32_t& /*seg_end*/) {
+        return db;
+    }
+};
+
 //! The step loop, specialised on whether back-spikes are simulated so the default path carries no
 //! back-spike bookkeeping. The input is piecewise constant: between two pulse (or back-spike) edges
 //! the summed drive is computed once and the inner loop is one exact exponential step plus the
 //! threshold test. The drive is the same double expression in every step of a segment, so results
-//! equal a per-step evaluation bit for bit.
-template <bool Backspikes>
-MEMLIF_HD_INLINE TrialResult run_trial_impl(const SimParams& p, const SynapseDrive& d,
-                                            std::uint32_t code, std::uint64_t trial_id) {
+//! equal a per-step evaluation bit for bit. `src` gives each bin's and segment's drive
+//! (ConstantDrive here, NoisyDrive in noisy_trial.hpp).
+template <bool Backspikes, class DriveSource>
+MEMLIF_HD_INLINE TrialResult trial_steps(const SimParams& p, DriveSource& src, std::uint32_t code,
+                                         std::uint64_t trial_id) {
     TrialResult res;
     LifState s;
     BackspikeState bs = backspike_start(p.backspike, p.seed, trial_id);
     std::uint32_t k = 0;
     // Bins outside, steps inside: within input bin b only the spike of bin b can be on, because the
-    // jitter keeps every spike inside its own bin (validated on the host).
+    // jitter keeps every spike inside its own bin (validated on the host). Bin k_input_bins is the
+    // tail of the response window, with no input.
     for (int b = 0; b <= k_input_bins; ++b) {
         const BinWindows w = b < k_input_bins ? bin_windows(p, code, trial_id, b) : BinWindows{};
+        const SynapseDrive db = src.bin_drive(b);
         const std::uint32_t end = bin_end_step(p, b);
         while (k < end) {
-            double drive = window_drive(w, d, k);
             std::uint32_t seg_end = end;
+            double drive = window_drive(w, src.segment_drive(db, w, k, seg_end), k);
             clip_to_windows(seg_end, w, k);
             if (Backspikes) {
                 if (backspike_blocks(bs, p.backspike, p.seed, trial_id, k)) drive = 0.0;
@@ -132,6 +149,14 @@ MEMLIF_HD_INLINE TrialResult run_trial_impl(const SimParams& p, const SynapseDri
         }
     }
     return res;
+}
+
+//! The trial without device noise (run_trial and the CUDA kernel).
+template <bool Backspikes>
+MEMLIF_HD_INLINE TrialResult run_trial_impl(const SimParams& p, const SynapseDrive& d,
+                                            std::uint32_t code, std::uint64_t trial_id) {
+    ConstantDrive src{d};
+    return trial_steps<Backspikes>(p, src, code, trial_id);
 }
 
 } // namespace detail
