@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file io/h5.cpp
 #include "io/h5.hpp"
+#include "io/text.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -81,8 +82,6 @@ hsize_t product(const std::vector<hsize_t>& dims) {
     for (hsize_t d : dims) n *= d;
     return n;
 }
-
-std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
 
 //! Refuses a silent float <-> integer conversion: such a mismatch means the file does not follow
 //! the format, and HDF5 would otherwise convert (and round) without a word.

@@ -1,27 +1,16 @@
 // SPDX-License-Identifier: MIT
 //! \file io/kind_file.cpp
 #include "io/kind_file.hpp"
+#include "io/text.hpp"
 
 #include "io/h5.hpp"
 
-#include <ctime>
 #include <sstream>
 #include <stdexcept>
 
 namespace memlif::io {
 
 namespace {
-
-std::string now_utc() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
 std::string type_text(const h5::ElementType& t) {
     if (t.is_float) return "float" + std::to_string(8 * t.size);
@@ -43,7 +32,8 @@ void create_kind_file(const std::string& path, const RunMetadata& meta) {
     h5::write_attr_string(f, "phase", meta.phase);
     h5::write_attr_string(f, "software_version", meta.software_version);
     h5::write_attr_string(f, "git_sha1", meta.git_sha);
-    h5::write_attr_string(f, "created", meta.created_utc.empty() ? now_utc() : meta.created_utc);
+    h5::write_attr_string(f, "created",
+                          meta.created_utc.empty() ? utc_timestamp() : meta.created_utc);
     h5::write_attr_string(f, "backend", meta.backend);
     h5::write_attr<std::uint64_t>(f, "seed", meta.seed);
     h5::write_attr_string(f, "experiment_kind", meta.experiment_kind);
@@ -136,10 +126,10 @@ std::optional<std::string> describe_kind_file(const std::string& path) {
     h5::Handle file = h5::open_file(path, false);
     const hid_t f = file;
     if (!h5::has_attr(f, "filetype") || h5::read_attr_string(f, "filetype") != run_filetype)
-        throw IoError(quoted(path) + " is not a memlif-run file");
+        throw IoError(in_quotes(path) + " is not a memlif-run file");
     const auto v = h5::read_attr_array<std::int32_t>(f, "format_version");
     if (v.size() != 2 || v[0] != run_format_major)
-        throw IoError(quoted(path) + ": format version not supported (this build reads " +
+        throw IoError(in_quotes(path) + ": format version not supported (this build reads " +
                       std::to_string(run_format_major) + ".x)");
     if (!h5::has_attr(f, "experiment_kind")) return std::nullopt;
     const std::string kind = h5::read_attr_string(f, "experiment_kind");

@@ -165,6 +165,12 @@ const char* axis_name(Axis a) {
     return "?";
 }
 
+std::vector<std::string> axis_names(const Dataset& d) {
+    std::vector<std::string> names;
+    for (Axis a : d.axes) names.push_back(axis_name(a));
+    return names;
+}
+
 const char* type_name(Type t) {
     switch (t) {
     case T::u8:

@@ -57,6 +57,8 @@ const Group& shard_ground_truth();
 const std::vector<const Group*>& shard_groups();
 
 const char* axis_name(Axis a);
+//! The names of a dataset's axes, in order (its `axes` attribute).
+std::vector<std::string> axis_names(const Dataset& d);
 //! "uint8" ... "float64", as FORMAT.md writes them.
 const char* type_name(Type t);
 //! FORMAT.md's notation of a dataset: e.g. "float64[n_g, n_s]", "uint64[m]", "float64 scalar".

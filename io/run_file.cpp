@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file io/run_file.cpp
 #include "io/run_file.hpp"
+#include "io/text.hpp"
 
 #include "io/checkpoint.hpp"
 #include "io/layout.hpp"
@@ -15,7 +16,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <limits>
 #include <sstream>
@@ -34,17 +34,6 @@ constexpr const char* lsb_first = "lsb_first";
 //! Groups and datasets owned by the core layout; AnalysisWriter must never replace them.
 const std::vector<std::string> core_names = {"stimuli", "axes",    "counts",     "results",
                                              "trials",  "runtime", "config_json"};
-
-std::string now_utc() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
 
 std::vector<hsize_t> to_hsize(const std::vector<std::size_t>& v) {
     return std::vector<hsize_t>(v.begin(), v.end());
@@ -115,12 +104,6 @@ std::vector<hsize_t> dims_of(const layout::Dataset& d, const Extents& e) {
     return dims;
 }
 
-std::vector<std::string> axis_names(const layout::Dataset& d) {
-    std::vector<std::string> names;
-    for (layout::Axis a : d.axes) names.push_back(layout::axis_name(a));
-    return names;
-}
-
 template <class T> layout::Type type_of();
 template <> layout::Type type_of<std::uint8_t>() { return layout::Type::u8; }
 template <> layout::Type type_of<std::uint16_t>() { return layout::Type::u16; }
@@ -164,7 +147,7 @@ h5::Handle create_from_layout(hid_t g, const layout::Group& group, const std::st
         h = h5::create_extendible<T>(g, name, {}, h5::ChunkOptions{chunk_rows, true, 4});
         break;
     }
-    label(h, d.units, axis_names(d));
+    label(h, d.units, layout::axis_names(d));
     return h;
 }
 
@@ -332,7 +315,8 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const Sti
 
     h5::write_attr_string(f, "software_version", meta.software_version);
     h5::write_attr_string(f, "git_sha1", meta.git_sha);
-    h5::write_attr_string(f, "created", meta.created_utc.empty() ? now_utc() : meta.created_utc);
+    h5::write_attr_string(f, "created",
+                          meta.created_utc.empty() ? utc_timestamp() : meta.created_utc);
     h5::write_attr_string(f, "backend", meta.backend);
     h5::write_attr<std::uint64_t>(f, "seed", meta.seed);
     h5::write_attr<std::uint32_t>(f, "n_conditions", static_cast<std::uint32_t>(n_conditions_));
@@ -1356,7 +1340,7 @@ void AnalysisWriter::open_group(hid_t file, GroupMode mode) {
         h5::unlink(file, group_name_);
     }
     group_ = h5::create_group(file, group_name_);
-    h5::write_attr_string(group_, "created", now_utc());
+    h5::write_attr_string(group_, "created", utc_timestamp());
 }
 
 bool AnalysisWriter::reuse(const std::string& name, const std::vector<hsize_t>& dims, bool u8,

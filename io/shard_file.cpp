@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 //! \file io/shard_file.cpp
 #include "io/shard_file.hpp"
+#include "io/text.hpp"
 
 #include "io/layout.hpp"
 
 #include <hdf5_hl.h>
 
-#include <ctime>
 #include <stdexcept>
 
 namespace memlif::io {
@@ -15,30 +15,13 @@ namespace {
 
 constexpr const char* running_reason = "running";
 
-std::string now_utc() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
-
 const layout::Group& group_of(ShardStageKind kind) {
     return kind == ShardStageKind::sweep ? layout::shard_sweep() : layout::shard_ground_truth();
 }
 
-std::vector<std::string> axis_names(const layout::Dataset& d) {
-    std::vector<std::string> names;
-    for (layout::Axis a : d.axes) names.push_back(layout::axis_name(a));
-    return names;
-}
-
 void label(hid_t dset, const layout::Dataset& d) {
     if (d.units[0] != '\0') h5::write_attr_string(dset, "units", d.units);
-    h5::write_attr_strings(dset, "axes", axis_names(d));
+    h5::write_attr_strings(dset, "axes", layout::axis_names(d));
 }
 
 //! A per-condition table of the stage, as the layout says.
@@ -102,7 +85,7 @@ ShardWriter::ShardWriter(const std::string& path, const ShardIdentity& id, bool 
     h5::write_attr<std::uint32_t>(f, "n_bins", id.n_bins);
     h5::write_attr_string(f, "software_version", id.software_version);
     h5::write_attr_string(f, "git_sha1", id.git_sha);
-    h5::write_attr_string(f, "created", id.created_utc.empty() ? now_utc() : id.created_utc);
+    h5::write_attr_string(f, "created", id.created_utc.empty() ? utc_timestamp() : id.created_utc);
     h5::write_attr_string(f, "backend", id.backend);
     h5::write_string_dataset(f, "config_json", id.config_json);
     {
