@@ -27,7 +27,8 @@ namespace {
 constexpr std::size_t k_chunk = 256;
 
 //! Simulates trials [begin, end) of the sweep's drive `c` (its trial ids carry
-//! spec.condition_id(c)) (stimulus-major, repeat-minor) into `words` with the sweep's solver;
+//! spec.condition_id(c)) (stimulus-major, repeat-minor) into words[0, end - begin) with the
+//! sweep's solver;
 //! returns the output spikes. Trial t depends only on (seed, trial id), so the chunking
 //! and the thread count never change a word.
 std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t begin,
@@ -75,7 +76,7 @@ std::uint64_t simulate_range(const SweepSpec& spec, std::uint32_t c, std::size_t
             run_trials(spec.params, spec.drives[c], n, codes, ids, out);
         }
         for (std::size_t i = 0; i < n; ++i) {
-            words[b + i] = out[i].word;
+            words[b - begin + i] = out[i].word;
             spikes += out[i].n_spikes;
         }
     }
@@ -99,8 +100,8 @@ std::vector<std::uint64_t> simulate_words_cpu(const SimParams& p, const SynapseD
     const std::size_t batch = std::max<std::size_t>(1, opts.batch_trials);
     std::uint64_t spikes = 0;
     for (std::size_t b = 0; b < n; b += batch)
-        spikes +=
-            simulate_range(spec, condition, b, std::min(n, b + batch), words.data(), opts.threads);
+        spikes += simulate_range(spec, condition, b, std::min(n, b + batch), words.data() + b,
+                                 opts.threads);
     if (mean_output_spikes)
         *mean_output_spikes = n ? static_cast<double>(spikes) / static_cast<double>(n) : 0.0;
     return words;
@@ -121,15 +122,35 @@ void run_sweep_cpu(const SweepSpec& spec, ConditionSink& sink, const CpuOptions&
     constexpr double k_slice_s = 0.1;
     std::size_t slice = std::min<std::size_t>(batch, 1024);
     std::uint64_t done = 0;
-    std::vector<std::uint64_t> words(per_condition);
+    // Trial words are counted as soon as their stimulus is complete, so only the words of one
+    // slice (and of the stimulus it left open) are held: a condition's memory does not grow with
+    // stimuli x repeats (65536 x 2000 trials were 1 GiB of words) unless /trials keeps them all.
+    // The word of trial t is words[t - base].
+    const bool keep = spec.keep_trial_words;
+    const std::size_t reps = spec.n_repeats;
+    std::vector<std::uint64_t> words(keep ? per_condition : std::min(per_condition, batch + reps));
     for (std::uint32_t c = 0; c < spec.drives.size(); ++c) {
         const auto t0 = std::chrono::steady_clock::now();
         std::uint64_t spikes = 0;
+        ConditionCounts counts;
+        counts.n_bins = spec.params.n_output_bins;
+        counts.offsets.reserve(spec.stimulus_codes.size() + 1);
+        counts.offsets.push_back(0);
+        std::size_t base = 0, counted = 0; // counted: trials [0, counted) are in `counts`
         for (std::size_t b = 0; b < per_condition;) {
             if (sink.stop_requested()) return;
             const std::size_t e = std::min(per_condition, b + slice);
             const auto s0 = std::chrono::steady_clock::now();
-            spikes += simulate_range(spec, c, b, e, words.data(), opts.threads);
+            spikes += simulate_range(spec, c, b, e, words.data() + (b - base), opts.threads);
+            const std::size_t complete = (e - counted) / reps;
+            append_counts_from_words(counts, words.data() + (counted - base), complete,
+                                     spec.n_repeats);
+            counted += complete * reps;
+            if (!keep) { // the open stimulus's words move to the front
+                std::copy(words.begin() + static_cast<std::ptrdiff_t>(counted - base),
+                          words.begin() + static_cast<std::ptrdiff_t>(e - base), words.begin());
+                base = counted;
+            }
             const double s =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
             const double per_s = s > 0 ? static_cast<double>(e - b) / s : 1e9;
@@ -143,8 +164,7 @@ void run_sweep_cpu(const SweepSpec& spec, ConditionSink& sink, const CpuOptions&
         ConditionOutput out;
         out.condition = c;
         out.kernel_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        out.counts = counts_from_words(words, spec.stimulus_codes.size(), spec.n_repeats,
-                                       spec.params.n_output_bins);
+        out.counts = std::move(counts);
         out.mean_output_spikes =
             per_condition ? static_cast<double>(spikes) / static_cast<double>(per_condition) : 0;
         if (spec.keep_trial_words) out.trial_words = words;

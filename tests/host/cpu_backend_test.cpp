@@ -56,6 +56,33 @@ TEST(CpuBackend, CountsInvariantToThreadsAndBatches) {
         }
 }
 
+TEST(CpuBackend, Issue9_CountsWithoutKeptWordsEqualTheCountsOfAllWords) {
+    // Without /trials the words are counted slice by slice as stimuli complete (the memory of a
+    // condition no longer grows with stimuli x repeats); slices of 1, 5 and 13 trials leave a
+    // stimulus of 7 repeats open across slices, and must count exactly what counts_from_words of
+    // the whole condition counts.
+    SweepSpec spec = small_spec(60, 7);
+    CollectSink all;
+    run_sweep_cpu(spec, all, CpuOptions{1, 1u << 16});
+    spec.keep_trial_words = false;
+    for (CpuOptions o : {CpuOptions{1, 1}, CpuOptions{2, 5}, CpuOptions{3, 13}, CpuOptions{1, 420},
+                         CpuOptions{2, 1u << 16}}) {
+        CollectSink sink;
+        run_sweep_cpu(spec, sink, o);
+        ASSERT_EQ(sink.outs.size(), 2u);
+        for (std::size_t c = 0; c < 2; ++c) {
+            const ConditionCounts ref =
+                counts_from_words(all.outs[c].trial_words, 60, 7, spec.params.n_output_bins);
+            EXPECT_TRUE(sink.outs[c].trial_words.empty());
+            EXPECT_EQ(sink.outs[c].counts.offsets, ref.offsets) << o.batch_trials;
+            EXPECT_EQ(sink.outs[c].counts.words, ref.words) << o.batch_trials;
+            EXPECT_EQ(sink.outs[c].counts.counts, ref.counts) << o.batch_trials;
+            EXPECT_EQ(sink.outs[c].counts.n_bins, ref.n_bins);
+            EXPECT_DOUBLE_EQ(sink.outs[c].mean_output_spikes, all.outs[c].mean_output_spikes);
+        }
+    }
+}
+
 TEST(CpuBackend, WordsAreTheKernelTrialsInStimulusMajorOrder) {
     const SweepSpec spec = small_spec(10, 4);
     const auto words = simulate_words_cpu(spec.params, spec.drives[1], 1, spec.stimulus_codes, 4,

@@ -44,12 +44,17 @@ ConditionCounts counts_from_words(const std::vector<std::uint64_t>& words, std::
     c.n_bins = n_bins;
     c.offsets.reserve(n_stimuli + 1);
     c.offsets.push_back(0);
+    append_counts_from_words(c, words.data(), n_stimuli, n_repeats);
+    return c;
+}
+
+void append_counts_from_words(ConditionCounts& c, const std::uint64_t* words, std::size_t n_stimuli,
+                              std::uint32_t n_repeats) {
     std::vector<std::uint64_t> w;
     for (std::size_t s = 0; s < n_stimuli; ++s) {
-        w.assign(words.begin() + s * n_repeats, words.begin() + (s + 1) * n_repeats);
+        w.assign(words + s * n_repeats, words + (s + 1) * n_repeats);
         append_stimulus(c, w);
     }
-    return c;
 }
 
 } // namespace memlif

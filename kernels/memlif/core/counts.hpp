@@ -44,4 +44,10 @@ counts_from_trials(const std::vector<std::vector<std::uint64_t>>& words_per_stim
 ConditionCounts counts_from_words(const std::vector<std::uint64_t>& words, std::size_t n_stimuli,
                                   std::uint32_t n_repeats, std::uint32_t n_bins);
 
+//! Appends the stimuli of `words` (n_stimuli x n_repeats trial words, stimulus-major) to `c`,
+//! whose offsets must already hold its leading 0: a condition counted slice by slice of whole
+//! stimuli equals counts_from_words of all its words, without holding them all at once.
+void append_counts_from_words(ConditionCounts& c, const std::uint64_t* words, std::size_t n_stimuli,
+                              std::uint32_t n_repeats);
+
 } // namespace memlif
