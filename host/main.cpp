@@ -11,6 +11,7 @@
 #include "memlif/core/errors.hpp"
 #include "merge.hpp"
 #include "mpi_run.hpp"
+#include "output_file.hpp"
 #include "run.hpp"
 #include "shard.hpp"
 #include "summary.hpp"
@@ -85,11 +86,17 @@ int cmd_run(const RunArgs& a) {
                                  ": not under mpirun, whose ranks are the shards");
     if ((mpi || !a.shard.empty()) && opts.resume)
         throw memlif::UsageError("--resume: a shard or an mpirun job is not resumed; run it again");
+    // mpirun: every rank refuses an output it may not write alike, before any rank starts work
+    // (rank 0 writes it through merge_shards, which checks and locks it again).
+    if (mpi) memlif::check_output_target(memlif::output_paths(cfg.output.path), inputs, opts.force);
     int rank = 0;
-    const memlif::RunReport rep = mpi               ? memlif::execute_mpi_run(cfg, opts, rank)
-                                  : a.shard.empty() ? memlif::execute_run(cfg, opts, inputs)
-                                                    : memlif::execute_shard(cfg, opts, part);
-    if (rank != 0) return rep.interrupted ? 130 : 0; // rank 0 reports for the job
+    const memlif::RunReport rep = mpi ? memlif::execute_mpi_run(cfg, opts, rank)
+                                  : a.shard.empty()
+                                      ? memlif::execute_run(cfg, opts, inputs)
+                                      : memlif::execute_shard(cfg, opts, part, inputs);
+    // 128 + the signal, as a shell reports a process that the signal ended
+    const int interrupted_code = rep.stop_signal > 0 ? 128 + rep.stop_signal : 130;
+    if (rank != 0) return rep.interrupted ? interrupted_code : 0; // rank 0 reports for the job
     if (!a.quiet && !rep.rows.empty()) std::cout << memlif::format_summary(rep.rows);
     if (!a.quiet) std::cout << rep.text;
     if (rep.resumed_units > 0)
@@ -102,15 +109,14 @@ int cmd_run(const RunArgs& a) {
                 rep.interrupted && !rep.partial_path.empty() ? rep.partial_path.c_str()
                                                              : rep.output_path.c_str());
     if (!rep.interrupted) return 0;
-    if (rep.partial_path.empty()) return 130; // a shard or an mpirun job: nothing to resume
+    if (rep.partial_path.empty()) return interrupted_code; // a shard or mpirun: not resumed
     std::fflush(stdout);
     std::fprintf(
         stderr,
         "memlif: interrupted in phase %s; the finished work is kept in '%s'; continue it with\n"
         "  memlif run --resume %s\n",
         rep.phase.c_str(), rep.partial_path.c_str(), rep.output_path.c_str());
-    // 128 + the signal, as a shell reports a process that the signal ended
-    return rep.stop_signal > 0 ? 128 + rep.stop_signal : 130;
+    return interrupted_code;
 }
 
 int cmd_info(const std::string& path) {
@@ -201,7 +207,9 @@ int main(int argc, char** argv) {
         ->required();
     merge->add_option("--backend", merge_backend,
                       "Where the estimators' subsamplings run: auto | cpu | cuda");
+    bool merge_force = false;
     merge->add_flag("-q,--quiet", quiet, "No table");
+    merge->add_flag("--force", merge_force, "Replace OUT if it exists");
 
     app.add_subcommand("dump-default", "Print the complete default run card");
 
@@ -235,7 +243,8 @@ int main(int argc, char** argv) {
 
     try {
         if (*run) return cmd_run(ra);
-        if (*merge) return memlif::cmd_merge(merge_out, merge_inputs, {quiet, merge_backend});
+        if (*merge)
+            return memlif::cmd_merge(merge_out, merge_inputs, {quiet, merge_backend, merge_force});
         if (app.got_subcommand("dump-default")) {
             std::cout << memlif::default_card().dump(2) << "\n";
             return 0;

@@ -2,6 +2,8 @@
 //! \file host/merge.cpp
 #include "merge.hpp"
 
+#include "output_file.hpp"
+
 #include "analyze.hpp"
 #include "experiments/ground_truth.hpp"
 #include "progress.hpp"
@@ -195,6 +197,13 @@ RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader
     for (const auto& s : shards)
         if (resolved(s.path()) == resolved(out))
             throw UsageError("merge: the output " + q(out) + " is one of the shards");
+    // As a run writes its file (output_file.hpp): no overwrite without --force, a second writer
+    // refused before anything is touched.
+    const OutputPaths paths = output_paths(out);
+    std::vector<std::string> inputs;
+    for (const auto& s : shards) inputs.push_back(s.path());
+    check_output_target(paths, inputs, opts.force);
+    const OutputLock lock(paths);
 
     // The card of the shards, with the output it is merged into.
     nlohmann::json card = migrate_stored_card(
@@ -285,8 +294,7 @@ RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader
     rt.n_trials = 0; // the merge simulates nothing; the shards' trials are in /results
     for (const StageTiming& s : rep.stages) rt.stages.push_back({s.name, s.wall_s, s.n_trials});
     io::finish_run(tmp.path, rt);
-    if (std::rename(tmp.path.c_str(), out.c_str()) != 0)
-        throw IoError("merge: cannot rename " + q(tmp.path) + " to " + q(out));
+    commit_file(tmp.path, out); // fsync, rename, fsync of the directory
     tmp.keep = true;
     rep.n_trials = shard_trials;
     rep.rows = summary_rows_from_file(io::RunReader(out));

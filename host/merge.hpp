@@ -22,6 +22,8 @@ struct MergeOptions {
     bool quiet = false;
     //! Where the post-merge estimators' subsamplings run ("" = the card's simulation.backend).
     std::string backend;
+    //! Replace an existing output file (`memlif merge --force`).
+    bool force = false;
 };
 
 //! Merges opened shards into `out` (written to a temporary file beside it and renamed on

@@ -138,6 +138,7 @@ RunReport run_ranks(const RunConfig& cfg, const RunOptions& opts, int rank, int 
     g.gather_s = seconds_since(t1);
     MergeOptions mo;
     mo.quiet = opts.quiet;
+    mo.force = opts.force;
     RunReport rep = merge_shards(cfg.output.path, shards, mo);
     rep.backend = "mpi: " + std::to_string(size) + " ranks (rank 0: " + backend.description + ")";
     rep.n_trials = all_trials;

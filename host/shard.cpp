@@ -4,6 +4,7 @@
 
 #include "experiments/ground_truth.hpp"
 #include "multi_device.hpp"
+#include "output_file.hpp"
 #include "progress.hpp"
 #include "run.hpp"
 
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 
 namespace memlif {
@@ -210,11 +212,15 @@ std::optional<std::string> describe_shard_file(const std::string& path) {
          ")\ncreated:   " + id.created_utc + "\nbackend:   " + id.backend + "\n";
     for (auto kind : {io::ShardStageKind::sweep, io::ShardStageKind::ground_truth}) {
         if (!r.has_stage(kind)) continue;
+        const char* name = kind == io::ShardStageKind::sweep ? "sweep" : "reruns";
+        if (!r.complete() && !r.stage_complete(kind)) { // an interrupted shard: the stage was cut
+            t += std::string(name) + ":    cut short (a shard is not resumed)\n";
+            continue;
+        }
         const io::ShardStage st = r.stage(kind);
-        t += std::string(kind == io::ShardStageKind::sweep ? "sweep" : "reruns") + ":    units [" +
-             std::to_string(st.unit_begin) + ", " + std::to_string(st.unit_end) + ") of " +
-             std::to_string(st.n_conditions) + " x " + std::to_string(st.n_stimuli) + ", " +
-             std::to_string(st.n_repeats) + " repeats\n";
+        t += std::string(name) + ":    units [" + std::to_string(st.unit_begin) + ", " +
+             std::to_string(st.unit_end) + ") of " + std::to_string(st.n_conditions) + " x " +
+             std::to_string(st.n_stimuli) + ", " + std::to_string(st.n_repeats) + " repeats\n";
     }
     t += std::string("status:    ") +
          (r.complete() ? "complete" : "INCOMPLETE: " + r.incomplete_reason()) + "\n";
@@ -231,9 +237,28 @@ void check_shardable(const RunConfig& cfg) {
                           "to run with --shard");
 }
 
-RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec shard) {
+RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec shard,
+                        const std::vector<std::string>& inputs) {
     check_shardable(cfg);
-    return execute_shard_on(cfg, opts, shard, choose_run_backend(cfg), nullptr);
+    // The discipline of a run file (output_file.hpp): no overwrite without --force, never an
+    // input, a second writer refused before it touches anything, and the shard written as
+    // OUT.partial and renamed only once it is complete. A shard is not resumed, so an interrupted
+    // one is kept (its finished units readable) until the next run is asked to replace it.
+    const OutputPaths paths = output_paths(cfg.output.path);
+    check_output_target(paths, inputs, opts.force);
+    const OutputLock lock(paths);
+    if (std::filesystem::exists(paths.partial)) {
+        if (!opts.force)
+            throw IoError("an interrupted shard of '" + paths.target + "' is kept in '" +
+                          paths.partial + "' (a shard is not resumed): run it again with --force");
+        std::filesystem::remove(paths.partial);
+    }
+    RunConfig partial = cfg;
+    partial.output.path = paths.partial;
+    RunReport rep = execute_shard_on(partial, opts, shard, choose_run_backend(cfg), nullptr);
+    rep.output_path = rep.interrupted ? paths.partial : paths.target;
+    if (!rep.interrupted) commit_file(paths.partial, paths.target);
+    return rep;
 }
 
 RunReport execute_shard_on(const RunConfig& cfg, const RunOptions& opts, ShardSpec shard,
@@ -289,6 +314,7 @@ RunReport execute_shard_on(const RunConfig& cfg, const RunOptions& opts, ShardSp
     }
     progress.finish();
     rep.interrupted = !ok || stop_requested();
+    if (rep.interrupted) rep.stop_signal = stop_signal();
     rep.wall_s = seconds_since(t0);
     rep.n_trials = done;
     if (rep.interrupted) {

@@ -65,9 +65,11 @@ std::string card_digest(const nlohmann::json& card);
 std::optional<std::string> describe_shard_file(const std::string& path);
 
 //! Runs shard `shard` of the validated card into the shard file `cfg.output.path`
-//! (io/shard_file.hpp). ConfigError naming the key for a card that cannot be sharded (a device
-//! kind, `output.store_trials`).
-RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec shard);
+//! (io/shard_file.hpp), as a run file is written (output_file.hpp: OUT.partial renamed when
+//! complete, OUT.lock, no overwrite without opts.force, never one of `inputs`). ConfigError naming
+//! the key for a card that cannot be sharded (a device kind, `output.store_trials`).
+RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec shard,
+                        const std::vector<std::string>& inputs = {});
 
 //! ConfigError naming the key for a card that cannot be sharded.
 void check_shardable(const RunConfig& cfg);

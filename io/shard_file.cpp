@@ -279,6 +279,11 @@ bool ShardReader::has_stage(ShardStageKind kind) const {
     return h5::exists(file_, group_of(kind).path);
 }
 
+bool ShardReader::stage_complete(ShardStageKind kind) const {
+    return has_stage(kind) &&
+           h5::exists(file_, std::string(group_of(kind).path) + "/condition_row_start");
+}
+
 ShardStage ShardReader::stage(ShardStageKind kind) const {
     const layout::Group& g = group_of(kind);
     if (!has_stage(kind)) throw IoError(in_quotes(path_) + ": no group " + in_quotes(g.path));

@@ -111,6 +111,9 @@ class ShardReader {
     bool complete() const;
     std::string incomplete_reason() const;
     bool has_stage(ShardStageKind kind) const;
+    //! Whether the stage was closed (its per-condition tables written); the last stage of an
+    //! interrupted shard is not, and stage() refuses it.
+    bool stage_complete(ShardStageKind kind) const;
     //! The stage's units and totals; IoError if absent.
     ShardStage stage(ShardStageKind kind) const;
     //! The rows of one condition of a stage: (stimulus, word, count), sorted by stimulus and word.
