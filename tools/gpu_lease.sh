@@ -21,6 +21,10 @@
 #!     the paper card's 13.6 uS condition, against memlif_peer_words' words (optional)
 #!   7 if time remains: compute-sanitizer memcheck on a filtered set of GPU tests (and initcheck,
 #!     informational, if time still remains)
+#!   8 (run right after 5) device memory held by another process: a PyTorch allocation leaves
+#!     memlif 1536 MiB, then 64 MiB, of the GPU; a 65536 x 100 x 4 sweep must finish with the MI
+#!     of an unconstrained run (smaller chunks) or stop with a clear CUDA error (exit 1), never
+#!     crash
 #! The whole run keeps within MEMLIF_LEASE_BUDGET_S (480 s): each step's timeout is its cap or what
 #! the budget leaves after the minimum the later steps need, and a step that cannot get its minimum
 #! is skipped ("time"). Scratch lives under /tmp; $OUT holds 2 files (SUMMARY.txt, logs.tgz), and
@@ -85,10 +89,10 @@ t0=$SECONDS
 pack_reserve=15
 
 # Step table: name, cap (s), floor (s: below this the step is not started), mandatory.
-names=("" preflight default-tests nofmad-tests benchmarks sweep torch-peer sanitizer)
-caps=(0 60 180 100 150 300 120 150)
-floors=(0 0 60 30 45 60 40 30)
-mandatory=(0 1 1 1 1 1 0 0)
+names=("" preflight default-tests nofmad-tests benchmarks sweep torch-peer sanitizer device-oom)
+caps=(0 60 180 100 150 300 120 150 60)
+floors=(0 0 60 30 45 60 40 30 25)
+mandatory=(0 1 1 1 1 1 0 0 1)
 status=() secs=() detail=()
 failed=0 incomplete=0
 
@@ -112,7 +116,10 @@ selected() { [ -z "$only" ] || [ "$1" = 1 ] || [[ "$only" == *",$1,"* ]]; }
 step_timeout() {
     local i=$1 reserve=$pack_reserve j
     for ((j = i + 1; j < ${#names[@]}; ++j)); do
-        if [ "${mandatory[$j]}" = 1 ] && selected "$j"; then reserve=$((reserve + floors[j])); fi
+        # (a step that already ran, as 8 does before 6 and 7, needs nothing more)
+        if [ "${mandatory[$j]}" = 1 ] && selected "$j" && [ -z "${status[$j]:-}" ]; then
+            reserve=$((reserve + floors[j]))
+        fi
     done
     local t=$((budget - $(elapsed) - reserve))
     [ "$t" -gt "${caps[$i]}" ] && t=${caps[$i]}
@@ -567,6 +574,81 @@ step_sanitizer() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# 8 device memory held by another process (issue 12: GPU out of memory at start or mid-run)
+
+#! oom_run LABEL FREE_MIB TIMEOUT: the sweep of step 8 while a PyTorch process holds all but
+#! FREE_MIB of the device (nothing held when FREE_MIB is "-"); prints "exit RC; MI ...; note".
+oom_run() {
+    local label=$1 keep=$2 t=$3 log="$logs/08-$1.log" h5="$scratch/oom-$1.h5" hog="" rc k
+    local sets=(--set stimulus.set=all --set simulation.repeats=100
+        --set 'conductance_grid=[{"kind":"list","values_uS":[2.6,6.2,13.6,20]}]'
+        --set 'information.estimators=["plugin"]')
+    : > "$log"
+    if [ "$keep" != "-" ]; then
+        python3 -c '
+import sys, time
+import torch
+free, total = torch.cuda.mem_get_info()
+x = torch.empty(max(free - (int(sys.argv[1]) << 20), 0), dtype=torch.uint8, device="cuda")
+left, _ = torch.cuda.mem_get_info()
+print("hog: holds %d MiB, %d MiB of %d left" % (x.numel() >> 20, left >> 20, total >> 20), flush=True)
+time.sleep(600)' "$keep" >> "$log" 2>&1 &
+        hog=$!
+        for ((k = 0; k < 300; ++k)); do
+            grep -q '^hog:' "$log" && break
+            kill -0 "$hog" 2> /dev/null || break
+            sleep 0.1
+        done
+        if ! grep -q '^hog:' "$log"; then
+            kill "$hog" 2> /dev/null
+            wait "$hog" 2> /dev/null
+            echo "exit 77; MI none; no hog (torch could not take the memory)"
+            return 77
+        fi
+    fi
+    timeout -s TERM -k 10 "$t" "${lib_env[@]}" "$memlif" run --backend cuda -q -o "$h5" \
+        "${sets[@]}" >> "$log" 2>&1
+    rc=$?
+    if [ -n "$hog" ]; then
+        kill "$hog" 2> /dev/null
+        wait "$hog" 2> /dev/null
+    fi
+    local mi=""
+    [ -f "$h5" ] && mi=$("${lib_env[@]}" "$memlif" info "$h5" 2>&1 | tee -a "$log" |
+        awk '/^ *[0-9]+ +[0-9]/ { printf "%s ", $NF }')
+    rm -f "$h5" "$h5.partial"
+    echo "exit $rc; MI ${mi:-none}; $(grep -m1 -iE 'error|hog:' "$log" | cut -c1-160)"
+    return "$rc"
+}
+
+step_oom() {
+    local i=8 t
+    begin_step $i
+    t=$(step_timeout $i) || { finish_step $i SKIP "time (under ${floors[$i]}s left)"; return; }
+    if [ "$rehearse" = 1 ] || [ "$gpu" = 0 ]; then finish_step $i SKIP "no device"; return; fi
+    if ! python3 -c 'import torch; assert torch.cuda.is_available()' > "$logs/08-torch.log" 2>&1; then
+        finish_step $i SKIP "torch with CUDA not importable: no process to hold the memory"
+        return
+    fi
+    local free_run tight tiny rc_f rc_t rc_s st=PASS mi_f mi_t
+    free_run=$(oom_run free - $((t / 3)))
+    rc_f=$?
+    tight=$(oom_run tight 1536 $((t / 3)))
+    rc_t=$?
+    tiny=$(oom_run tiny 64 $((t - ($(elapsed) - start[$i]))))
+    rc_s=$?
+    mi_f=$(cut -d';' -f2 <<< "$free_run")
+    mi_t=$(cut -d';' -f2 <<< "$tight")
+    # Unconstrained: must finish. 1536 MiB left: the chunk shrinks and the MI is the unconstrained
+    # run's, or a clear CUDA error (exit 1). 64 MiB left: finishing or exit 1 both pass. A signal
+    # (> 128), an internal error or a user-error exit does not.
+    [ "$rc_f" = 0 ] || st=FAIL
+    case "$rc_t" in 0) [ "$mi_t" = "$mi_f" ] || st=FAIL ;; 1 | 77) ;; *) st=FAIL ;; esac
+    case "$rc_s" in 0 | 1 | 77) ;; 124 | 137) [ "$st" = PASS ] && st=TIMEOUT ;; *) st=FAIL ;; esac
+    finish_step $i "$st" "free: $free_run | 1536 MiB left: $tight | 64 MiB left: $tiny"
+}
+
+# ---------------------------------------------------------------------------------------------
 
 run_or_skip() { # STEP FUNCTION ARGS...
     local i=$1
@@ -584,6 +666,7 @@ if preflight; then
         '*-EstimatorsCuda.LargeStimulusSetMatchesHost' "${bin_nofmad[@]}"
     run_or_skip 4 step_benchmarks
     run_or_skip 5 step_sweep
+    run_or_skip 8 step_oom # mandatory, so before the optional steps 6 and 7
     run_or_skip 6 step_torch_peer
     run_or_skip 7 step_sanitizer
 else

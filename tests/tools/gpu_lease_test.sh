@@ -159,7 +159,7 @@ rehearsal)
     cat "$work/lease.log"
     echo "rehearsal took $((SECONDS - t0)) s"
     summary_has '^STEP 1 preflight PASS ' "preflight passes"
-    for s in "2 default-tests" "3 nofmad-tests" "4 benchmarks" "6 torch-peer" "7 sanitizer"; do
+    for s in "2 default-tests" "3 nofmad-tests" "4 benchmarks" "6 torch-peer" "7 sanitizer" "8 device-oom"; do
         summary_has "^STEP $s SKIP [0-9]+s no device" "step $s skipped: no device"
     done
     summary_has '^STEP 2 default-tests SKIP .*cuda_backend_test: lists [0-9]+ tests' \
@@ -247,6 +247,7 @@ fake_gpu)
     summary_has '^STEP 5 sweep FAIL .*65536 x 1000 x 64: exit [1-9]' "the sweep fails"
     summary_has '^STEP 6 torch-peer (SKIP|FAIL|PASS) ' "the torch peer step"
     summary_has '^STEP 7 sanitizer (SKIP|FAIL) ' "the sanitizer step"
+    summary_has '^STEP 8 device-oom (SKIP|FAIL) ' "the device-memory step"
     tar_has logs/default-cuda_backend_test.log
     tar_has logs/bench-kernel-default.log
     limits_ok
