@@ -4,6 +4,7 @@
 //! rank 0 gathers the sparse counts and writes the one file, which equals the unsharded run's
 //! dataset for dataset (timing aside), ground-truth reruns included. Skipped, with the reason,
 //! when this build has no MPI (Open MPI not found at configure time).
+#include "cli_util.hpp"
 #include "file_compare.hpp"
 
 #include <gtest/gtest.h>
@@ -16,27 +17,10 @@
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out;
-};
+using memlif::cli_test::exists;
+using memlif::cli_test::Result;
 
-Result run(const std::string& cmd) {
-    Result r;
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf;
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
-
-bool exists(const std::string& path) {
-    struct stat st;
-    return stat(path.c_str(), &st) == 0;
-}
+Result run(const std::string& cmd) { return memlif::cli_test::shell(cmd); }
 
 //! mpirun with `n` ranks on this one machine, root allowed (CI containers run as root).
 std::string mpirun(int n) {

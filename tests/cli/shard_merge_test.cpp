@@ -6,6 +6,7 @@
 //! resampling estimators, with ground-truth reruns, on a theta-burst ladder grid and on the
 //! 65536-pattern set; and every shard set that is not exactly one sweep is refused with exit 2,
 //! a message naming the file and no output left behind.
+#include "cli_util.hpp"
 #include "file_compare.hpp"
 
 #include "io/h5.hpp"
@@ -26,40 +27,16 @@
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out; //!< stdout and stderr together
-};
+using memlif::cli_test::exists;
+using memlif::cli_test::Result;
 
+//! memlif on the CPU backend, as under ctest, so that a GPU machine runs the same thing
 Result sh(const std::string& args) {
-    // MEMLIF_DISABLE_DEVICE=1 as in ctest, so a GPU machine runs the same CPU backend
-    const std::string cmd =
-        "MEMLIF_DISABLE_DEVICE=1 " + std::string(MEMLIF_EXE) + " " + args + " 2>&1";
-    Result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf;
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return memlif::cli_test::sh_env("MEMLIF_DISABLE_DEVICE=1", args);
 }
 
-bool exists(const std::string& path) {
-    struct stat st;
-    return stat(path.c_str(), &st) == 0;
-}
-
-class ShardMerge : public ::testing::Test {
+class ShardMerge : public memlif::cli_test::Cli {
   protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/memlif_shard_XXXXXX";
-        dir_ = mkdtemp(tmpl);
-    }
-    void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
-    std::string file(const std::string& name) const { return dir_ + "/" + name; }
-
     //! Runs `args` whole into whole.h5 and as N shards merged into merged_N.h5; expects them equal.
     void expect_merge_equals_run(const std::string& args,
                                  std::vector<unsigned> counts = {1, 2, 3, 7}) {
@@ -98,8 +75,6 @@ class ShardMerge : public ::testing::Test {
             EXPECT_EQ(memlif::io::h5::read_attr_string(f, "filetype"), "memlif-run");
         }
     }
-
-    std::string dir_;
 };
 
 const std::string k_grid = R"(--set 'conductance_grid=[{"kind":"list","values_uS":[3.0, 12.0]}]')";
