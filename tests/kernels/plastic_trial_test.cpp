@@ -6,6 +6,8 @@
 //! n on-steps is x(G) - n dt K_S sinh(alpha_S V_spk) and the current I0 exp(-x/x0) sinh(V/V0);
 //! the neuron is the same exact-exponential step with the fire/reset rule of lif.hpp. Also: every
 //! trial starts from the same state, and with rates zero the trial is the fixed-state trial.
+#include "protocol_params.hpp"
+
 #include "memlif/kernels/lif.hpp"
 #include "memlif/kernels/plastic_trial.hpp"
 #include "memlif/kernels/trial.hpp"
@@ -19,15 +21,7 @@ namespace memlif {
 namespace {
 
 SimParams params() {
-    SimParams p;
-    p.seed = 8642;
-    p.n_steps = 20000;
-    p.steps_per_input_bin = 5000;
-    p.spike_steps = 1000;
-    p.delay_steps = 1000;
-    p.steps_per_output_bin = 1000;
-    p.n_output_bins = 20;
-    p.decay = step_decay(10e-6, 20e-3);
+    SimParams p = test::protocol_params(8642);
     p.jitter.law = JitterLaw::uniform;
     p.jitter.max_steps = 4000;
     return p;

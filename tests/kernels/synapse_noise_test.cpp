@@ -5,6 +5,8 @@
 //! bit; each process's draws follow their analytic distribution; the noisy trial equals the
 //! noiseless trial run with the noise's drives (device-to-device) and the per-step trial of
 //! plastic_trial.hpp with every rate zero (read noise, RTN: the segment loop's edges).
+#include "protocol_params.hpp"
+
 #include "memlif/kernels/exact_noisy_trial.hpp"
 #include "memlif/kernels/exact_trial.hpp"
 #include "memlif/kernels/lif.hpp"
@@ -24,15 +26,7 @@ namespace {
 
 //! The default protocol at dt = 10 us, uniform jitter 0..40 ms (the spikes move between trials).
 SimParams params(bool backspikes) {
-    SimParams p;
-    p.seed = 97531;
-    p.n_steps = 20000;
-    p.steps_per_input_bin = 5000;
-    p.spike_steps = 1000;
-    p.delay_steps = 1000;
-    p.steps_per_output_bin = 1000;
-    p.n_output_bins = 20;
-    p.decay = step_decay(10e-6, 20e-3);
+    SimParams p = test::protocol_params(97531);
     p.jitter.law = JitterLaw::uniform;
     p.jitter.max_steps = 4000;
     if (backspikes) {

@@ -2,6 +2,8 @@
 //! \file tests/kernels/trial_test.cpp
 //! Whole trials with hand-computable outcomes (no jitter), plus determinism and back-spike
 //! blocking.
+#include "protocol_params.hpp"
+
 #include "memlif/kernels/lif.hpp"
 #include "memlif/kernels/trial.hpp"
 #include "memlif/kernels/trial_id.hpp"
@@ -16,18 +18,7 @@ namespace memlif {
 namespace {
 
 //! The default protocol at dt = 10 us: 4 x 50 ms input bins, 10 ms spikes, 20 x 10 ms output bins.
-SimParams default_params() {
-    SimParams p;
-    p.seed = 1234;
-    p.n_steps = 20000;
-    p.steps_per_input_bin = 5000;
-    p.spike_steps = 1000;
-    p.delay_steps = 1000;
-    p.steps_per_output_bin = 1000;
-    p.n_output_bins = 20;
-    p.decay = step_decay(10e-6, 20e-3);
-    return p;
-}
+SimParams default_params() { return test::protocol_params(1234); }
 
 SynapseDrive drive(const SimParams& p, double w) {
     const double a = step_increment(w, p.decay);
