@@ -55,6 +55,7 @@ OutputPaths output_paths(const std::string& path) {
                    : path;
     p.partial = p.target + k_partial_suffix;
     p.lock = p.target + k_lock_suffix;
+    p.snapshot = p.partial + ".snapshot";
     return p;
 }
 
@@ -76,7 +77,7 @@ void check_output_target(const OutputPaths& paths, const std::vector<std::string
     if (!S_ISDIR(st.st_mode))
         throw IoError("cannot create " + q(target) + ": " + q(dir) + " is not a directory");
     for (const std::string& in : inputs) {
-        for (const std::string* p : {&paths.target, &paths.partial, &paths.lock})
+        for (const std::string* p : {&paths.target, &paths.partial, &paths.lock, &paths.snapshot})
             if (same_file(*p, in))
                 throw IoError("the output " + q(*p) + " is the input " + q(in) +
                               " (the same file); choose another output");

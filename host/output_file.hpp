@@ -20,6 +20,9 @@ struct OutputPaths {
     std::string target;  //!< the file the user named
     std::string partial; //!< target + ".partial": the run being written, kept if interrupted
     std::string lock;    //!< target + ".lock"
+    //! partial + ".snapshot": the partial file as it was when its current phase began (a run's
+    //! stages after the sweep), for a resume to fall back on if a kill tore the partial file
+    std::string snapshot;
 };
 
 //! The paths of an output named by its target or by its partial file.

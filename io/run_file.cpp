@@ -466,6 +466,53 @@ void repair_end_of_allocation(const std::string& path) {
     }
 }
 
+namespace {
+
+struct ReadCheck {
+    std::string failed; //!< the object that could not be read
+};
+
+herr_t count_attr(hid_t, const char*, const H5A_info_t*, void*) { return 0; }
+
+herr_t read_object(hid_t loc, const char* name, const H5O_info_t* info, void* data) {
+    auto* check = static_cast<ReadCheck*>(data);
+    const std::string path = std::string("/") + (std::strcmp(name, ".") == 0 ? "" : name);
+    check->failed = path;
+    h5::Handle obj(H5Oopen(loc, name, H5P_DEFAULT));
+    if (!obj.valid()) return -1;
+    hsize_t at = 0;
+    if (info->num_attrs > 0 &&
+        H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_NATIVE, &at, count_attr, nullptr) < 0)
+        return -1;
+    if (info->type == H5O_TYPE_DATASET && path.rfind("/counts/", 0) != 0 &&
+        path.rfind("/trials/", 0) != 0) {
+        h5::Handle type(H5Dget_type(obj));
+        h5::Handle space(H5Dget_space(obj));
+        if (!type.valid() || !space.valid()) return -1;
+        const H5T_class_t cls = H5Tget_class(type);
+        if (cls == H5T_INTEGER || cls == H5T_FLOAT) {
+            const hssize_t n = H5Sget_simple_extent_npoints(space);
+            if (n < 0) return -1;
+            std::vector<unsigned char> buf(static_cast<std::size_t>(n) * H5Tget_size(type) + 1);
+            if (H5Dread(obj, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) return -1;
+        }
+    }
+    check->failed.clear();
+    return 0;
+}
+
+} // namespace
+
+void check_run_file_readable(const std::string& path) {
+    h5::silence_errors();
+    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!file.valid()) h5::fail(H5I_INVALID_HID, "cannot open " + in_quotes(path));
+    ReadCheck check;
+    if (H5Ovisit(file, H5_INDEX_NAME, H5_ITER_NATIVE, read_object, &check) < 0)
+        h5::fail(file, "cannot read " + in_quotes(check.failed.empty() ? "/" : check.failed) +
+                           " of " + in_quotes(path));
+}
+
 RunWriter::RunWriter(const std::string& path, Resume) : path_(path) {
     repair_end_of_allocation(path);
     // Everything RunReader checks holds (layout, ranges, completed blocks) before anything is cut.

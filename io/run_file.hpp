@@ -259,6 +259,13 @@ void set_run_phase(const std::string& path, const std::string& phase);
 //! writer is gone (the caller holds its lock).
 void repair_end_of_allocation(const std::string& path);
 
+//! Opens every group, dataset and attribute of the run file at `path` and reads every numeric
+//! dataset outside /counts and /trials (which RunWriter(path, Resume) reads back itself): IoError
+//! naming the object at the first that HDF5 cannot read. A kill inside an HDF5 flush can leave
+//! metadata that points at objects never written (a torn group heap or B-tree); this finds it
+//! before a resumed run trips on it halfway.
+void check_run_file_readable(const std::string& path);
+
 //! How AnalysisWriter treats an existing group of the same name.
 enum class GroupMode {
     create,  //!< IoError if it exists
