@@ -181,11 +181,7 @@ int cmd_analyze(const std::string& path, const std::vector<std::string>& estimat
         meta = reader.metadata();
     }
     // the card the run used, with the command line's information.* overrides, validated again
-    nlohmann::json card =
-        migrate_stored_card(parse_card_text(meta.config_json, path + ":/config_json"));
-    if (!card.is_object())
-        throw IoError("'" + path + "': /config_json holds " + std::string(card.type_name()) +
-                      ", not a run card (a JSON object)");
+    nlohmann::json card = stored_card_from_text(meta.config_json, path + ":/config_json");
     for (const auto& s : sets) {
         if (s.rfind("information.", 0) != 0)
             throw ConfigError("--set " + s + ": analyze only accepts information.* keys");

@@ -197,6 +197,14 @@ json read_card_file(const std::string& path) {
     return card;
 }
 
+json stored_card_from_text(const std::string& text, const std::string& source) {
+    json card = parse_card_text(text, source);
+    if (!card.is_object())
+        throw IoError(source + " holds " + std::string(card.type_name()) +
+                      ", not a run card (a JSON object)");
+    return migrate_stored_card(std::move(card));
+}
+
 json migrate_stored_card(json card) {
     if (card.is_object() && !card.contains("format")) {
         if (card.contains("backspike") && card["backspike"].is_object())

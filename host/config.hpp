@@ -50,6 +50,11 @@ nlohmann::json read_card_file(const std::string& path);
 //! were retired are dropped (`backspike.amplitude_V`, which no MI run used).
 nlohmann::json migrate_stored_card(nlohmann::json card);
 
+//! The card a file stores (its /config_json text): parsed (ConfigError naming `source`), an
+//! object (IoError naming `source` otherwise) and migrated to the current format. Every reader of
+//! a stored card goes through here (resume, analyze, merge).
+nlohmann::json stored_card_from_text(const std::string& text, const std::string& source);
+
 //! Applies a `key.path=value` override (value parsed as JSON, else taken as a string).
 void apply_override(nlohmann::json& card, const std::string& assignment);
 

@@ -243,8 +243,10 @@ int main(int argc, char** argv) {
 
     try {
         if (*run) return cmd_run(ra);
-        if (*merge)
+        if (*merge) {
+            memlif::install_stop_handlers(); // a stopped merge removes its temporary file
             return memlif::cmd_merge(merge_out, merge_inputs, {quiet, merge_backend, merge_force});
+        }
         if (app.got_subcommand("dump-default")) {
             std::cout << memlif::default_card().dump(2) << "\n";
             return 0;

@@ -7,6 +7,7 @@
 #include "analyze.hpp"
 #include "experiments/ground_truth.hpp"
 #include "progress.hpp"
+#include "run.hpp"
 #include "shard.hpp"
 #include "sweep_file.hpp"
 
@@ -74,8 +75,10 @@ void check_shard_set(const std::vector<io::ShardReader>& shards,
             throw UsageError(q(p) + ": seed " + std::to_string(b.seed) + ", but " + q(a_path) +
                              " has seed " + std::to_string(a.seed) + ": shards of another run");
         if (b.card_digest != a.card_digest) {
-            const auto ca = sweep_identity(nlohmann::json::parse(a.config_json));
-            const auto cb = sweep_identity(nlohmann::json::parse(b.config_json));
+            const auto ca =
+                sweep_identity(stored_card_from_text(a.config_json, a_path + ":/config_json"));
+            const auto cb =
+                sweep_identity(stored_card_from_text(b.config_json, p + ":/config_json"));
             throw UsageError(q(p) + ": another card than " + q(a_path) + " (first difference at " +
                              first_difference(ca, cb) + "): shards of another sweep");
         }
@@ -186,10 +189,16 @@ struct TempFile {
     }
 };
 
-} // namespace
+//! Thrown where a merge polls a stop (SIGINT, SIGTERM): unwinding removes the temporary file and
+//! releases the lock, so a stopped merge leaves nothing behind.
+struct MergeStopped {};
 
-RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader>& shards,
-                       const MergeOptions& opts) {
+void stop_point() {
+    if (stop_requested()) throw MergeStopped{};
+}
+
+RunReport merge_shards_impl(const std::string& out, const std::vector<io::ShardReader>& shards,
+                            const MergeOptions& opts) {
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<io::ShardIdentity> ids;
     for (const auto& s : shards) ids.push_back(s.identity());
@@ -206,8 +215,8 @@ RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader
     const OutputLock lock(paths);
 
     // The card of the shards, with the output it is merged into.
-    nlohmann::json card = migrate_stored_card(
-        parse_card_text(ids[0].config_json, shards[0].path() + ":/config_json"));
+    nlohmann::json card =
+        stored_card_from_text(ids[0].config_json, shards[0].path() + ":/config_json");
     card["output"]["path"] = out;
     if (!opts.backend.empty()) card["simulation"]["backend"] = opts.backend;
     RunConfig cfg = resolve_config(card);
@@ -240,6 +249,7 @@ RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader
         Progress progress(0, true);
         SweepFileSink sink(writer, plan, progress, nullptr);
         for (std::uint32_t c = 0; c < n_c; ++c) {
+            stop_point();
             ConditionOutput o;
             o.condition = c;
             std::uint64_t spikes = 0;
@@ -255,6 +265,7 @@ RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader
     }
     rep.stages.push_back({"merge", seconds_since(t0), 0});
 
+    stop_point();
     const auto t1 = std::chrono::steady_clock::now();
     analyze_run_stage(cfg);
     rep.stages.push_back({"analysis", seconds_since(t1), 0});
@@ -267,6 +278,7 @@ RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader
     ctx.enter_phase = [&](const std::string& phase) { io::set_run_phase(tmp.path, phase); };
     for (const Experiment* e : experiments()) {
         if (std::string(e->follows()) != "mi_sweep" || !e->enabled(cfg)) continue;
+        stop_point();
         if (std::string(e->kind()) == "ground_truth") {
             const auto t2 = std::chrono::steady_clock::now();
             std::vector<io::ShardStage> stages;
@@ -293,6 +305,7 @@ RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader
     rt.wall_s = rep.wall_s;
     rt.n_trials = 0; // the merge simulates nothing; the shards' trials are in /results
     for (const StageTiming& s : rep.stages) rt.stages.push_back({s.name, s.wall_s, s.n_trials});
+    stop_point();
     io::finish_run(tmp.path, rt);
     commit_file(tmp.path, out); // fsync, rename, fsync of the directory
     tmp.keep = true;
@@ -301,11 +314,31 @@ RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader
     return rep;
 }
 
+} // namespace
+
+RunReport merge_shards(const std::string& out, const std::vector<io::ShardReader>& shards,
+                       const MergeOptions& opts) {
+    try {
+        return merge_shards_impl(out, shards, opts);
+    } catch (const MergeStopped&) {
+        RunReport rep;
+        rep.interrupted = true;
+        rep.stop_signal = stop_signal();
+        rep.output_path = out;
+        return rep;
+    }
+}
+
 int cmd_merge(const std::string& out, const std::vector<std::string>& shard_paths,
               const MergeOptions& opts) {
     std::vector<io::ShardReader> shards;
     for (const auto& p : shard_paths) shards.emplace_back(p);
     const RunReport rep = merge_shards(out, shards, opts);
+    if (rep.interrupted) {
+        std::fprintf(stderr, "memlif: merge interrupted; nothing was written to '%s'\n",
+                     out.c_str());
+        return rep.stop_signal > 0 ? 128 + rep.stop_signal : 130;
+    }
     if (!opts.quiet) std::cout << format_summary(rep.rows) << rep.text;
     std::printf("merged %zu shards (%llu trials) in %.3f s -> %s\n", shards.size(),
                 static_cast<unsigned long long>(rep.n_trials), rep.wall_s, out.c_str());

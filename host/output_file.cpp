@@ -186,11 +186,25 @@ void copy_for_update(const std::string& from, const std::string& to) {
                           " MiB), and only " +
                           std::to_string(static_cast<long long>(free_b) >> 20) + " MiB are free");
     }
-    std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, ec);
+    // `to` is removed first: copy_file would write through a symlink there, into its target
+    remove_own_file(to);
+    std::filesystem::copy_file(from, to, std::filesystem::copy_options::none, ec);
     if (ec) {
+        const std::string why = ec.message();
         std::filesystem::remove(to, ec);
-        throw IoError("cannot copy " + q(from) + " to " + q(to) + ": " + ec.message());
+        throw IoError("cannot copy " + q(from) + " to " + q(to) + ": " + why);
     }
+}
+
+void remove_own_file(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return;
+    if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+        throw IoError(q(path) + " is in the way and is not a file memlif wrote (" +
+                      (S_ISDIR(st.st_mode) ? "a directory" : "not a regular file") +
+                      "): remove it");
+    if (::unlink(path.c_str()) != 0)
+        throw IoError("cannot remove " + q(path) + ": " + std::strerror(errno));
 }
 
 } // namespace memlif

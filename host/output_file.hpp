@@ -58,8 +58,13 @@ class OutputLock {
 //! directory. IoError naming both on failure (`to` is then untouched).
 void commit_file(const std::string& from, const std::string& to);
 
-//! Copies `from` to `to` (replacing it), for an update that must not touch `from` until it is
-//! complete. IoError if the file system lacks the room for the copy.
+//! Copies `from` to `to` (replacing it, never through a symlink), for an update that must not
+//! touch `from` until it is complete. IoError if the file system lacks the room for the copy or
+//! `to` is a directory.
 void copy_for_update(const std::string& from, const std::string& to);
+
+//! Removes one of memlif's own files beside an output (OUT.partial, its snapshot) if it is there;
+//! IoError naming it if it cannot be removed or is not a regular file or symlink (a directory).
+void remove_own_file(const std::string& path);
 
 } // namespace memlif

@@ -16,6 +16,8 @@
 #include <omp.h>
 #endif
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -209,10 +211,7 @@ nlohmann::json stored_card(const std::string& path) {
             "'" + paths.partial + "' was started by memlif " + meta.software_version + " (git " +
             meta.git_sha + "), this is memlif " + MEMLIF_VERSION + " (git " + MEMLIF_GIT_SHA +
             "): resume it with the build that started it, or start again with --force");
-    nlohmann::json card = parse_json_text(meta.config_json, paths.partial + ":/config_json");
-    if (!card.is_object())
-        throw IoError("'" + paths.partial + "': /config_json is not a run card (a JSON object)");
-    return card;
+    return stored_card_from_text(meta.config_json, paths.partial + ":/config_json");
 }
 
 RunConfig resume_config(const std::string& path, const nlohmann::json* user) {
@@ -242,6 +241,12 @@ RunReport execute_run(const RunConfig& cfg, const RunOptions& opts,
             if (same_file(paths.partial, in) || same_file(paths.target, in))
                 throw IoError("the output '" + paths.target + "' is the input '" + in +
                               "' (the same file)");
+        // the finished run would be renamed onto it: the same rule as a new run's, without a
+        // --force (which --resume does not take)
+        struct stat st {};
+        if (std::filesystem::exists(paths.partial) && ::lstat(paths.target.c_str(), &st) == 0)
+            throw IoError("'" + paths.target + "' exists; the resumed run of '" + paths.partial +
+                          "' would replace it: move it away first");
     } else {
         check_output_target(paths, inputs, opts.force);
     }
@@ -265,9 +270,9 @@ RunReport execute_run(const RunConfig& cfg, const RunOptions& opts,
                           paths.partial + "'" + state + ": continue it with `memlif run --resume " +
                           paths.target + "`, or start again with --force");
         }
-        fs::remove(paths.partial);
+        remove_own_file(paths.partial);
     }
-    if (!opts.resume) fs::remove(paths.snapshot); // a copy of an earlier, discarded run
+    if (!opts.resume) remove_own_file(paths.snapshot); // a copy of an earlier, discarded run
 
     const BackendChoice backend = choose_run_backend(cfg); // simulation.backend and .devices
     if (opts.resume) {

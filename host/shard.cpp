@@ -251,7 +251,7 @@ RunReport execute_shard(const RunConfig& cfg, const RunOptions& opts, ShardSpec 
         if (!opts.force)
             throw IoError("an interrupted shard of '" + paths.target + "' is kept in '" +
                           paths.partial + "' (a shard is not resumed): run it again with --force");
-        std::filesystem::remove(paths.partial);
+        remove_own_file(paths.partial);
     }
     RunConfig partial = cfg;
     partial.output.path = paths.partial;

@@ -11,8 +11,10 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -128,6 +130,51 @@ TEST_F(Cli, Issue12_TheOutputAppearsOnlyOnceComplete) {
     const Result info = sh("info " + out + ".partial");
     EXPECT_EQ(info.code, 0) << info.out;
     EXPECT_TRUE(contains(info.out, "phase:     sweep")) << info.out;
+}
+
+TEST_F(Cli, Issue12_AResumeDoesNotReplaceAFileThatAppearedAtTheOutput) {
+    // review finding: --resume renamed the finished run onto whatever was at OUT, without --force
+    const std::string out = file("r.h5");
+    ASSERT_EQ(sh_env("MEMLIF_TEST_RAISE=KILL:4",
+                     "run" + std::string(k_quick) + k_fast_grid + " -o " + out)
+                  .code,
+              128 + SIGKILL);
+    std::ofstream(out) << "precious";
+    const Result r = sh("run --resume " + out + " -q");
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "r.h5' exists")) << r.out;
+    EXPECT_EQ(content(out), "precious");
+    EXPECT_TRUE(exists(out + ".partial"));
+    std::remove(out.c_str());
+    EXPECT_EQ(sh("run --resume " + out + " -q").code, 0);
+}
+
+TEST_F(Cli, Issue12_ADirectoryAtThePartialPathIsAUserErrorNotACrash) {
+    // review finding: `run --force` over OUT.partial/ (a folder with a file) exited 1 with a
+    // filesystem_error
+    const std::string out = file("d2.h5");
+    ASSERT_EQ(::mkdir((out + ".partial").c_str(), 0755), 0);
+    std::ofstream(out + ".partial/f") << "x";
+    const Result r = sh("run" + std::string(k_quick) + k_fast_grid + " --force -o " + out);
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "d2.h5.partial")) << r.out;
+    EXPECT_TRUE(exists(out + ".partial/f"));
+}
+
+TEST_F(Cli, Issue12_AnalyzeNeverWritesThroughASymlinkAtItsWorkingCopy) {
+    // review finding: a symlink FILE.analyze-partial -> other.h5 made `analyze` overwrite
+    // other.h5 and turn FILE into a link to it
+    const std::string done = file("a.h5"), other = file("other.h5");
+    ASSERT_EQ(sh("run" + std::string(k_quick) + k_fast_grid + " -o " + done).code, 0);
+    std::ofstream(other) << "precious";
+    ASSERT_EQ(::symlink(other.c_str(), (done + ".analyze-partial").c_str()), 0);
+    const Result r = sh("analyze " + done + " --estimators pt --group g");
+    EXPECT_EQ(r.code, 0) << r.out;
+    EXPECT_EQ(content(other), "precious");
+    struct stat st {};
+    ASSERT_EQ(::lstat(done.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISREG(st.st_mode)) << "the analysed file became a symlink";
+    EXPECT_TRUE(memlif::io::RunReader(done).has("/analysis/g"));
 }
 
 } // namespace

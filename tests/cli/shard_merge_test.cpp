@@ -27,6 +27,7 @@
 
 namespace {
 
+using memlif::cli_test::contains;
 using memlif::cli_test::exists;
 using memlif::cli_test::Result;
 
@@ -264,6 +265,41 @@ TEST_F(ShardRefusal, Issue12_AnInterruptedShardExits143AndIsKeptAsPartial) {
     EXPECT_EQ(forced.code, 0) << forced.out;
     EXPECT_TRUE(exists(out));
     EXPECT_FALSE(exists(out + ".partial"));
+}
+
+TEST_F(ShardRefusal, Issue12_AStoppedMergeLeavesNothingBehind) {
+    // review finding: SIGINT/SIGTERM killed a merge before its temporary file was removed, and
+    // OUT.merge-PID files piled up (merge installed no stop handlers)
+    const std::string out = file("m.h5"), shards = shard(0) + " " + shard(1) + " " + shard(2);
+    for (const char* sig : {"TERM", "INT"})
+        for (int at : {1, 3, 5}) {
+            const Result r = memlif::cli_test::sh_env(
+                "MEMLIF_DISABLE_DEVICE=1 MEMLIF_TEST_RAISE=" + std::string(sig) + ":" +
+                    std::to_string(at),
+                "merge -q " + out + " " + shards);
+            EXPECT_EQ(r.code, std::string(sig) == "TERM" ? 143 : 130) << sig << at << r.out;
+            const Result ls = memlif::cli_test::shell("ls " + dir_);
+            EXPECT_FALSE(contains(ls.out, "m.h5")) << sig << at << ": " << ls.out;
+        }
+    EXPECT_EQ(sh("merge -q " + out + " " + shards).code, 0);
+}
+
+TEST_F(ShardRefusal, Issue12_AShardWithoutACardIsRefusedNamingIt) {
+    // review finding: a shard whose /config_json is not a card made merge exit 1
+    // ("internal error: [json.exception.parse_error.101]", "type_error.305")
+    for (const char* text : {"not json", "3", "[1]"}) {
+        {
+            memlif::io::h5::Handle f = memlif::io::h5::open_file(shard(1), true);
+            memlif::io::h5::unlink(f, "config_json");
+            memlif::io::h5::write_string_dataset(f, "config_json", text);
+            memlif::io::h5::write_attr_string(f, "card_digest", "0000000000000000");
+        }
+        const Result r =
+            sh("merge -q " + file("out.h5") + " " + shard(0) + " " + shard(1) + " " + shard(2));
+        EXPECT_EQ(r.code, 2) << text << ": " << r.out;
+        EXPECT_TRUE(contains(r.out, "s1.h5")) << text << ": " << r.out;
+        EXPECT_FALSE(exists(file("out.h5")));
+    }
 }
 
 TEST_F(ShardRefusal, AShardIsNotARunFile) {
