@@ -341,7 +341,7 @@ SimParams make_sim_params(const RunConfig& c) {
     p.backspike.enabled = c.backspike.enabled ? 1u : 0u;
     if (c.backspike.enabled) {
         p.backspike.width_steps =
-            whole_steps(c.backspike.width_us * 1e-6, dt_s, "backspike.width_us");
+            whole_steps(c.backspike.width_us * 1e-6, dt_s, "backspike.width_us", 1);
         // An interval is drawn as -mean ln(u) + 0.5 steps with u >= 2^-32 (kernels/backspike.hpp)
         // and must fit the 32-bit step count: at most 22.2 mean intervals.
         p.backspike.mean_interval_steps = c.backspike.mean_interval_ms * 1e-3 / dt_s;

@@ -51,6 +51,16 @@ SynapseNoise make_synapse_noise(const SynapseNoiseCard& n, double dt_s, double a
     return s;
 }
 
+void check_exact_solver_applies(const RunConfig& c, const std::string& key) {
+    if (c.synapse.plasticity.enabled)
+        fail(key, "exact applies only to piecewise-constant drives; with "
+                  "synapse.plasticity.enabled the drive follows the device state inside each "
+                  "spike: use the fixed step");
+    if (!c.synapse.noise.rtn_traps.empty())
+        fail(key, "exact applies only to piecewise-constant drives; RTN (synapse.noise.rtn_traps) "
+                  "switches the current inside a spike: use the fixed step");
+}
+
 void check_synapse_physics(const RunConfig& c) {
     const SynapseNoiseCard& n = c.synapse.noise;
     const PlasticityCard& pl = c.synapse.plasticity;
@@ -76,19 +86,8 @@ void check_synapse_physics(const RunConfig& c) {
              std::to_string(c.conductances_uS.size()) + " conductance points x " +
                  std::to_string(n_amp) +
                  " amplitudes exceed 65536 conditions (the trial id holds 16 bits)");
-    const bool rtn = !n.rtn_traps.empty();
     const bool any = noise_on(n) || pl.enabled;
-    if (c.simulation.solver == "exact") {
-        if (pl.enabled)
-            fail("simulation.solver",
-                 "exact applies only to piecewise-constant drives; with synapse.plasticity.enabled "
-                 "the drive follows the device state inside each spike: use "
-                 "simulation.solver=fixed");
-        if (rtn)
-            fail("simulation.solver",
-                 "exact applies only to piecewise-constant drives; RTN (synapse.noise.rtn_traps) "
-                 "switches the current inside a spike: use simulation.solver=fixed");
-    }
+    if (c.simulation.solver == "exact") check_exact_solver_applies(c, "simulation.solver");
     if (any && c.simulation.backend == "cuda")
         fail("simulation.backend",
              "the CUDA backend does not simulate synapse.noise or synapse.plasticity yet; "

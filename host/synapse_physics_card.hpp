@@ -23,6 +23,12 @@
 
 namespace memlif {
 
+//! Bounds of a lognormal sigma (and of a noise axis amplitude). A factor is exp(sigma z) with |z|
+//! up to about 8.3 (the largest normal the 32-bit uniforms give): sigma <= 10 keeps it finite
+//! (e^83), while a sigma of 1e300 made every drive infinite without a word. Measured device
+//! spreads are sigma ~ 0.01-0.3.
+inline constexpr card::Range k_sigma_range{0.0, 10.0};
+
 struct RunConfig;
 
 //! `synapse.noise.axis`: one noise amplitude per value; the sweep runs every conductance point at
@@ -33,7 +39,7 @@ struct NoiseAxisCard {
     std::vector<double> amplitudes; //!< dimensionless (sigma of ln, or a relative step)
     template <class V> void visit(V& v) {
         v.choice("process", process, {"none", "device", "read", "rtn"});
-        card::numbers(v, "amplitudes", amplitudes, card::non_negative, 0, 4096);
+        card::numbers(v, "amplitudes", amplitudes, k_sigma_range, 0, 4096);
     }
 };
 
@@ -44,8 +50,8 @@ struct SynapseNoiseCard {
     std::vector<RtnTrapCard> rtn_traps; //!< traps of every synapse (0-8); empty: no RTN
     NoiseAxisCard axis;
     template <class V> void visit(V& v) {
-        v.number("device_sigma_ln", device_sigma_ln, card::non_negative);
-        v.number("read_sigma_ln", read_sigma_ln, card::non_negative);
+        v.number("device_sigma_ln", device_sigma_ln, k_sigma_range);
+        v.number("read_sigma_ln", read_sigma_ln, k_sigma_range);
         card::sections(v, "rtn_traps", rtn_traps, 0, static_cast<std::size_t>(k_max_rtn_traps));
         v.section("axis", axis);
     }
@@ -98,6 +104,10 @@ SynapseNoise make_synapse_noise(const SynapseNoiseCard& n, double dt_s, double a
 //! CUDA backend takes neither noise nor plasticity, plasticity needs the ul-gap synapse with every
 //! programmed state inside the bounds, and the axis needs a process and its amplitudes.
 void check_synapse_physics(const RunConfig& cfg);
+
+//! ConfigError naming `key` (simulation.solver, ground_truth.solver) where the exact solver cannot
+//! simulate the card's synapses: plasticity on, or RTN traps (the drive changes inside a spike).
+void check_exact_solver_applies(const RunConfig& cfg, const std::string& key);
 
 //! The plasticity-on trial's constants from a validated card and its fixed-step constants.
 PlasticityParams make_plasticity_params(const RunConfig& cfg);

@@ -10,6 +10,7 @@
 
 #include "host/experiment.hpp"
 #include "host/information/estimators.hpp"
+#include "host/synapse_physics_card.hpp"
 
 #include "io/run_file.hpp"
 
@@ -167,6 +168,8 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
 
     void check(const GroundTruthCard& gt, const RunConfig& cfg) const override {
         if (!gt.enabled) return;
+        // the reruns would otherwise drop RTN, or run plasticity on the fixed step labelled exact
+        if (gt.solver == "exact") check_exact_solver_applies(cfg, "ground_truth.solver");
         for (std::size_t i = 0; i < gt.conditions.size(); ++i)
             if (gt.conditions[i] >= condition_count(cfg))
                 throw ConfigError("ground_truth.conditions[" + std::to_string(i) +

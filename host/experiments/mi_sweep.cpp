@@ -51,17 +51,20 @@ class MiSweep final : public Experiment {
 
     ResourceNeeds resources(const RunConfig& cfg) const override {
         const double n_s = static_cast<double>(make_stimulus_set(cfg.stimulus_set_kind).size());
-        const double n_g = static_cast<double>(cfg.conductances_uS.size());
+        // every condition of the sweep: grid points x noise-axis amplitudes
+        const double n_g = static_cast<double>(condition_count(cfg));
         const double trials = n_s * cfg.simulation.repeats; // per condition
         ResourceNeeds r;
         r.key = "simulation.repeats";
-        // One condition at a time: its trial words (8 B per trial) and their counting, measured
-        // at 16.5 B per trial at the peak of the 65536 x 1000 sweep (1.08 GB, bench/RESULTS.md,
-        // issue 9); with store_trials the trial rows (24 B) besides. CSR counts grow to 16 B per
-        // trial only when nearly every word is distinct: the estimate refuses what cannot fit in
-        // the common case and does not refuse runs that fit.
-        r.peak_memory_bytes =
-            trials * (17.0 + (cfg.output.store_trials ? 24.0 : 0.0)) + n_s * 256.0;
+        // One condition at a time. Its words are counted as each stimulus completes, so what is
+        // held is one batch of words and the condition's CSR counts: 51 MB for the 65536 x 2000
+        // sweep (0.4 B per trial, bench/RESULTS.md, issue 9); 2 B per trial leaves room for
+        // conditions with more distinct words. With store_trials all its words (8 B) and trial
+        // rows (24 B) besides. CSR counts grow to 16 B per trial only when nearly every word is
+        // distinct: the estimate refuses what cannot fit in the common case and does not refuse
+        // runs that fit.
+        r.peak_memory_bytes = trials * (2.0 + (cfg.output.store_trials ? 32.0 : 0.0)) +
+                              8.0 * static_cast<double>(cfg.simulation.batch_trials) + n_s * 256.0;
         // At least: the per-stimulus /results rows, one count row per stimulus (compressed), the
         // per-stimulus analysis columns, and the stored trials at a generous compression.
         double stimulus_columns = 0;

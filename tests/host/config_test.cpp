@@ -278,7 +278,9 @@ TEST(Config, Issue12_JitterUnitCannotWrapItsStepCount) {
 
 TEST(Config, Issue12_BackspikeWidthIsWholeStepsAndInRange) {
     // defect 15: 1e300 us became 0 steps, 305 us (30.5 steps) was rounded without a word
-    for (const char* width : {"backspike.width_us=1e300", "backspike.width_us=305"}) {
+    // (review: 0 and 1e-6 us became 0 steps with back-spikes enabled, silently off)
+    for (const char* width : {"backspike.width_us=1e300", "backspike.width_us=305",
+                              "backspike.width_us=0", "backspike.width_us=0.000001"}) {
         json card = json::object();
         apply_override(card, "backspike.enabled=true");
         apply_override(card, width);

@@ -219,6 +219,21 @@ TEST(SynapsePhysics, RefusalsNameTheirKeys) {
     EXPECT_EQ(config_error({"simulation.solver=\"exact\"", "synapse.noise.read_sigma_ln=0.1",
                             "synapse.noise.device_sigma_ln=0.1"}),
               "");
+    // review findings: exact ground-truth reruns dropped RTN silently (the reference MI was the
+    // noiseless one); a sigma of 1e300 made every drive infinite, exit 0
+    for (const char* physics :
+         {R"(synapse.noise.rtn_traps=[{"delta":0.5}])", "synapse.plasticity.enabled=true"})
+        EXPECT_NE(
+            config_error({"ground_truth.enabled=true", "ground_truth.solver=\"exact\"", physics})
+                .find("ground_truth.solver"),
+            std::string::npos)
+            << physics;
+    EXPECT_NE(
+        config_error({"synapse.noise.device_sigma_ln=1e300"}).find("synapse.noise.device_sigma_ln"),
+        std::string::npos);
+    EXPECT_NE(config_error({R"(synapse.noise.axis={"process":"read","amplitudes":[0.1, 11]})"})
+                  .find("synapse.noise.axis.amplitudes"),
+              std::string::npos);
 }
 
 //! PT H(R|S) of each condition of a thinned sweep at 13.6 uS.
