@@ -696,6 +696,30 @@ template <class T> hsize_t append(hid_t dset, const std::vector<T>& data) {
     return append<T>(dset, data.data(), data.size() / row);
 }
 
+hsize_t chunk_rows(hid_t dset) {
+    Handle plist(H5Dget_create_plist(dset));
+    hsize_t dims[H5S_MAX_RANK] = {1};
+    if (!plist.valid() || H5Pget_layout(plist) != H5D_CHUNKED ||
+        H5Pget_chunk(plist, H5S_MAX_RANK, dims) < 1) {
+        H5Eclear2(H5E_DEFAULT);
+        return 1;
+    }
+    return std::max<hsize_t>(1, dims[0]);
+}
+
+hsize_t pad_to_chunk(hid_t dset) {
+    silence_errors();
+    std::vector<hsize_t> dims = shape(dset);
+    if (dims.empty()) fail(dset, "pad_to_chunk: scalar dataset");
+    const hsize_t c = chunk_rows(dset);
+    const hsize_t padded = (dims[0] + c - 1) / c * c;
+    if (padded != dims[0]) {
+        dims[0] = padded;
+        if (H5Dset_extent(dset, dims.data()) < 0) fail(dset, "cannot extend");
+    }
+    return padded;
+}
+
 // ---- explicit instantiations -----------------------------------------------------------------
 
 #define MEMLIF_H5_INSTANTIATE(T)                                                                   \

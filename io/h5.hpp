@@ -180,6 +180,12 @@ template <class T> hsize_t append(hid_t dset, const T* data, hsize_t n_rows);
 //! Appends whole rows held in \p data; std::invalid_argument if its size is not a
 //! multiple of the row size.
 template <class T> hsize_t append(hid_t dset, const std::vector<T>& data);
+//! Rows per chunk of a chunked dataset (its first dimension); 1 if it is not chunked.
+hsize_t chunk_rows(hid_t dset);
+//! Grows the first dimension of an extendible dataset to the next multiple of its chunk rows (the
+//! new rows read as the fill value) and returns the new length: rows appended after it start a
+//! chunk of their own, so no chunk written before is rewritten by them.
+hsize_t pad_to_chunk(hid_t dset);
 //! Shrinks the first dimension of an extendible dataset to \p n_rows (rows left over from an
 //! interrupted write); IoError if that would grow it.
 void truncate_rows(hid_t dset, hsize_t n_rows);

@@ -558,21 +558,15 @@ RunWriter::RunWriter(const std::string& path, Resume) : path_(path) {
                 break;
             }
         }
-        const auto chunk_rows = [](hid_t d) {
-            h5::Handle plist(H5Dget_create_plist(d));
-            hsize_t dims[2] = {1, 1};
-            if (!plist.valid() || H5Pget_chunk(plist, 2, dims) < 1) return hsize_t{1};
-            return std::max<hsize_t>(1, dims[0]);
-        };
         if (keep < order.size()) {
-            const hsize_t c = chunk_rows(counts_word_);
+            const hsize_t c = h5::chunk_rows(counts_word_);
             const std::uint64_t cut = start[order[keep]] / c * c;
             while (keep > 0 && start[order[keep - 1]] + count[order[keep - 1]] > cut) --keep;
         }
         if (store_trials_) {
             // Every trial of a completed condition, in commit order: the first rows up to where
             // a column stops reading (a damaged chunk) must hold whole groups, one per condition.
-            const hsize_t c = chunk_rows(trials_word_);
+            const hsize_t c = h5::chunk_rows(trials_word_);
             std::uint64_t need = 0;
             for (std::size_t i = 0; i < keep; ++i) need += n_trials[order[i]];
             std::uint64_t readable = need;
@@ -739,6 +733,13 @@ void RunWriter::write_condition(std::uint32_t condition_index, const ConditionCo
         h5::append<std::uint32_t>(trials_repeat_, trials->repeat);
         h5::append<std::uint64_t>(trials_word_, trials->word);
     }
+    // Each condition's rows start a chunk of their own: appending to the compressed chunk that
+    // ends a committed condition rewrote it (at a new place, the old one freed for reuse), and a
+    // SIGKILL before the next flush left the committed rows unreadable ("inflate() failed"). The
+    // rows between blocks are fill (no block refers to them; FORMAT.md).
+    for (hid_t d :
+         {counts_condition_.get(), counts_stimulus_.get(), counts_word_.get(), counts_count_.get()})
+        (void)h5::pad_to_chunk(d);
     const hsize_t row = h5::append<std::uint32_t>(counts_condition_, cond_col);
     h5::append<std::uint32_t>(counts_stimulus_, stim_col);
     h5::append<std::uint64_t>(counts_word_, counts.words);

@@ -71,6 +71,30 @@ void expect_full_file(const std::string& path, const SyntheticRun& run) {
     }
 }
 
+//! /counts holds, for each (condition, first row), a block of `rows` rows of that condition at that
+//! row (FORMAT.md: every condition's block starts a chunk of its own), fill (condition 0) between.
+void expect_blocks(const RunReader& r, const std::vector<std::pair<std::uint32_t, std::size_t>>& at,
+                   std::size_t rows) {
+    std::vector<std::size_t> shape;
+    const auto cond = r.read_u32("/counts/condition", &shape);
+    std::size_t end = 0;
+    std::vector<bool> in_block(cond.size(), false);
+    for (const auto& [k, start] : at) {
+        ASSERT_LE(start + rows, cond.size());
+        for (std::size_t i = start; i < start + rows; ++i) {
+            EXPECT_EQ(cond[i], k) << "row " << i;
+            in_block[i] = true;
+        }
+        end = std::max(end, start + rows);
+    }
+    EXPECT_EQ(shape, (std::vector<std::size_t>{end}));
+    for (std::size_t i = 0; i < cond.size(); ++i) {
+        if (!in_block[i]) {
+            EXPECT_EQ(cond[i], 0u) << "fill row " << i;
+        }
+    }
+}
+
 TEST(RunFile, RoundTripOutOfOrderIsExact) {
     ScratchDir dir;
     const std::string path = dir.file("run.h5");
@@ -98,11 +122,9 @@ TEST(RunFile, RoundTripOutOfOrderIsExact) {
     EXPECT_FALSE(r.has_trials());
     EXPECT_THROW(r.trials(), IoError);
 
-    // Rows are stored in write order: condition 2 first.
-    std::vector<std::size_t> shape;
-    EXPECT_EQ(r.read_u32("/counts/condition", &shape),
-              (std::vector<std::uint32_t>{2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}));
-    EXPECT_EQ(shape, (std::vector<std::size_t>{18}));
+    // Rows are stored in write order, condition 2 first, each condition's block starting a chunk
+    // of 32768 rows of its own (the rows between blocks are fill, condition 0).
+    expect_blocks(r, {{2, 0}, {0, 32768}, {1, 65536}}, 6);
 }
 
 TEST(RunFile, ProvenanceAttributesPresent) {
@@ -620,23 +642,25 @@ template <class T> void poke(hid_t f, const char* name, hsize_t index, T value) 
 TEST(RunFile, Issue12_ReaderRefusesCountsThatBreakTheFormat) {
     // defect 17: each of these was accepted, and analyze exited 0 on them (PT MI came out negative)
     ScratchDir dir;
-    // condition 1 owns rows 6..11: stimulus 0 row 6, stimulus 1 rows 7-8, stimulus 2 rows 9-11
+    // condition 1 owns rows c1..c1+5 (its block starts the second chunk): stimulus 0 row c1,
+    // stimulus 1 rows c1+1..c1+2, stimulus 2 rows c1+3..c1+5
+    constexpr hsize_t c1 = 32768;
     std::string p = damaged_run(
-        dir, "bits", [](hid_t f) { poke<std::uint64_t>(f, "counts/word", 8, 1u << 10); });
+        dir, "bits", [](hid_t f) { poke<std::uint64_t>(f, "counts/word", c1 + 2, 1u << 10); });
     EXPECT_NE(io_error([&] { RunReader(p).counts(1); }).find("at or above n_bins"),
               std::string::npos);
     p = damaged_run(dir, "unsorted", [](hid_t f) {
-        poke<std::uint64_t>(f, "counts/word", 8, 2); // stimulus 1: words 2, 2 (was 2, 7)
+        poke<std::uint64_t>(f, "counts/word", c1 + 2, 2); // stimulus 1: words 2, 2 (was 2, 7)
     });
     EXPECT_NE(io_error([&] { RunReader(p).counts(1); }).find("not strictly ascending"),
               std::string::npos);
     p = damaged_run(dir, "overflow", [](hid_t f) {
         // stimulus 2's counts 1 and 1 raised by 2^63 each: every sum wraps to its old value
-        poke<std::uint64_t>(f, "counts/count", 9, (1ull << 63) + 1);
-        poke<std::uint64_t>(f, "counts/count", 10, (1ull << 63) + 1);
+        poke<std::uint64_t>(f, "counts/count", c1 + 3, (1ull << 63) + 1);
+        poke<std::uint64_t>(f, "counts/count", c1 + 4, (1ull << 63) + 1);
     });
     EXPECT_NE(io_error([&] { RunReader(p).counts(1); }).find("overflow"), std::string::npos);
-    p = damaged_run(dir, "sums", [](hid_t f) { poke<std::uint64_t>(f, "counts/count", 6, 4); });
+    p = damaged_run(dir, "sums", [](hid_t f) { poke<std::uint64_t>(f, "counts/count", c1, 4); });
     EXPECT_NE(io_error([&] { RunReader(p).counts(1); }).find("do not add up"), std::string::npos);
     for (std::uint32_t n_bins : {0u, 200u}) {
         p = damaged_run(dir, "n_bins" + std::to_string(n_bins),
@@ -728,9 +752,7 @@ TEST(RunFile, Issue12_AKillAtAnyCommitStepLeavesOnlyWholeConditions) {
         EXPECT_TRUE(done.complete());
         for (std::uint32_t k = 0; k < 3; ++k)
             expect_counts_equal(done.counts(k), run.conditions[k].counts);
-        EXPECT_EQ(
-            done.read_u32("/counts/condition"),
-            (std::vector<std::uint32_t>{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2}));
+        expect_blocks(done, {{0, 0}, {1, 32768}, {2, 65536}}, 6);
         std::vector<std::uint32_t> trial_conditions(15, 0);
         trial_conditions.insert(trial_conditions.end(), 16, 1);
         trial_conditions.insert(trial_conditions.end(), 17, 2);

@@ -201,7 +201,7 @@ TEST(SynapseNoise, RtnOfEverySynapseIsStationaryWithItsDwellTimes) {
         for (int dwells = 0; dwells < 5;) {
             const double t_next = w.next_flip_s[0];
             const bool was_empty = (w.filled_mask & 1u) == 0;
-            rtn_catch_up(w, n.rtn, 5, id, t_next);
+            rtn_advance_to(w, n.rtn, 5, id, t_next);
             if (!first && was_empty) {
                 empty_time += t_next - t_prev;
                 ++empty_dwells;
@@ -211,7 +211,7 @@ TEST(SynapseNoise, RtnOfEverySynapseIsStationaryWithItsDwellTimes) {
             t_prev = t_next;
         }
         for (int i = 0; i < 4; ++i) {
-            rtn_catch_up(*s[i], n.rtn, 5, id, 0.1);
+            rtn_advance_to(*s[i], n.rtn, 5, id, 0.1);
             filled100[i] += (s[i]->filled_mask >> 1) & 1u;
         }
     }
@@ -235,7 +235,7 @@ TEST(SynapseNoise, RtnOfEverySynapseIsStationaryWithItsDwellTimes) {
     double mean = 0.0;
     for (int t = 0; t < n_trials; ++t) {
         SynapseRtn r = synapse_rtn_start(n, 9, make_trial_id(1, 2, t));
-        rtn_catch_up(r.s3, n.rtn, 9, make_trial_id(1, 2, t), 0.05);
+        rtn_advance_to(r.s3, n.rtn, 9, make_trial_id(1, 2, t), 0.05);
         mean += synapse_rtn_factor(r.s3, n);
     }
     // sd of one factor ~0.08: of the mean over 20000 trials ~6e-4

@@ -38,7 +38,7 @@ MEMLIF_HD_INLINE SynapseDrive noisy_bin_drive(const SynapseDrive& d, const Synap
 MEMLIF_HD_INLINE double rtn_scaled_drive(RtnState& s, const SynapseNoise& n, std::uint64_t seed,
                                          std::uint64_t trial_id, std::uint32_t k, double a,
                                          std::uint32_t spike_off, std::uint32_t& seg_end) {
-    rtn_catch_up(s, n.rtn, seed, trial_id, static_cast<double>(k) * n.dt_s);
+    rtn_advance_to(s, n.rtn, seed, trial_id, static_cast<double>(k) * n.dt_s);
     if (k < spike_off) clip_to_edge(seg_end, k, rtn_grid_step(rtn_next_flip_s(s, n.rtn), n.dt_s));
     return a * synapse_rtn_factor(s, n);
 }

@@ -111,7 +111,7 @@ MEMLIF_HD_INLINE double plastic_synapse_drive(const PlasticityParams& pp, double
                                               std::uint32_t k, bool rtn_on) {
     const double a = plastic_drive(pp, decay, d.s.x_m) * f_read;
     if (!rtn_on) return a;
-    rtn_catch_up(rtn, n.rtn, seed, trial_id, static_cast<double>(k) * n.dt_s);
+    rtn_advance_to(rtn, n.rtn, seed, trial_id, static_cast<double>(k) * n.dt_s);
     return a * synapse_rtn_factor(rtn, n);
 }
 

@@ -142,16 +142,6 @@ MEMLIF_HD_INLINE double rtn_next_flip_s(const RtnState& s, const RtnParams& p) {
     return t;
 }
 
-//! rtn_advance_to until every flip at or before t is applied (it applies at most 1024 per trap per
-//! call, fewer than a long stretch without spikes can hold when the dwell times are short).
-MEMLIF_HD_INLINE void rtn_catch_up(RtnState& s, const RtnParams& p, std::uint64_t seed,
-                                   std::uint64_t trial_id, double t_s) {
-    for (int guard = 0; guard < 65536; ++guard) {
-        rtn_advance_to(s, p, seed, trial_id, t_s);
-        if (!(rtn_next_flip_s(s, p) <= t_s)) break;
-    }
-}
-
 //! The first step k with k dt >= t: the step from which a flip at t holds (0xFFFFFFFF beyond
 //! every window). Corrected by one step either way so that it agrees exactly with the test
 //! `t <= k dt` that rtn_advance_to applies at t = k dt.

@@ -52,10 +52,11 @@ MEMLIF_HD_INLINE double exponential_variate(std::uint32_t r, double mean) {
 //!   Generation", 1986, §X.4), at most 256 terms (P(K > 256) < 1e-100 when n p < 16).
 //! * otherwise: the normal approximation round(n p + sqrt(n p (1 - p)) z), clipped to [0, n], the
 //!   rule of the published stochastic GMMS memristor model (model.md §3.4).
-//! `r_u` feeds the inversion, (r_n1, r_n2) the normal.
+//! `r_u` feeds the inversion, the standard normal `z` the approximation. Two counts drawn from one
+//! Philox block take z0 and z1 of one normal_pair (independent normals); two pairs built from the
+//! same two words in either order are not (their squares correlate).
 MEMLIF_HD_NOINLINE inline std::uint32_t binomial_variate(std::uint32_t n, double p,
-                                                         std::uint32_t r_u, std::uint32_t r_n1,
-                                                         std::uint32_t r_n2) {
+                                                         std::uint32_t r_u, double z) {
     if (n == 0 || !(p > 0.0)) return 0u;
     if (p >= 1.0) return n;
     const bool flip = p > 0.5;
@@ -75,7 +76,7 @@ MEMLIF_HD_NOINLINE inline std::uint32_t binomial_variate(std::uint32_t n, double
     } else {
         const double mean = nd * q_p;
         const double sd = std::sqrt(mean * (1.0 - q_p));
-        const double v = std::floor(mean + sd * normal_pair(r_n1, r_n2).z0 + 0.5);
+        const double v = std::floor(mean + sd * z + 0.5);
         k = v <= 0.0 ? 0u : (v >= nd ? n : static_cast<std::uint32_t>(v));
     }
     return flip ? n - k : k;

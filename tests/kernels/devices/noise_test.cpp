@@ -56,6 +56,22 @@ TEST(Rtn, TrajectoryDoesNotDependOnHowTimeIsCut) {
     EXPECT_NEAR(rtn_factor(a, p), std::pow(0.95, __builtin_popcount(a.filled_mask)), 1e-15);
 }
 
+TEST(Rtn, ALongGapAppliesEveryFlipInOneCall) {
+    // review finding: at most 1024 flips per trap per call, so one call over a 1 s gap with a
+    // 100 us trap stopped at 0.1 s and the device integrator's traps lagged their clock
+    RtnParams p;
+    p.n_traps = 1;
+    p.trap[0] = RtnTrap{0.05, 1e-4, 1e-4};
+    RtnState a = rtn_start(p, 4, 8, 0.0), b = a;
+    rtn_advance_to(a, p, 4, 8, 1.0);
+    EXPECT_GT(a.next_flip_s[0], 1.0);
+    EXPECT_GT(a.flips[0], 5000u); // ~10^4 flips at 2 / (tau_c + tau_e) = 10^4 /s
+    for (int j = 1; j <= 1000; ++j) rtn_advance_to(b, p, 4, 8, 1e-3 * j);
+    EXPECT_EQ(a.filled_mask, b.filled_mask);
+    EXPECT_EQ(a.flips[0], b.flips[0]);
+    EXPECT_EQ(a.next_flip_s[0], b.next_flip_s[0]);
+}
+
 // ---- zero-amplitude switches reproduce the noiseless results exactly
 
 std::vector<double> pulse_r(const DeviceSetup& su, std::uint64_t id) {

@@ -135,16 +135,17 @@ struct GmmsModel : DeviceModelBase {
     //! Binomial switching over [t, t+h) at device voltage v (rates frozen at the step start):
     //! each OFF switch turns ON with P_on = 1 - e^{-h r_on}, each ON switch OFF with
     //! P_off = 1 - e^{-h r_off}. These are the published P = (h/tau) sigma(...) to first order in h
-    //! and always probabilities [ASSUMPTION]. Draw words: x, z, w for the ON count; y, z, w for
-    //! OFF.
+    //! and always probabilities [ASSUMPTION]. Draw words: x (inversion) and z0 of normal_pair(z,
+    //! w) for the ON count; y and z1 for OFF.
     MEMLIF_HD_INLINE static void stochastic_step(const Params& p, State& s, double v_V, double,
                                                  double h_s, const Philox4x32& r) {
         const std::uint32_t n = p.n_switches;
         const std::uint32_t on = static_cast<std::uint32_t>(std::floor(s.x * n + 0.5));
         const double p_on = -std::expm1(-h_s * rate_on_per_s(p, s, v_V));
         const double p_off = -std::expm1(-h_s * rate_off_per_s(p, v_V));
-        const std::uint32_t up = binomial_variate(n - on, p_on, r.x, r.z, r.w);
-        const std::uint32_t down = binomial_variate(on, p_off, r.y, r.w, r.z);
+        const NormalPair z = normal_pair(r.z, r.w);
+        const std::uint32_t up = binomial_variate(n - on, p_on, r.x, z.z0);
+        const std::uint32_t down = binomial_variate(on, p_off, r.y, z.z1);
         s.x = static_cast<double>(on + up - down) / static_cast<double>(n);
     }
 
@@ -156,8 +157,9 @@ struct GmmsModel : DeviceModelBase {
         const std::uint32_t on = static_cast<std::uint32_t>(std::floor(s.x * n + 0.5));
         const double a = rate_on_per_s(p, s, 0.0), b = rate_off_per_s(p, 0.0);
         const double m = -std::expm1(-(a + b) * t_s);
-        const std::uint32_t up = binomial_variate(n - on, a / (a + b) * m, r.x, r.z, r.w);
-        const std::uint32_t down = binomial_variate(on, b / (a + b) * m, r.y, r.w, r.z);
+        const NormalPair z = normal_pair(r.z, r.w);
+        const std::uint32_t up = binomial_variate(n - on, a / (a + b) * m, r.x, z.z0);
+        const std::uint32_t down = binomial_variate(on, b / (a + b) * m, r.y, z.z1);
         s.x = static_cast<double>(on + up - down) / static_cast<double>(n);
     }
 

@@ -66,14 +66,15 @@ MEMLIF_HD_NOINLINE inline RtnState rtn_start(const RtnParams& p, std::uint64_t s
     return s;
 }
 
-//! Applies every flip with time <= t (bounded: at most 1024 flips per trap per call; the rest are
-//! applied on the next call).
+//! Applies every flip with time <= t, however many (a long stretch at 0 V holds thousands when the
+//! dwell times are short; a per-call cap made the trajectory depend on how time was cut). The
+//! guard only stops a runaway loop: 2^26 flips of one trap in one call.
 MEMLIF_HD_NOINLINE inline void rtn_advance_to(RtnState& s, const RtnParams& p, std::uint64_t seed,
                                               std::uint64_t device_id, double t_s) {
     for (int k = 0; k < k_max_rtn_traps; ++k) {
         if (static_cast<std::uint32_t>(k) >= p.n_traps) break;
         const RtnTrap& t = p.trap[k];
-        for (int guard = 0; guard < 1024 && s.next_flip_s[k] <= t_s; ++guard) {
+        for (std::uint32_t guard = 0; guard < (1u << 26) && s.next_flip_s[k] <= t_s; ++guard) {
             s.filled_mask ^= 1u << k;
             const bool filled = (s.filled_mask >> k) & 1u;
             const Philox4x32 r = trial_draw_sub(seed, device_id, s.flips[k], RngStream::rtn,
