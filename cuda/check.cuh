@@ -16,16 +16,11 @@ namespace detail {
 
 [[noreturn]] inline void throw_cuda_error(cudaError_t err, const char* call, const char* file,
                                           int line) {
-    std::string hint;
-    // Issue 12: the chunk is sized from the free memory at the start (plan_memory); running out
-    // later means another process took memory. Every committed condition is kept in the file.
-    if (err == cudaErrorMemoryAllocation)
-        hint = " (out of GPU memory after the run was planned: another process may hold device "
-               "memory; the committed conditions are kept, continue with `memlif run --resume "
-               "OUT.h5` once memory is free)";
+    // Generic: the sweep adds its own out-of-memory hint (sweep_pipeline.cpp), where there is a
+    // run file to resume; analyze and the device protocols have none.
     throw CudaError(std::string("CUDA error in `") + call + "` at " + file + ":" +
                     std::to_string(line) + ": " + cudaGetErrorName(err) + ": " +
-                    cudaGetErrorString(err) + hint);
+                    cudaGetErrorString(err));
 }
 
 inline void cuda_check(cudaError_t err, const char* call, const char* file, int line) {

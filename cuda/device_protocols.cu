@@ -47,7 +47,9 @@ __global__ void dc_sweep_kernel(DeviceSetup su, DcSweepProtocol pr, std::uint32_
     DeviceInstance<Model> dev = make_setup_device<Model>(su, su.spec.ul_gap, first_id + d);
     const std::size_t o = static_cast<std::size_t>(d) * ns,
                       oc = static_cast<std::size_t>(d) * pr.n_cycles;
-    DcSweepOutput out{v + o, i + o, vd + o, g + o, vset + oc, vreset + oc};
+    // a null output is skipped (DcSweepOutput): offset only those that exist
+    const auto at = [](double* p, std::size_t off) { return p ? p + off : nullptr; };
+    DcSweepOutput out{at(v, o), at(i, o), at(vd, o), at(g, o), at(vset, oc), at(vreset, oc)};
     run_dc_sweep(dev, pr, out);
 }
 
@@ -68,8 +70,9 @@ __global__ void theta_burst_kernel(DeviceSetup su, ThetaBurstProtocol pr, std::u
     const std::uint32_t d = blockIdx.x * blockDim.x + threadIdx.x;
     if (d >= n) return;
     DeviceInstance<Model> dev = make_setup_device<Model>(su, su.spec.ul_gap, first_id + d);
-    ThetaBurstOutput o{g_train + static_cast<std::size_t>(d) * pr.max_trains,
-                       g_burst + static_cast<std::size_t>(d) * pr.max_trains * pr.bursts_per_train};
+    const std::size_t ot = static_cast<std::size_t>(d) * pr.max_trains;
+    ThetaBurstOutput o{g_train ? g_train + ot : nullptr,
+                       g_burst ? g_burst + ot * pr.bursts_per_train : nullptr};
     out[d] = run_theta_burst(dev, pr, o);
 }
 
@@ -79,6 +82,8 @@ void require_supported(const DeviceSetup& su) {
 }
 
 void prepare_device() {
+    // as every cuda/ entry point: "no device" is a clear CudaError, not the first call's failure
+    detail::require_device("CUDA device protocols");
     std::size_t stack = 0;
     MEMLIF_CUDA_CHECK(cudaDeviceGetLimit(&stack, cudaLimitStackSize));
     if (stack < k_stack_bytes)

@@ -326,6 +326,18 @@ void run_sweep_cuda(const SweepSpec& spec, ConditionSink& sink, const CudaOption
         std::exception_ptr err;
         try {
             detail::SweepRunner(spec, opts, queue, trials_done).run();
+        } catch (const CudaError& e) {
+            // Issue 12: the chunk is sized from the free memory at the start (plan_memory);
+            // running out later means another process took memory. Every committed condition
+            // is kept in the file.
+            const std::string what = e.what();
+            err = what.find("cudaErrorMemoryAllocation") == std::string::npos
+                      ? std::current_exception()
+                      : std::make_exception_ptr(CudaError(
+                            what + " (out of GPU memory after the run was planned: another "
+                                   "process may hold device memory; the committed conditions are "
+                                   "kept, continue with `memlif run --resume OUT.h5` once memory "
+                                   "is free)"));
         } catch (...) {
             err = std::current_exception();
         }

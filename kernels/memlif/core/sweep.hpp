@@ -25,9 +25,9 @@ enum class Solver : std::uint32_t {
 //! A sweep: every stimulus x repeat at every condition (conductance point).
 struct SweepSpec {
     Solver solver = Solver::fixed;
-    SimParams params;                          //!< shared run constants (seed, steps, jitter, ...)
-    std::vector<SynapseDrive> drives;          //!< one per condition; the index is the condition id
-    ExactParams exact;                         //!< exact solver: its run constants
+    SimParams params;                 //!< shared run constants (seed, steps, jitter, ...)
+    std::vector<SynapseDrive> drives; //!< one per condition; its trial ids carry condition_id(i)
+    ExactParams exact;                //!< exact solver: its run constants
     std::vector<ExactDrive> exact_drives;      //!< exact solver: one per condition
     std::vector<std::uint16_t> stimulus_codes; //!< the stimulus set (16-bit patterns)
     std::vector<double> p_s; //!< stimulus probabilities (for device-side measures)

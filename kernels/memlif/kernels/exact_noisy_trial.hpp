@@ -7,7 +7,8 @@
 //! jitter and back-spike draws as run_exact_trial; with both amplitudes zero the factors are
 //! exactly 1.0 and the result equals run_exact_trial's bit for bit.
 //!
-//! Precondition (checked on the host, config.cpp and cpu_backend.cpp): n.rtn.n_traps == 0. RTN
+//! Precondition (checked on the host: check_exact_solver_applies, host/synapse_physics_card.cpp,
+//! for simulation.solver and ground_truth.solver): n.rtn.n_traps == 0. RTN
 //! changes the weight inside a spike, which the exact bin (sorted equal-width spikes of constant
 //! weight) does not model; RTN runs on the fixed step (noisy_trial.hpp).
 #pragma once

@@ -21,10 +21,11 @@
 //! the factor). The current of step k uses the state at the step's start (explicit in the coupling,
 //! exact in the limit dt -> 0; at dt = 10 us a spike moves x by ~2e-4 of x0 per step). With every
 //! rate zero (k_set = k_reset = 0) the drive is bit for bit the fixed-state drive of
-//! make_conditions and the trial equals run_noisy_trial (noise on) or run_trial
-//! (tests/kernels/plastic_trial_test.cpp). RTN scales the current seen by the neuron; the device's
-//! own Joule heating ignores it [ASSUMPTION: the trap steps of a few percent change the 0.1 V
-//! heating by < 1e-3 K].
+//! make_conditions and the trial equals run_trial, or run_noisy_trial with read noise and RTN
+//! (tests/kernels/plastic_trial_test.cpp, synapse_noise_test.cpp); device-to-device noise enters
+//! here through the state, there through the drive, and the two differ by rounding. RTN scales the
+//! current seen by the neuron; the device's own Joule heating ignores it [ASSUMPTION: the trap
+//! steps of a few percent change the 0.1 V heating by < 1e-3 K].
 #pragma once
 
 #include "backspike.hpp"

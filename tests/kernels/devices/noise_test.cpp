@@ -72,6 +72,26 @@ TEST(Rtn, ALongGapAppliesEveryFlipInOneCall) {
     EXPECT_EQ(a.next_flip_s[0], b.next_flip_s[0]);
 }
 
+TEST(DeviceVariability, ABoundStartIsTheDevicesOwnBound) {
+    // review finding: the start state was the nominal bound, taken before the device's
+    // variability moved its x_min/x_max, so 464 of 1000 UL-GAP devices started inside their range
+    DeviceSetup su;
+    su.noise.device_variability = 1;
+    su.seed = 3;
+    std::size_t moved = 0;
+    for (std::uint64_t id = 0; id < 200; ++id) {
+        const DeviceInstance<UlGapModel> lo = make_setup_device<UlGapModel>(su, su.spec.ul_gap, id);
+        EXPECT_EQ(lo.s.x_m, UlGapModel::low_state(lo.device).x_m) << id;
+        moved += lo.device.x_max_m != su.spec.ul_gap.x_max_m ? 1 : 0;
+        DeviceSetup hi_su = su;
+        hi_su.initial = InitialState::high_bound;
+        const DeviceInstance<UlGapModel> hi =
+            make_setup_device<UlGapModel>(hi_su, hi_su.spec.ul_gap, id);
+        EXPECT_EQ(hi.s.x_m, UlGapModel::high_state(hi.device).x_m) << id;
+    }
+    EXPECT_GT(moved, 50u) << "the variability should move most devices' bounds";
+}
+
 // ---- zero-amplitude switches reproduce the noiseless results exactly
 
 std::vector<double> pulse_r(const DeviceSetup& su, std::uint64_t id) {

@@ -46,7 +46,12 @@ make_setup_device(const DeviceSetup& su, const typename M::Params& p, std::uint6
     if (su.initial == InitialState::high_bound) s0 = M::high_state(p);
     if (su.initial == InitialState::read_conductance)
         s0 = M::state_from_read_conductance(p, su.initial_g_read_S, su.v_read_V);
-    return make_device_instance<M>(p, s0, su.noise, su.seed, device_id);
+    DeviceInstance<M> d = make_device_instance<M>(p, s0, su.noise, su.seed, device_id);
+    // A bound is the device's own, after its device-to-device variability (the nominal one lay
+    // inside the range of a device whose bound moved out)
+    if (su.initial == InitialState::low_bound) d.s = M::low_state(d.p);
+    if (su.initial == InitialState::high_bound) d.s = M::high_state(d.p);
+    return d;
 }
 
 namespace detail {
