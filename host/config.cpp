@@ -153,6 +153,12 @@ void derive(RunConfig& c) {
 
 } // namespace
 
+bool execution_key(const std::string& key_path) {
+    return key_path == "output.path" || key_path == "simulation.backend" ||
+           key_path == "simulation.devices" || key_path == "simulation.threads" ||
+           key_path == "simulation.batch_trials";
+}
+
 json default_card() { return resolve_config(json::object()).card; }
 
 json parse_card_text(const std::string& text, const std::string& source) {

@@ -55,6 +55,12 @@ nlohmann::json migrate_stored_card(nlohmann::json card);
 //! a stored card goes through here (resume, analyze, merge).
 nlohmann::json stored_card_from_text(const std::string& text, const std::string& source);
 
+//! Keys that change how the work is done, never its result: output.path, simulation.backend,
+//! .devices, .threads and .batch_trials. They may differ between an interrupted run and its
+//! resumption (which keeps the same kind of backend, checked apart) and between the shards of one
+//! sweep; every other key is part of the result's identity.
+bool execution_key(const std::string& key_path);
+
 //! Applies a `key.path=value` override (value parsed as JSON, else taken as a string).
 void apply_override(nlohmann::json& card, const std::string& assignment);
 

@@ -45,13 +45,6 @@ const char* signal_name(int sig) {
     return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
 }
 
-//! Keys that may differ between an interrupted run and its resumption: they change how the work
-//! is done, never its result.
-bool execution_key(const std::string& path) {
-    return path == "output.path" || path == "simulation.threads" ||
-           path == "simulation.batch_trials";
-}
-
 //! The first key path where two resolved cards differ ("" if none), with both values.
 std::string first_difference(const nlohmann::json& a, const nlohmann::json& b,
                              const std::string& path, std::string& va, std::string& vb) {
@@ -199,13 +192,13 @@ nlohmann::json stored_card(const std::string& path) {
     if (!lock) lock = std::make_unique<OutputLock>(paths);
     restore_torn_partial(paths);
     io::repair_end_of_allocation(paths.partial);
-    const io::RunReader reader(paths.partial);
-    const auto v = reader.format_version();
+    // read_stored_run, not RunReader: a device kind's file has no MI layout and resumes too
+    const io::StoredRun meta = io::read_stored_run(paths.partial);
+    const auto v = meta.format_version;
     if (v[1] < 3)
         throw IoError("'" + paths.partial + "' was written in format " + std::to_string(v[0]) +
                       "." + std::to_string(v[1]) +
                       ", before runs could be resumed; start it again with --force");
-    const io::RunMetadata meta = reader.metadata();
     if (meta.software_version != MEMLIF_VERSION || meta.git_sha != MEMLIF_GIT_SHA)
         throw UsageError(
             "'" + paths.partial + "' was started by memlif " + meta.software_version + " (git " +
@@ -224,8 +217,8 @@ RunConfig resume_config(const std::string& path, const nlohmann::json* user) {
         throw ConfigError(
             key + ": is " + in_file + " in the interrupted run '" + paths.partial + "' but " + now +
             " now; a run is resumed only with the card it was started with (the card and seed "
-            "are read from the file: omit the card and --set, except simulation.threads and "
-            "simulation.batch_trials)");
+            "are read from the file: omit the card and --set, except for simulation.backend, "
+            ".devices, .threads and .batch_trials)");
     cfg.card = stored; // the file's own record stays as it is
     cfg.output.path = paths.target;
     return cfg;
@@ -259,10 +252,13 @@ RunReport execute_run(const RunConfig& cfg, const RunOptions& opts,
         if (!opts.force) {
             std::string state;
             try {
-                const io::RunReader r(paths.partial);
-                state = " (phase " + r.phase() + ", " +
-                        std::to_string(r.completed_conditions().size()) + " of " +
-                        std::to_string(r.n_conditions()) + " conditions)";
+                const io::StoredRun r = io::read_stored_run(paths.partial);
+                state = " (phase " + r.phase +
+                        (r.n_conditions == 0
+                             ? std::string()
+                             : ", " + std::to_string(r.n_conditions_completed) + " of " +
+                                   std::to_string(r.n_conditions) + " conditions") +
+                        ")";
             } catch (const IoError&) {
                 state = " (unreadable)";
             }
@@ -276,7 +272,7 @@ RunReport execute_run(const RunConfig& cfg, const RunOptions& opts,
 
     const BackendChoice backend = choose_run_backend(cfg); // simulation.backend and .devices
     if (opts.resume) {
-        const std::string was = io::RunReader(paths.partial).metadata().backend;
+        const std::string was = io::read_stored_run(paths.partial).backend;
         if (backend_kind(was) != backend_kind(backend.description))
             throw UsageError("'" + paths.partial + "' was started on " + was +
                              "; it is resumed on the same kind of "
@@ -301,7 +297,7 @@ RunReport execute_run(const RunConfig& cfg, const RunOptions& opts,
     RunReport rep;
     rep.output_path = paths.target;
     rep.backend = backend.description;
-    if (opts.resume && io::RunReader(paths.partial).complete()) {
+    if (opts.resume && io::read_stored_run(paths.partial).complete) {
         // Killed between sealing the file and renaming it: only the rename is left to do.
         commit_file(paths.partial, paths.target);
         io::checkpoint("renamed");

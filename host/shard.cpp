@@ -178,10 +178,12 @@ SweepSpec piece_spec(const SweepSpec& spec, const SweepPiece& p) {
 
 nlohmann::json sweep_identity(const nlohmann::json& card) {
     nlohmann::json c = card;
-    c.erase("output");
-    if (c.contains("simulation") && c["simulation"].is_object())
-        for (const char* k : {"backend", "threads", "batch_trials", "devices"})
-            c["simulation"].erase(k);
+    c.erase("output"); // where each shard writes; store_trials cannot be sharded (refused)
+    if (c.contains("simulation") && c["simulation"].is_object()) {
+        auto& sim = c["simulation"];
+        for (auto it = sim.begin(); it != sim.end();)
+            it = execution_key("simulation." + it.key()) ? sim.erase(it) : std::next(it);
+    }
     return c;
 }
 

@@ -503,6 +503,30 @@ herr_t read_object(hid_t loc, const char* name, const H5O_info_t* info, void* da
 
 } // namespace
 
+StoredRun read_stored_run(const std::string& path) {
+    h5::silence_errors();
+    h5::Handle file = h5::open_file(path, false);
+    const hid_t f = file;
+    check_filetype(f, path);
+    StoredRun r;
+    const auto v = h5::read_attr_array<std::int32_t>(f, "format_version");
+    r.format_version = {v[0], v[1]};
+    r.software_version = h5::read_attr_string(f, "software_version");
+    r.git_sha = h5::read_attr_string(f, "git_sha1");
+    r.backend = h5::read_attr_string(f, "backend");
+    r.config_json = h5::read_string_dataset(f, "config_json");
+    if (h5::has_attr(f, "experiment_kind"))
+        r.experiment_kind = h5::read_attr_string(f, "experiment_kind");
+    if (h5::has_attr(f, "phase")) r.phase = h5::read_attr_string(f, "phase");
+    r.complete = h5::read_attr<std::uint8_t>(f, "complete") != 0;
+    if (h5::exists(f, "results/completed")) {
+        const auto done = h5::read_dataset<std::uint8_t>(f, "results/completed");
+        r.n_conditions = done.size();
+        for (std::uint8_t d : done) r.n_conditions_completed += d != 0 ? 1 : 0;
+    }
+    return r;
+}
+
 void check_run_file_readable(const std::string& path) {
     h5::silence_errors();
     h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));

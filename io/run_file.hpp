@@ -259,6 +259,19 @@ void set_run_phase(const std::string& path, const std::string& phase);
 //! writer is gone (the caller holds its lock).
 void repair_end_of_allocation(const std::string& path);
 
+//! What a resume reads of a run file of any kind (the MI sweep's or a device kind's, which has none
+//! of /stimuli, /counts, /results): identity checked, provenance, phase, state.
+struct StoredRun {
+    std::array<std::int32_t, 2> format_version{};
+    std::string software_version, git_sha, backend, config_json, experiment_kind, phase;
+    bool complete = false;
+    std::size_t n_conditions = 0, n_conditions_completed = 0; //!< 0 for a device kind's file
+};
+
+//! Reads StoredRun from the run file at `path`; IoError naming it if it is not a memlif-run file
+//! of this major version or lacks a field.
+StoredRun read_stored_run(const std::string& path);
+
 //! Opens every group, dataset and attribute of the run file at `path` and reads every numeric
 //! dataset outside /counts and /trials (which RunWriter(path, Resume) reads back itself): IoError
 //! naming the object at the first that HDF5 cannot read. A kill inside an HDF5 flush can leave

@@ -223,6 +223,38 @@ TEST_F(Resume, Issue12_KilledAtRandomInstantsResumesToTheSameFile) {
     }
 }
 
+TEST_F(Resume, Issue12_AnInterruptedDeviceKindRunResumes) {
+    // review finding: every resume path read the partial file with RunReader, which refuses a
+    // device kind's file (no /results, /stimuli): the run said "continue it with --resume", and
+    // --resume exited 2; only --force, discarding the work, got out
+    const std::string card = std::string(MEMLIF_SOURCE_DIR) + "/tools/cards/iv_sweep.json";
+    ASSERT_EQ(in_dir("kind_ref", "", "run " + card + " -q -o out.h5").code, 0);
+    const Result killed =
+        in_dir("kind", "MEMLIF_TEST_RAISE=KILL:1", "run " + card + " -q -o out.h5");
+    ASSERT_EQ(killed.code, 128 + SIGKILL) << killed.out;
+    const Result again = in_dir("kind", "", "run " + card + " -q -o out.h5");
+    EXPECT_EQ(again.code, 2) << again.out;
+    EXPECT_TRUE(contains(again.out, "(phase iv_sweep)")) << again.out;
+    const Result resumed = in_dir("kind", "", "run --resume out.h5 -q");
+    ASSERT_EQ(resumed.code, 0) << resumed.out;
+    EXPECT_FALSE(exists(file("kind/out.h5.partial")));
+    EXPECT_EQ(first_difference(h5_contents(file("kind_ref/out.h5"), timing_keys()),
+                               h5_contents(file("kind/out.h5"), timing_keys())),
+              "");
+}
+
+TEST_F(Resume, Issue12_TheBackendMayBeNamedAgainOnTheSameKind) {
+    // review finding: the refusal of another backend kind said "use --backend", but any
+    // --backend (even naming the same kind) was refused as a changed card key
+    const std::string out = file("b/out.h5");
+    ASSERT_EQ(in_dir("b", "MEMLIF_TEST_RAISE=KILL:3", "run " + card_ + " -q -o out.h5").code,
+              128 + SIGKILL);
+    const Result r =
+        sh_env("MEMLIF_DISABLE_DEVICE=1", "run --resume " + out + " --backend auto -q");
+    ASSERT_EQ(r.code, 0) << r.out;
+    expect_same_as_reference(out, "resumed with --backend auto");
+}
+
 TEST_F(Resume, Issue12_AChangedCardIsRefused) {
     const std::string out = file("c/out.h5");
     ASSERT_EQ(in_dir("c", "MEMLIF_TEST_RAISE=KILL:3", "run " + card_ + " -q -o out.h5").code,
