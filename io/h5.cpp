@@ -344,20 +344,6 @@ void flush(hid_t loc) {
     }
 }
 
-void sync(hid_t loc) {
-    flush(loc);
-    void* handle = nullptr;
-    if (H5Fget_vfd_handle(loc, H5P_DEFAULT, &handle) < 0 || handle == nullptr)
-        fail(loc, "cannot get the file descriptor");
-    const int fd = *static_cast<int*>(handle);
-    if (::fsync(fd) != 0) {
-        const int err = errno;
-        g_poisoned = true;
-        throw IoError("cannot sync " + in_quotes(file_name(loc)) +
-                      " to disk: " + std::strerror(err));
-    }
-}
-
 void truncate_rows(hid_t dset, hsize_t n_rows) {
     silence_errors();
     std::vector<hsize_t> dims = shape(dset);

@@ -73,10 +73,8 @@ bool exists(hid_t loc, const std::string& name);
 //! Unlinks \p name; the space is not reclaimed until the file is repacked (h5repack).
 void unlink(hid_t loc, const std::string& name);
 //! Writes all dirty buffers of the file holding \p loc to the operating system (enough for a kill
-//! of this process; see sync() for a crash of the machine).
+//! of this process; a finished file is fsync'ed when it is renamed, host/output_file.hpp).
 void flush(hid_t loc);
-//! flush(), then fsync(2) of the file (sec2 driver): its data is on the disk.
-void sync(hid_t loc);
 //! Name of the file that holds \p loc ("" if unknown); used in messages.
 std::string file_name(hid_t loc);
 //! Absolute HDF5 path of \p obj ("" if unknown); used in messages.

@@ -1358,9 +1358,6 @@ AnalysisWriter::AnalysisWriter(const std::string& path, const std::string& group
     open_group(file_id_, mode);
 }
 
-AnalysisWriter::AnalysisWriter(const RunReader& file, const std::string& group, bool replace)
-    : AnalysisWriter(file, group, replace ? GroupMode::replace : GroupMode::create) {}
-
 AnalysisWriter::AnalysisWriter(const RunReader& file, const std::string& group, GroupMode mode)
     : path_(file.path()), group_name_(group), file_id_(file.handle()) {
     check_group_name();
@@ -1482,13 +1479,11 @@ void AnalysisWriter::create_table(const std::string& name, std::size_t n_conditi
         chunk = {1, static_cast<hsize_t>(width)};
     }
     if (reuse(name, dims, u8, false)) {
-        names_.push_back(name);
         return;
     }
     h5::Handle d = u8 ? h5::create_filled<std::uint8_t>(group_, name, dims, chunk, 0)
                       : h5::create_filled<double>(group_, name, dims, chunk, nan_value);
     label(d, units, axes);
-    names_.push_back(name);
 }
 
 void AnalysisWriter::write_row(const std::string& name, std::size_t condition,
@@ -1528,12 +1523,10 @@ void AnalysisWriter::write_f64(const std::string& name, const std::vector<double
         if (h5::read_dataset<double>(group_, name) != data)
             throw IoError(in_quotes(path_) + ": " + group_name_ + "/" + name +
                           " holds other values than this analysis writes; it cannot be resumed");
-        names_.push_back(name);
         return;
     }
     h5::Handle d = h5::write_dataset<double>(group_, name, data, to_hsize(shape));
     if (!units.empty()) h5::write_attr_string(d, "units", units);
-    names_.push_back(name);
 }
 
 void AnalysisWriter::write_u32(const std::string& name, const std::vector<std::uint32_t>& data,
@@ -1543,12 +1536,10 @@ void AnalysisWriter::write_u32(const std::string& name, const std::vector<std::u
         if (h5::read_dataset<std::uint32_t>(group_, name) != data)
             throw IoError(in_quotes(path_) + ": " + group_name_ + "/" + name +
                           " holds other values than this analysis writes; it cannot be resumed");
-        names_.push_back(name);
         return;
     }
     h5::Handle d = h5::write_dataset<std::uint32_t>(group_, name, data, to_hsize(shape));
     if (!units.empty()) h5::write_attr_string(d, "units", units);
-    names_.push_back(name);
 }
 
 void AnalysisWriter::write_u8(const std::string& name, const std::vector<std::uint8_t>& data,
@@ -1558,12 +1549,10 @@ void AnalysisWriter::write_u8(const std::string& name, const std::vector<std::ui
         if (h5::read_dataset<std::uint8_t>(group_, name) != data)
             throw IoError(in_quotes(path_) + ": " + group_name_ + "/" + name +
                           " holds other values than this analysis writes; it cannot be resumed");
-        names_.push_back(name);
         return;
     }
     h5::Handle d = h5::write_dataset<std::uint8_t>(group_, name, data, to_hsize(shape));
     if (!units.empty()) h5::write_attr_string(d, "units", units);
-    names_.push_back(name);
 }
 
 void AnalysisWriter::set_axes(const std::string& name, const std::vector<std::string>& axes) {

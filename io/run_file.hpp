@@ -300,7 +300,6 @@ class AnalysisWriter {
     AnalysisWriter(const std::string& path, const std::string& group, GroupMode mode);
     //! The same on a file already open read-write through \p file (RunReader(path, true)); the
     //! reader must outlive the writer.
-    AnalysisWriter(const RunReader& file, const std::string& group, bool replace);
     AnalysisWriter(const RunReader& file, const std::string& group, GroupMode mode);
     ~AnalysisWriter();
     AnalysisWriter(const AnalysisWriter&) = delete;
@@ -330,8 +329,6 @@ class AnalysisWriter {
     void commit_row(std::size_t row);
     //! True if the group existed and is being continued (GroupMode::resume).
     bool resumed() const { return resumed_; }
-    //! Names of the datasets written so far, in order.
-    const std::vector<std::string>& dataset_names() const { return names_; }
     //! Axis names of a dataset already written in this group (attribute `axes`).
     void set_axes(const std::string& name, const std::vector<std::string>& axes);
     //! String attribute on the group. Resuming, an attribute already present must hold the same
@@ -356,7 +353,6 @@ class AnalysisWriter {
     hid_t file_id_ = H5I_INVALID_HID;
     h5::Handle group_;
     h5::Handle completed_;
-    std::vector<std::string> names_;
     bool resumed_ = false;
 };
 

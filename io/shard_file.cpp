@@ -56,7 +56,7 @@ bool is_shard_file(const std::string& path) {
 // ---- ShardWriter -----------------------------------------------------------------------------
 
 ShardWriter::ShardWriter(const std::string& path, const ShardIdentity& id, bool in_memory)
-    : path_(path), n_bins_(id.n_bins) {
+    : path_(path) {
     if (id.shard_count == 0 || id.shard_index >= id.shard_count)
         throw std::invalid_argument("ShardWriter: shard index must be below the shard count");
     if (in_memory) {

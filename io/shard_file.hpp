@@ -80,11 +80,8 @@ class ShardWriter {
     //! Records \p reason (complete stays 0) and closes the file.
     void abort(const std::string& reason);
 
-    const std::string& path() const { return path_; }
-
   private:
     std::string path_;
-    std::uint32_t n_bins_ = 0;
     bool in_stage_ = false;
     ShardStageKind kind_ = ShardStageKind::sweep;
     ShardStage stage_;

@@ -19,14 +19,6 @@ void pt_bin_counts(const ConditionCounts& counts, const std::vector<std::uint64_
     r_total = n_r.empty() ? 0.0 : bayes_count(n_r, r_tot);
 }
 
-void pt_bin_counts(const ConditionCounts& counts, double r_tot, double& r_total,
-                   std::vector<double>& r_s) {
-    // Only the pooled counts matter here, so the p(s) passed is irrelevant: use N_s/N.
-    const Marginal m = compute_marginal(counts, empirical_p_s(counts));
-    BayesCountCache cache;
-    pt_bin_counts(counts, m.n_r, r_tot, cache, r_total, r_s);
-}
-
 CorrectedResult panzeri_treves_with(const ConditionCounts& counts, const std::vector<double>& p_s,
                                     const std::vector<std::uint32_t>& n_spk, const RtotSpec& rtot,
                                     const PluginMeasures& plugin,

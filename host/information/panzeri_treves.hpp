@@ -29,12 +29,9 @@ CorrectedResult compute_panzeri_treves(const ConditionCounts& counts,
 
 namespace detail {
 
-//! BayesCount of the pooled counts n(r) (sorted by word) and of every stimulus, under r_tot.
-void pt_bin_counts(const ConditionCounts& counts, double r_tot, double& r_total,
-                   std::vector<double>& r_s);
-
-//! Same, with the pooled counts n(r) in ascending word order already at hand (Marginal::n_r,
-//! whatever p(s) it was built with) and the stimuli's counts memoised in `cache`.
+//! BayesCount of the pooled counts n(r) and of every stimulus, under r_tot: the pooled counts in
+//! ascending word order at hand (Marginal::n_r, whatever p(s) it was built with) and the
+//! stimuli's counts memoised in `cache`.
 void pt_bin_counts(const ConditionCounts& counts, const std::vector<std::uint64_t>& n_r,
                    double r_tot, BayesCountCache& cache, double& r_total, std::vector<double>& r_s);
 

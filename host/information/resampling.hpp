@@ -40,7 +40,6 @@ struct SubsetPieces {
     std::vector<double> bins_s; //!< m^_s (mm) or R~_s (pt); 0 where no trial (plugin: unset)
     double bins = 0;            //!< m^ (mm) or R~ (pt) of the pooled counts
     std::vector<double> sss;    //!< plug-in I_1(s) when asked; NaN where no trial
-    std::vector<std::uint64_t> nonzero; //!< scratch
 };
 
 //! Fills `out` for the table with cell counts `cell_counts`, n_s[s] trials of stimulus s and

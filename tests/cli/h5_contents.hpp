@@ -135,6 +135,7 @@ inline const std::set<std::string>& timing_keys() {
     static const std::set<std::string> keys = {"/@created",
                                                "/analysis/run@created",
                                                "/analysis/ground_truth@created",
+                                               "/iv_sweep@created",
                                                "/results/wall_s",
                                                "/runtime/wall_s",
                                                "/runtime/trials_per_s",

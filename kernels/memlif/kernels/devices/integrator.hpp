@@ -181,8 +181,6 @@ MEMLIF_HD_INLINE double step_cap_s(const StepRule& rule, double pulse_width_s) {
 //! What a constant-voltage segment measured.
 struct SegmentResult {
     double i_mean_A = 0.0; //!< time average of the current (trapezoid over the steps)
-    double i_end_A = 0.0;  //!< current at the end of the segment
-    double v_device_end_V = 0.0;
 };
 
 //! Holds the source at v_source for duration T (a pulse, a read or a gap); h <= h_max. With
@@ -227,8 +225,6 @@ MEMLIF_HD_NOINLINE SegmentResult drive_segment(DeviceInstance<M>& d, const Circu
     }
     const OperatingPoint end = device_operating_point(d, v_source_V, c);
     d.v_device_V = end.v_device_V;
-    res.i_end_A = end.i_A;
-    res.v_device_end_V = end.v_device_V;
     res.i_mean_A = measure ? area / static_cast<double>(n) : end.i_A;
     return res;
 }
