@@ -15,7 +15,8 @@
 
 namespace memlif {
 
-//! Deepest nesting a card may have: the default card is 4 levels deep, a per-synapse grid point 4.
+//! Deepest nesting a card may have: the default card is 5 levels deep (iv_sweep.device.noise.
+//! rtn_traps), 6 with a trap listed; a per-synapse grid point 4.
 inline constexpr std::size_t k_max_card_depth = 32;
 
 //! Largest card file read (a grid of 65536 listed points is about 2 MiB of text).

@@ -92,7 +92,8 @@ std::vector<std::uint64_t> simulate_words_cpu(const SimParams& p, const SynapseD
                                               double* mean_output_spikes) {
     SweepSpec spec;
     spec.params = p;
-    spec.drives.assign(static_cast<std::size_t>(condition) + 1, d);
+    spec.drives = {d};
+    spec.condition_ids = {condition}; // drive 0's trial ids carry `condition`
     spec.stimulus_codes = codes;
     spec.n_repeats = n_repeats;
     const std::size_t n = codes.size() * n_repeats;
@@ -100,8 +101,8 @@ std::vector<std::uint64_t> simulate_words_cpu(const SimParams& p, const SynapseD
     const std::size_t batch = std::max<std::size_t>(1, opts.batch_trials);
     std::uint64_t spikes = 0;
     for (std::size_t b = 0; b < n; b += batch)
-        spikes += simulate_range(spec, condition, b, std::min(n, b + batch), words.data() + b,
-                                 opts.threads);
+        spikes +=
+            simulate_range(spec, 0, b, std::min(n, b + batch), words.data() + b, opts.threads);
     if (mean_output_spikes)
         *mean_output_spikes = n ? static_cast<double>(spikes) / static_cast<double>(n) : 0.0;
     return words;

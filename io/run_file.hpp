@@ -45,7 +45,7 @@ struct RunMetadata {
     std::string synapse_model;    //!< "linear" | "ul-gap"
     std::string trial_id_layout;  //!< text describing the Philox key/counter layout
     std::string experiment_kind;  //!< the driver that wrote the file (format >= 1.1; "" if absent)
-    std::string phase;            //!< the stage being run (format >= 1.2; "" if absent)
+    std::string phase;            //!< the stage being run (format >= 1.3; "" if absent)
 };
 
 //! The stimulus axis. All vectors have n_stimuli entries.
@@ -188,7 +188,7 @@ class RunReader {
     //! "" for a finished run, "running" if the writer never closed it (killed), else the reason.
     std::string incomplete_reason() const;
     //! The stage that was running when the file was last written (root attribute `phase`, format
-    //! >= 1.2): e.g. "sweep", "analysis", "ground_truth", "complete"; "" in older files.
+    //! >= 1.3): e.g. "sweep", "analysis", "ground_truth", "complete"; "" in older files.
     std::string phase() const;
     std::size_t n_conditions() const { return n_conditions_; }
     std::size_t n_stimuli() const { return n_stimuli_; }
@@ -223,7 +223,7 @@ class RunReader {
     //! uint8 dataset of shape [n_conditions].
     std::vector<double> read_condition_f64(const std::string& dataset_path) const;
     std::vector<std::uint8_t> read_condition_u8(const std::string& dataset_path) const;
-    //! Progress of an analysis group written row by row (its `completed` dataset, format >= 1.2):
+    //! Progress of an analysis group written row by row (its `completed` dataset, format >= 1.3):
     //! the number of rows marked done and the number of rows; {0, 0} without such a dataset.
     std::array<std::size_t, 2> analysis_progress(const std::string& group) const;
     std::string read_attr_string(const std::string& object_path, const std::string& name) const;

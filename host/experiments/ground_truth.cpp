@@ -30,9 +30,10 @@ constexpr std::uint64_t k_seed_offset = 0x9E3779B97F4A7C15ull;
 
 struct GroundTruthCard {
     bool enabled = false;
-    std::vector<std::uint32_t> conditions{0, 1, 2}; //!< indices into the conductance grid
-    std::uint32_t repeats = 2000;                   //!< repeats per stimulus of the reruns
-    std::string solver = "same";                    //!< same | exact (grid onsets) for the reruns
+    //! condition indices (grid point x n_amplitudes + amplitude, as the sweep numbers them)
+    std::vector<std::uint32_t> conditions{0, 1, 2};
+    std::uint32_t repeats = 2000; //!< repeats per stimulus of the reruns
+    std::string solver = "same";  //!< same | exact (grid onsets) for the reruns
     template <class V> void visit(V& v) {
         v.flag("enabled", enabled);
         v.integers("conditions", conditions, 0u, 65535u);

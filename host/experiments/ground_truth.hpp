@@ -15,7 +15,7 @@ namespace memlif {
 
 //! The reruns a card asks for.
 struct GroundTruthPlan {
-    std::vector<std::uint32_t> conditions; //!< grid indices; rerun i is condition i of the plan
+    std::vector<std::uint32_t> conditions; //!< sweep condition indices; rerun i is condition i
     std::uint32_t repeats = 0;             //!< repeats per stimulus of the reruns
     std::uint64_t seed = 0;                //!< the reruns' seed (run seed + a fixed offset)
     std::string solver;                    //!< the reruns' solver: "fixed" or "exact"

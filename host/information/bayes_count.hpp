@@ -37,7 +37,8 @@ double response_space_size(const ConditionCounts& counts, const RtotSpec& spec);
 //! BayesCount (information.md §4.3): the R >= m^ whose expected number of occupied bins under an
 //! add-one posterior with R - m^ unseen bins sharing mass gamma best matches the observed m^.
 //! Returns R_tot without iterating when m^ >= R_tot. Zero counts are ignored. The iteration is
-//! memlif/kernels/bayes_count.hpp's, shared with the GPU.
+//! memlif/kernels/bayes_count.hpp's (the GPU's) with the terms of equal counts summed once; the
+//! two and a term-by-term loop agree bit for bit (tests/host/information/panzeri_treves_test.cpp).
 //! \param counts non-zero bin counts c_k of one count vector (sample size n = sum c_k)
 //! \param r_tot declared size of the response space
 double bayes_count(const std::uint64_t* counts, std::size_t n_counts, double r_tot);
