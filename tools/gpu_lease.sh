@@ -5,7 +5,7 @@
 #!
 #!     bash tools/gpu_lease.sh
 #!
-#! with build-gpu/ (made here by tools/gpu_bundle.sh) carried along. Nothing is built there: the
+#! with build-gpu-pack/ (build-gpu/ packed, made here by tools/gpu_bundle.sh) carried along. Nothing is built there: the
 #! machine has none of our C++ dependencies. The carried binaries run with LD_LIBRARY_PATH set to
 #! the carried libraries for them alone (system tools keep their own libraries).
 #!
@@ -38,7 +38,8 @@
 #!               (SUMMARY.txt, the tarball, the limit check, the time budget) as on the GPU machine.
 #!               $OUT defaults to a new folder under /tmp.
 #!   --only      run only these steps (preflight always runs), e.g. --only 5 for a rerun.
-#! env: OUT (required on the GPU machine), MEMLIF_BUNDLE (build-gpu), MEMLIF_LEASE_BUDGET_S (480),
+#! env: OUT (required on the GPU machine), MEMLIF_BUNDLE (build-gpu; if that folder is absent,
+#!      MEMLIF_BUNDLE_PACK/bundle.tgz is unpacked, default build-gpu-pack), MEMLIF_LEASE_BUDGET_S (480),
 #!      MEMLIF_LEASE_KILL_AFTER_STEP (tests: SIGKILL itself after that step, to show what is left)
 #! exit: 0 every step that ran passed; 1 a step failed; 2 preflight stopped the run; 3 nothing
 #!       failed but a step was skipped for lack of time or ended at its timeout
@@ -81,6 +82,19 @@ fi
 mkdir -p "$OUT" || exit 2
 OUT="$(cd "$OUT" && pwd)"
 scratch="$(mktemp -d /tmp/memlif-lease.XXXXXX)" || exit 2
+# The bundle travels packed (tools/gpu_bundle.sh: build-gpu-pack/bundle.tgz, a third of its size):
+# without the folder it is unpacked into the scratch space first.
+pack="${MEMLIF_BUNDLE_PACK:-build-gpu-pack}"
+unpacked=""
+if [ ! -d "$bundle" ] && [ -f "$pack/bundle.tgz" ]; then
+    t_unpack=$SECONDS
+    if ! tar -xzf "$pack/bundle.tgz" -C "$scratch"; then
+        echo "gpu_lease: cannot unpack $pack/bundle.tgz into $scratch" >&2
+        exit 2
+    fi
+    bundle="$scratch/build-gpu"
+    unpacked="unpacked $pack/bundle.tgz in $((SECONDS - t_unpack)) s"
+fi
 logs="$scratch/logs"
 mkdir -p "$logs"
 summary="$OUT/SUMMARY.txt"
@@ -162,7 +176,7 @@ all_bins=("$memlif" "${bin_default[@]}" "$bench_default" "$peer_words" "${bin_no
 
 {
     echo "memlif GPU lease $( [ "$rehearse" = 1 ] && echo "REHEARSAL" ) $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "budget ${budget}s; OUT=$OUT; scratch=$scratch; bundle=$bundle"
+    echo "budget ${budget}s; OUT=$OUT; scratch=$scratch; bundle=$bundle${unpacked:+ ($unpacked)}"
     echo "plan (cap/floor s):$(for ((i = 1; i < ${#names[@]}; ++i)); do printf ' %s=%s/%s' "${names[$i]}" "${caps[$i]}" "${floors[$i]}"; done)"
 } | tee -a "$summary"
 floor_sum=$pack_reserve

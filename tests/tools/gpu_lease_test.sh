@@ -15,6 +15,8 @@
 #!   killed       SIGKILL after step 2: SUMMARY and logs.tgz hold steps 1 and 2, limits kept
 #!   missing_lib  a carried binary with a library "not found": preflight stops (exit 2)
 #!   dirty_out    $OUT already holds 7 files, one badly named: the lease's own check fails it
+#!   packed       the bundle carried as build-gpu-pack/bundle.tgz with no folder: the lease unpacks it
+#!                into its scratch space and rehearses as from the folder
 #!   fake_gpu     the GPU machine's path (no --rehearse) with a stand-in nvidia-smi and no usable
 #!                device: every step runs its real commands, the GPU ones fail, the output is valid
 #! exit: 0 pass, 1 fail, 77 skipped (reason printed)
@@ -170,6 +172,21 @@ rehearsal)
     tar_has logs/01-preflight.log
     tar_has logs/05-sweep.log
     limits_ok
+    ;;
+packed)
+    make_bundle
+    mkdir -p "$work/pack"
+    tar -C "$work" --transform 's,^bundle,build-gpu,' -czf "$work/pack/bundle.tgz" bundle
+    rm -rf "$work/bundle"
+    expect_rc 0 "the rehearsal from the pack" env OUT="$work/out" MEMLIF_BUNDLE="$work/bundle" \
+        MEMLIF_BUNDLE_PACK="$work/pack" bash "$lease" --rehearse
+    summary_has "bundle=/tmp/memlif-lease\\.[A-Za-z0-9]+/build-gpu \\(unpacked $work/pack/bundle.tgz" \
+        "the pack is unpacked into the scratch space"
+    summary_has '^STEP 1 preflight PASS ' "preflight passes on the unpacked bundle"
+    summary_has '^RESULT exit 0 ' "result line"
+    limits_ok
+    expect_rc 2 "neither folder nor pack: preflight stops" env OUT="$work/out" \
+        MEMLIF_BUNDLE="$work/bundle" MEMLIF_BUNDLE_PACK="$work/none" bash "$lease" --rehearse
     ;;
 budget)
     make_bundle
