@@ -421,8 +421,7 @@ SweepPlan make_sweep(const RunConfig& cfg, std::uint32_t repeats, const std::uin
     SweepSpec& spec = plan.spec;
     spec.params = params;
     const SynapseNoiseCard& noise = cfg.synapse.noise;
-    const bool noisy = noise.device_sigma_ln != 0.0 || noise.read_sigma_ln != 0.0 ||
-                       !noise.rtn_traps.empty() || noise.axis.process != "none";
+    const bool noisy = noise_on(noise);
     if (cfg.synapse.plasticity.enabled) spec.plasticity = make_plasticity_params(cfg);
     for (std::uint32_t k : chosen) {
         if (k >= n_all)

@@ -12,6 +12,7 @@
 #include "sweep_file.hpp"
 
 #include "io/run_file.hpp"
+#include "io/text.hpp"
 
 #include "memlif/core/errors.hpp"
 
@@ -32,7 +33,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-std::string q(const std::string& s) { return "'" + s + "'"; }
+std::string q(const std::string& s) { return io::in_quotes(s); }
 
 std::string shard_name(const io::ShardIdentity& id) {
     return std::to_string(id.shard_index) + "/" + std::to_string(id.shard_count);

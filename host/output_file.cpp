@@ -2,6 +2,7 @@
 //! \file host/output_file.cpp
 #include "output_file.hpp"
 
+#include "io/text.hpp"
 #include "memlif/core/errors.hpp"
 
 #include <fcntl.h>
@@ -23,7 +24,8 @@ namespace {
 constexpr const char* k_partial_suffix = ".partial";
 constexpr const char* k_lock_suffix = ".lock";
 
-std::string q(const std::string& s) { return "'" + s + "'"; }
+//! A path in a message, as io/ quotes names.
+std::string q(const std::string& s) { return io::in_quotes(s); }
 
 std::string directory_of(const std::string& path) {
     const std::string dir = std::filesystem::path(path).parent_path().string();

@@ -18,12 +18,12 @@ namespace {
     throw ConfigError(key + ": " + what);
 }
 
+} // namespace
+
 bool noise_on(const SynapseNoiseCard& n) {
     return n.device_sigma_ln != 0.0 || n.read_sigma_ln != 0.0 || !n.rtn_traps.empty() ||
            n.axis.process != "none";
 }
-
-} // namespace
 
 std::vector<double> noise_axis_values(const SynapseNoiseCard& n) {
     if (n.axis.process == "none") return {std::numeric_limits<double>::quiet_NaN()};

@@ -105,6 +105,9 @@ SynapseNoise make_synapse_noise(const SynapseNoiseCard& n, double dt_s, double a
 //! programmed state inside the bounds, and the axis needs a process and its amplitudes.
 void check_synapse_physics(const RunConfig& cfg);
 
+//! Whether the card asks for any synapse noise (a sigma, an RTN trap or a noise axis).
+bool noise_on(const SynapseNoiseCard& n);
+
 //! ConfigError naming `key` (simulation.solver, ground_truth.solver) where the exact solver cannot
 //! simulate the card's synapses: plasticity on, or RTN traps (the drive changes inside a spike).
 void check_exact_solver_applies(const RunConfig& cfg, const std::string& key);

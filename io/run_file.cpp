@@ -299,6 +299,14 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const Sti
     // Built under a temporary name and renamed once flushed: a process killed while the file is
     // being created leaves no file at `path` that could not be read (or resumed).
     const std::string creating = path + ".new";
+    // removed again if the creation fails (a full disk): nothing of it is kept
+    struct RemoveUnlessRenamed {
+        const std::string& p;
+        bool renamed = false;
+        ~RemoveUnlessRenamed() {
+            if (!renamed) std::remove(p.c_str());
+        }
+    } guard{creating};
     file_ = h5::create_file(creating);
     const hid_t f = file_;
     const auto n_g = static_cast<hsize_t>(n_conditions_);
@@ -414,6 +422,7 @@ RunWriter::RunWriter(const std::string& path, const RunMetadata& meta, const Sti
     if (std::rename(creating.c_str(), path.c_str()) != 0)
         throw IoError("cannot rename " + in_quotes(creating) + " to " + in_quotes(path) + ": " +
                       std::strerror(errno));
+    guard.renamed = true;
     checkpoint("created");
     file_ = h5::open_file(path, true);
     open_handles();

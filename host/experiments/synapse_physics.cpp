@@ -16,11 +16,6 @@ namespace memlif {
 
 namespace {
 
-bool noise_switched_on(const SynapseNoiseCard& n) {
-    return n.device_sigma_ln != 0.0 || n.read_sigma_ln != 0.0 || !n.rtn_traps.empty() ||
-           n.axis.process != "none";
-}
-
 class SynapsePhysics final : public Experiment {
   public:
     const char* kind() const override { return "synapse_physics"; }
@@ -30,7 +25,7 @@ class SynapsePhysics final : public Experiment {
     }
     const char* follows() const override { return "mi_sweep"; }
     bool enabled(const RunConfig& cfg) const override {
-        return noise_switched_on(cfg.synapse.noise) || cfg.synapse.plasticity.enabled;
+        return noise_on(cfg.synapse.noise) || cfg.synapse.plasticity.enabled;
     }
 
     void run(RunContext& ctx) const override {

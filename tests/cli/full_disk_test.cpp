@@ -74,6 +74,16 @@ TEST_F(FullDisk, Issue12_AWriteThatFailsInsideHdf5IsAClearErrorNotACrash) {
     expect_kept_and_resumable(r);
 }
 
+TEST_F(FullDisk, Issue12_AFileThatCannotBeCreatedLeavesNothingBehind) {
+    // review finding: a write failing while OUT.partial.new was being created left that file
+    const Result r = shell(limited(40, "MEMLIF_TEST_SKIP_SPACE_CHECK=1 " + exe() + " run " + card_ +
+                                           " -q -o " + file("out.h5")));
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_FALSE(exists(file("out.h5.partial.new"))) << r.out;
+    EXPECT_FALSE(exists(file("out.h5.partial"))) << r.out;
+    EXPECT_FALSE(exists(file("out.h5"))) << r.out;
+}
+
 TEST_F(FullDisk, Issue12_AnalyzeOnAFullDiskLeavesTheFileAsItWas) {
     const std::string f = file("done.h5");
     ASSERT_EQ(sh("run " + card_ + " -q --set output.store_trials=false -o " + f).code, 0);

@@ -35,6 +35,7 @@
 #include "params.hpp"
 #include "rng.hpp"
 #include "trial.hpp"
+#include "variates.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -144,7 +145,7 @@ MEMLIF_HD_INLINE double exact_backspike_interval_units(const ExactParams& p, std
     if (p.timing == OnsetTiming::grid)
         return static_cast<double>(backspike_interval_steps(p.backspike, p.seed, trial_id, index));
     const Philox4x32 r = trial_draw(p.seed, trial_id, index, RngStream::backspike);
-    return -p.backspike_mean_interval_s * std::log(u01_open(r.x));
+    return exponential_variate(r.x, p.backspike_mean_interval_s);
 }
 
 MEMLIF_HD_INLINE double exact_units_to_s(const ExactParams& p, double units) {
