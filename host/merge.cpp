@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file host/merge.cpp
 #include "merge.hpp"
+#include "wall_clock.hpp"
 
 #include "output_file.hpp"
 
@@ -28,10 +29,6 @@
 namespace memlif {
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 std::string q(const std::string& s) { return io::in_quotes(s); }
 

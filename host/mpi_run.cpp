@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file host/mpi_run.cpp
 #include "mpi_run.hpp"
+#include "wall_clock.hpp"
 
 #include "merge.hpp"
 #include "multi_device.hpp"
@@ -59,10 +60,6 @@ namespace {
 
 //! Largest message: MPI counts are int.
 constexpr std::uint64_t k_chunk_bytes = 1ull << 30;
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 void send_image(const std::vector<unsigned char>& image) {
     std::uint64_t n = image.size();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file host/shard.cpp
 #include "shard.hpp"
+#include "wall_clock.hpp"
 
 #include "experiments/ground_truth.hpp"
 #include "multi_device.hpp"
@@ -23,10 +24,6 @@ namespace memlif {
 namespace {
 
 constexpr std::uint32_t k_max_shards = 1u << 20;
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 bool parse_u32(const std::string& s, std::uint32_t& out) {
     if (s.empty() || s.size() > 9) return false;

@@ -8,6 +8,7 @@
 #include "host/device_batch.hpp"
 #include "host/device_card.hpp"
 #include "host/experiment.hpp"
+#include "host/wall_clock.hpp"
 
 #include "cuda/device_protocols.hpp"
 #include "io/kind_file.hpp"
@@ -78,10 +79,6 @@ class FileGuard {
     std::string path_;
     bool done_ = false;
 };
-
-inline double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 //! printf into a std::string (summary lines).
 inline std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -11,6 +11,7 @@
 #include "host/experiment.hpp"
 #include "host/information/estimators.hpp"
 #include "host/synapse_physics_card.hpp"
+#include "host/wall_clock.hpp"
 
 #include "io/run_file.hpp"
 
@@ -234,11 +235,6 @@ class GroundTruth final : public SectionExperiment<GroundTruthCard> {
         w.close();
         ctx.report.stages.push_back({"ground_truth", seconds_since(t0), n * trials_per_rerun});
         report_ground_truth(reader, cfg, gt, ctx.report);
-    }
-
-  private:
-    static double seconds_since(std::chrono::steady_clock::time_point t0) {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
 };
 

@@ -127,7 +127,7 @@ class IvSweep final : public SectionExperiment<IvSweepCard> {
         w.attr("summary", summary);
         w.close();
         guard.done();
-        ctx.report.stages.push_back({"iv_sweep", device_kind::seconds_since(t0), c.n_devices});
+        ctx.report.stages.push_back({"iv_sweep", seconds_since(t0), c.n_devices});
         ctx.report.text += summary + " (mean +- SD over devices and cycles)\n";
     }
 };

@@ -11,6 +11,7 @@
 #include "host/information/estimator_columns.hpp"
 #include "host/progress.hpp"
 #include "host/sweep_file.hpp"
+#include "host/wall_clock.hpp"
 
 #include "io/run_file.hpp"
 
@@ -21,10 +22,6 @@
 namespace memlif {
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 //! The file's condition axis must be the one this card gives (a resumed file of another card,
 //! or of a build whose device model differs, is refused before anything is added to it).

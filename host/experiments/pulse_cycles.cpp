@@ -150,7 +150,7 @@ class PulseCycles final : public SectionExperiment<PulseCyclesCard> {
         w.attr("summary", summary);
         w.close();
         guard.done();
-        ctx.report.stages.push_back({"pulse_cycles", device_kind::seconds_since(t0), c.n_devices});
+        ctx.report.stages.push_back({"pulse_cycles", seconds_since(t0), c.n_devices});
         ctx.report.text += summary + " (mean +- SD over devices)\n";
     }
 };

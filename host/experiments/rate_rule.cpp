@@ -113,7 +113,7 @@ class RateRule final : public SectionExperiment<RateRuleCard> {
                 ctx.report.interrupted = true;
                 guard.done(); // execute_run marks it "interrupted"
                 ctx.report.stages.push_back(
-                    {"rate_rule", device_kind::seconds_since(t0), res.size()});
+                    {"rate_rule", seconds_since(t0), res.size()});
                 return;
             }
             const auto part =
@@ -220,7 +220,7 @@ class RateRule final : public SectionExperiment<RateRuleCard> {
         w.attr("summary", summary);
         w.close();
         guard.done();
-        ctx.report.stages.push_back({"rate_rule", device_kind::seconds_since(t0), nr * nt});
+        ctx.report.stages.push_back({"rate_rule", seconds_since(t0), nr * nt});
         ctx.report.text += summary + "\n";
     }
 };

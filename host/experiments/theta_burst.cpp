@@ -118,7 +118,7 @@ class ThetaBurst final : public SectionExperiment<ThetaBurstCard> {
         w.attr("summary", s);
         w.close();
         guard.done();
-        ctx.report.stages.push_back({"theta_burst", device_kind::seconds_since(t0), nd});
+        ctx.report.stages.push_back({"theta_burst", seconds_since(t0), nd});
         ctx.report.text += s + "\n";
     }
 };
