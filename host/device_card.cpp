@@ -2,6 +2,7 @@
 //! \file host/device_card.cpp
 #include "device_card.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -62,12 +63,7 @@ DeviceSetup make_device_setup(const DeviceCard& d, std::uint64_t seed) {
     su.noise.device_variability = d.noise.device_variability ? 1u : 0u;
     su.noise.cycle_variability = d.noise.cycle_variability ? 1u : 0u;
     su.noise.read_noise_rel = d.noise.read_noise_rel;
-    su.noise.rtn.n_traps = static_cast<std::uint32_t>(d.noise.rtn_traps.size());
-    for (std::size_t k = 0; k < d.noise.rtn_traps.size() && k < k_max_rtn_traps; ++k) {
-        su.noise.rtn.trap[k].delta = d.noise.rtn_traps[k].delta;
-        su.noise.rtn.trap[k].tau_capture_s = d.noise.rtn_traps[k].tau_capture_s;
-        su.noise.rtn.trap[k].tau_emission_s = d.noise.rtn_traps[k].tau_emission_s;
-    }
+    su.noise.rtn = rtn_params(d.noise.rtn_traps);
     su.initial = d.initial == "high_bound"         ? InitialState::high_bound
                  : d.initial == "read_conductance" ? InitialState::read_conductance
                                                    : InitialState::low_bound;
@@ -116,6 +112,14 @@ void check_device_card(const DeviceCard& d, const std::string& path) {
                  micro(g) + " uS is outside the " + d.model + " model's range [" + micro(lo) +
                      ", " + micro(hi) + "] uS (G_read at v_read_V of its two bounds)");
     }
+}
+
+RtnParams rtn_params(const std::vector<RtnTrapCard>& traps) {
+    RtnParams r;
+    r.n_traps = static_cast<std::uint32_t>(std::min<std::size_t>(traps.size(), k_max_rtn_traps));
+    for (std::uint32_t k = 0; k < r.n_traps; ++k)
+        r.trap[k] = RtnTrap{traps[k].delta, traps[k].tau_capture_s, traps[k].tau_emission_s};
+    return r;
 }
 
 } // namespace memlif

@@ -55,6 +55,10 @@ struct RtnTrapCard {
     }
 };
 
+//! The kernels' RTN parameters of a list of trap cards (at most k_max_rtn_traps, validated where
+//! the list is read).
+RtnParams rtn_params(const std::vector<RtnTrapCard>& traps);
+
 //! Noise switches of a device population (docs/devices.md §4); all off by default.
 struct DeviceNoiseCard {
     bool device_variability = false;    //!< draw each device's parameters (model's d2d sigmas)

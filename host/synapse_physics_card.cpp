@@ -35,12 +35,7 @@ SynapseNoise make_synapse_noise(const SynapseNoiseCard& n, double dt_s, double a
     s.device_sigma_ln = n.device_sigma_ln;
     s.read_sigma_ln = n.read_sigma_ln;
     s.dt_s = dt_s;
-    s.rtn.n_traps = static_cast<std::uint32_t>(n.rtn_traps.size());
-    for (std::size_t k = 0; k < n.rtn_traps.size(); ++k) {
-        s.rtn.trap[k].delta = n.rtn_traps[k].delta;
-        s.rtn.trap[k].tau_capture_s = n.rtn_traps[k].tau_capture_s;
-        s.rtn.trap[k].tau_emission_s = n.rtn_traps[k].tau_emission_s;
-    }
+    s.rtn = rtn_params(n.rtn_traps);
     if (n.axis.process == "device") {
         s.device_sigma_ln = axis_value;
     } else if (n.axis.process == "read") {
