@@ -19,8 +19,9 @@ namespace detail {
     // Generic: the sweep adds its own out-of-memory hint (sweep_pipeline.cpp), where there is a
     // run file to resume; analyze and the device protocols have none.
     throw CudaError(std::string("CUDA error in `") + call + "` at " + file + ":" +
-                    std::to_string(line) + ": " + cudaGetErrorName(err) + ": " +
-                    cudaGetErrorString(err));
+                        std::to_string(line) + ": " + cudaGetErrorName(err) + ": " +
+                        cudaGetErrorString(err),
+                    err == cudaErrorMemoryAllocation);
 }
 
 inline void cuda_check(cudaError_t err, const char* call, const char* file, int line) {

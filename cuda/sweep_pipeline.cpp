@@ -248,9 +248,10 @@ class SweepRunner {
             // A fault inside a kernel surfaces here, at the first synchronisation: say which chunk.
             slot.busy = false;
             throw CudaError(std::string(e.what()) + " (simulating or reducing condition " +
-                            std::to_string(spec_.condition_id(slot.condition)) + ", stimuli " +
-                            std::to_string(slot.s0) + ".." +
-                            std::to_string(slot.s0 + slot.n_stim - 1) + ")");
+                                std::to_string(spec_.condition_id(slot.condition)) + ", stimuli " +
+                                std::to_string(slot.s0) + ".." +
+                                std::to_string(slot.s0 + slot.n_stim - 1) + ")",
+                            e.out_of_memory());
         }
         slot.busy = false;
         float ms = 0;
@@ -330,14 +331,14 @@ void run_sweep_cuda(const SweepSpec& spec, ConditionSink& sink, const CudaOption
             // Issue 12: the chunk is sized from the free memory at the start (plan_memory);
             // running out later means another process took memory. Every committed condition
             // is kept in the file.
-            const std::string what = e.what();
-            err = what.find("cudaErrorMemoryAllocation") == std::string::npos
+            err = !e.out_of_memory()
                       ? std::current_exception()
                       : std::make_exception_ptr(CudaError(
-                            what + " (out of GPU memory after the run was planned: another "
-                                   "process may hold device memory; the committed conditions are "
-                                   "kept, continue with `memlif run --resume OUT.h5` once memory "
-                                   "is free)"));
+                            std::string(e.what()) +
+                                " (out of GPU memory after the run was planned: another process "
+                                "may hold device memory; the committed conditions are kept, "
+                                "continue with `memlif run --resume OUT.h5` once memory is free)",
+                            true));
         } catch (...) {
             err = std::current_exception();
         }

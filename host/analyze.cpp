@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //! \file host/analyze.cpp
 #include "analyze.hpp"
+#include "run.hpp"
 
 #include "estimator_accelerator.hpp"
 #include "information/estimator_columns.hpp"
@@ -217,7 +218,7 @@ int cmd_analyze(const std::string& path, const std::vector<std::string>& estimat
         std::remove(temp.c_str());
         const int sig = stop_signal ? stop_signal() : 0;
         std::fprintf(stderr, "memlif: analyze interrupted; '%s' is unchanged\n", path.c_str());
-        return sig > 0 ? 128 + sig : 130;
+        return interrupted_exit_code(sig);
     }
     std::fputs(format_summary(summary_rows_from_file(io::RunReader(path), g)).c_str(), stdout);
     std::printf("wrote %s:%s (%s)\n", path.c_str(), g.c_str(),

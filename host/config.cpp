@@ -219,16 +219,25 @@ json migrate_stored_card(json card) {
     return card;
 }
 
-void apply_override(json& card, const std::string& assignment) {
-    // A card file is valid UTF-8 (the JSON parser checks), a command-line argument need not be: a
-    // key or string that is not would make every later dump() of the card throw (a fuzz finding).
+namespace {
+
+//! A card file is valid UTF-8 (the JSON parser checks), a command-line argument need not be: a key
+//! or string that is not would make every later dump() of the card throw (a fuzz finding).
+//! ConfigError "`what` TEXT: not valid UTF-8 text", TEXT quoted with the bad bytes replaced.
+void require_utf8(const std::string& text, const std::string& what) {
     try {
-        (void)json(assignment).dump();
+        (void)json(text).dump();
     } catch (const json::type_error&) {
-        throw ConfigError("--set " +
-                          json(assignment).dump(-1, ' ', false, json::error_handler_t::replace) +
+        throw ConfigError(what + " " +
+                          json(text).dump(-1, ' ', false, json::error_handler_t::replace) +
                           ": not valid UTF-8 text");
     }
+}
+
+} // namespace
+
+void apply_override(json& card, const std::string& assignment) {
+    require_utf8(assignment, "--set");
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
         throw ConfigError("--set " + assignment + ": expected key.path=value");
@@ -266,13 +275,8 @@ void apply_override(json& card, const std::string& assignment) {
 }
 
 void apply_string_override(json& card, const std::string& key, const std::string& value) {
-    try {
-        apply_override(card, key + "=" + json(value).dump());
-    } catch (const json::type_error&) {
-        throw ConfigError(key + " = " +
-                          json(value).dump(-1, ' ', false, json::error_handler_t::replace) +
-                          ": not valid UTF-8 text");
-    }
+    require_utf8(value, key + " =");
+    apply_override(card, key + "=" + json(value).dump());
 }
 
 RunConfig resolve_config(const json& user) {

@@ -94,8 +94,7 @@ int cmd_run(const RunArgs& a) {
                                   : a.shard.empty()
                                       ? memlif::execute_run(cfg, opts, inputs)
                                       : memlif::execute_shard(cfg, opts, part, inputs);
-    // 128 + the signal, as a shell reports a process that the signal ended
-    const int interrupted_code = rep.stop_signal > 0 ? 128 + rep.stop_signal : 130;
+    const int interrupted_code = memlif::interrupted_exit_code(rep.stop_signal);
     if (rank != 0) return rep.interrupted ? interrupted_code : 0; // rank 0 reports for the job
     if (!a.quiet && !rep.rows.empty()) std::cout << memlif::format_summary(rep.rows);
     if (!a.quiet) std::cout << rep.text;

@@ -21,8 +21,6 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <limits.h>
-#include <stdlib.h>
 #include <tuple>
 #include <unistd.h>
 
@@ -34,12 +32,6 @@ std::string q(const std::string& s) { return io::in_quotes(s); }
 
 std::string shard_name(const io::ShardIdentity& id) {
     return std::to_string(id.shard_index) + "/" + std::to_string(id.shard_count);
-}
-
-//! The path a file resolves to, or the path itself when it does not exist yet.
-std::string resolved(const std::string& path) {
-    char buf[PATH_MAX];
-    return realpath(path.c_str(), buf) ? std::string(buf) : path;
 }
 
 //! The first key in which two resolved cards differ, as a JSON pointer ("/neuron/tau_ms").
@@ -201,11 +193,8 @@ RunReport merge_shards_impl(const std::string& out, const std::vector<io::ShardR
     std::vector<io::ShardIdentity> ids;
     for (const auto& s : shards) ids.push_back(s.identity());
     check_shard_set(shards, ids);
-    for (const auto& s : shards)
-        if (resolved(s.path()) == resolved(out))
-            throw UsageError("merge: the output " + q(out) + " is one of the shards");
-    // As a run writes its file (output_file.hpp): no overwrite without --force, a second writer
-    // refused before anything is touched.
+    // As a run writes its file (output_file.hpp): never one of the shards, no overwrite without
+    // --force, a second writer refused before anything is touched.
     const OutputPaths paths = output_paths(out);
     std::vector<std::string> inputs;
     for (const auto& s : shards) inputs.push_back(s.path());
@@ -335,7 +324,7 @@ int cmd_merge(const std::string& out, const std::vector<std::string>& shard_path
     if (rep.interrupted) {
         std::fprintf(stderr, "memlif: merge interrupted; nothing was written to '%s'\n",
                      out.c_str());
-        return rep.stop_signal > 0 ? 128 + rep.stop_signal : 130;
+        return interrupted_exit_code(rep.stop_signal);
     }
     if (!opts.quiet) std::cout << format_summary(rep.rows) << rep.text;
     std::printf("merged %zu shards (%llu trials) in %.3f s -> %s\n", shards.size(),

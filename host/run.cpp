@@ -163,8 +163,7 @@ void restore_torn_partial(const OutputPaths& paths) {
     namespace fs = std::filesystem;
     if (!fs::exists(paths.partial) || !fs::exists(paths.snapshot)) return;
     try {
-        io::repair_end_of_allocation(paths.partial);
-        io::check_run_file_readable(paths.partial);
+        io::check_run_file_readable(paths.partial); // after repair_end_of_allocation (stored_card)
         return;
     } catch (const IoError& e) {
         std::fprintf(stderr,
@@ -190,8 +189,8 @@ nlohmann::json stored_card(const std::string& path) {
     static std::unique_ptr<OutputLock>
         lock; // held until the process ends (execute_run nests in it)
     if (!lock) lock = std::make_unique<OutputLock>(paths);
-    restore_torn_partial(paths);
     io::repair_end_of_allocation(paths.partial);
+    restore_torn_partial(paths);
     // read_stored_run, not RunReader: a device kind's file has no MI layout and resumes too
     const io::StoredRun meta = io::read_stored_run(paths.partial);
     const auto v = meta.format_version;

@@ -43,4 +43,8 @@ bool stop_requested();
 //! The signal that asked to stop (SIGINT or SIGTERM), 0 if none.
 int stop_signal();
 
+//! The exit code of a stopped command: 128 + the signal, as a shell reports a process the signal
+//! ended (130 SIGINT, 143 SIGTERM); 130 if no signal is recorded.
+inline int interrupted_exit_code(int signal) { return signal > 0 ? 128 + signal : 130; }
+
 } // namespace memlif

@@ -512,6 +512,22 @@ herr_t read_object(hid_t loc, const char* name, const H5O_info_t* info, void* da
 
 } // namespace
 
+namespace {
+
+//! The provenance every run file holds, MI sweep's or device kind's, into RunMetadata or StoredRun
+//! (the same field names).
+template <class M> void read_provenance(hid_t f, M& m) {
+    m.software_version = h5::read_attr_string(f, "software_version");
+    m.git_sha = h5::read_attr_string(f, "git_sha1");
+    m.backend = h5::read_attr_string(f, "backend");
+    m.config_json = h5::read_string_dataset(f, "config_json");
+    if (h5::has_attr(f, "experiment_kind"))
+        m.experiment_kind = h5::read_attr_string(f, "experiment_kind");
+    if (h5::has_attr(f, "phase")) m.phase = h5::read_attr_string(f, "phase");
+}
+
+} // namespace
+
 StoredRun read_stored_run(const std::string& path) {
     h5::silence_errors();
     h5::Handle file = h5::open_file(path, false);
@@ -520,13 +536,7 @@ StoredRun read_stored_run(const std::string& path) {
     StoredRun r;
     const auto v = h5::read_attr_array<std::int32_t>(f, "format_version");
     r.format_version = {v[0], v[1]};
-    r.software_version = h5::read_attr_string(f, "software_version");
-    r.git_sha = h5::read_attr_string(f, "git_sha1");
-    r.backend = h5::read_attr_string(f, "backend");
-    r.config_json = h5::read_string_dataset(f, "config_json");
-    if (h5::has_attr(f, "experiment_kind"))
-        r.experiment_kind = h5::read_attr_string(f, "experiment_kind");
-    if (h5::has_attr(f, "phase")) r.phase = h5::read_attr_string(f, "phase");
+    read_provenance(f, r);
     r.complete = h5::read_attr<std::uint8_t>(f, "complete") != 0;
     if (h5::exists(f, "results/completed")) {
         const auto done = h5::read_dataset<std::uint8_t>(f, "results/completed");
@@ -1056,11 +1066,8 @@ void RunReader::check_contents() const {
 RunMetadata RunReader::metadata() const {
     const hid_t f = file_;
     RunMetadata m;
-    m.software_version = h5::read_attr_string(f, "software_version");
-    m.git_sha = h5::read_attr_string(f, "git_sha1");
-    m.backend = h5::read_attr_string(f, "backend");
+    read_provenance(f, m);
     m.created_utc = h5::read_attr_string(f, "created");
-    m.config_json = h5::read_string_dataset(f, "config_json");
     m.seed = h5::read_attr<std::uint64_t>(f, "seed");
     m.n_bins = h5::read_attr<std::uint32_t>(f, "n_bins");
     m.bin_width_s = h5::read_attr<double>(f, "bin_width_s");
@@ -1071,9 +1078,6 @@ RunMetadata RunReader::metadata() const {
     m.p_s_mode = h5::read_attr_string(f, "p_s_mode");
     m.synapse_model = h5::read_attr_string(f, "synapse_model");
     m.trial_id_layout = h5::read_attr_string(f, "trial_id_layout");
-    if (h5::has_attr(f, "experiment_kind"))
-        m.experiment_kind = h5::read_attr_string(f, "experiment_kind");
-    if (h5::has_attr(f, "phase")) m.phase = h5::read_attr_string(f, "phase");
     return m;
 }
 

@@ -29,9 +29,16 @@ class IoError : public std::runtime_error {
 };
 
 //! A CUDA API call or kernel failed; the message names the call. Internal error (exit code 1).
+//! out_of_memory(): the call failed for want of device memory (cudaErrorMemoryAllocation), which a
+//! caller may explain in its own terms (the sweep: resume once memory is free).
 class CudaError : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit CudaError(const std::string& what, bool out_of_memory = false)
+        : std::runtime_error(what), out_of_memory_(out_of_memory) {}
+    bool out_of_memory() const { return out_of_memory_; }
+
+  private:
+    bool out_of_memory_ = false;
 };
 
 } // namespace memlif
